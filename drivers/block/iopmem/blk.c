@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/iopmemN: the block device of an iopmem device in fsdax mode.
+ *
+ * Bios are copied by the CPU through the kernel mapping, which carries the
+ * device's memory type (WC or UC).  The live state is freed from
+ * free_disk(), i.e. after the last opener has gone: a file system mounted
+ * on a removed device still owns struct pages until it is unmounted.
+ */
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "iopmem.h"
+
+static void iopmem_copy_bvec(struct iopmem_mapping *map, struct bio_vec *bvec,
+			     sector_t sector, bool write)
+{
+	void *mem = map->virt + ((u64)sector << SECTOR_SHIFT);
+	void *buf = bvec_kmap_local(bvec);
+
+	/* Plain copies: the direct map of the range is already WC or UC. */
+	if (write) {
+		memcpy(mem, buf, bvec->bv_len);
+	} else {
+		memcpy(buf, mem, bvec->bv_len);
+		flush_dcache_page(bvec->bv_page);
+	}
+	kunmap_local(buf);
+}
+
+static void iopmem_submit_bio(struct bio *bio)
+{
+	struct iopmem_fsdax *fsdax = bio->bi_bdev->bd_disk->private_data;
+	struct iopmem_mapping *map = &fsdax->map;
+	sector_t sector = bio->bi_iter.bi_sector;
+	bool write = op_is_write(bio_op(bio));
+	struct bvec_iter iter;
+	struct bio_vec bvec;
+
+	if (bio_op(bio) != REQ_OP_READ && bio_op(bio) != REQ_OP_WRITE) {
+		bio->bi_status = BLK_STS_NOTSUPP;
+		bio_endio(bio);
+		return;
+	}
+
+	if (bio->bi_opf & REQ_PREFLUSH)
+		iopmem_drain(map);
+
+	bio_for_each_segment(bvec, bio, iter) {
+		iopmem_copy_bvec(map, &bvec, sector, write);
+		sector += bvec.bv_len >> SECTOR_SHIFT;
+	}
+
+	if (write && (bio->bi_opf & REQ_FUA))
+		iopmem_drain(map);
+	bio_endio(bio);
+}
+
+static int iopmem_open(struct gendisk *disk)
+{
+	struct iopmem_fsdax *fsdax = disk->private_data;
+	int rc = 0;
+
+	spin_lock(&fsdax->lock);
+	if (fsdax->dying)
+		rc = -ENXIO;
+	else
+		fsdax->openers++;
+	spin_unlock(&fsdax->lock);
+	return rc;
+}
+
+static void iopmem_release(struct gendisk *disk)
+{
+	struct iopmem_fsdax *fsdax = disk->private_data;
+
+	spin_lock(&fsdax->lock);
+	fsdax->openers--;
+	spin_unlock(&fsdax->lock);
+}
+
+IOPMEM_BDEV_OPEN(iopmem_bdev_open, iopmem_open)
+IOPMEM_BDEV_RELEASE(iopmem_bdev_release, iopmem_release)
+
+static void iopmem_free_disk(struct gendisk *disk)
+{
+	struct iopmem_fsdax *fsdax = disk->private_data;
+
+	/* Module exit waits for the unmap: do everything else before it. */
+	put_device(&fsdax->idev->dev);
+	iopmem_unmap(&fsdax->map);
+	kfree(fsdax);
+}
+
+static const struct block_device_operations iopmem_fops = {
+	.owner		= THIS_MODULE,
+	.submit_bio	= iopmem_submit_bio,
+	.open		= iopmem_bdev_open,
+	.release	= iopmem_bdev_release,
+	.free_disk	= iopmem_free_disk,
+};
+
+/**
+ * iopmem_fsdax_start() - build the live fsdax state of a device
+ * @idev: the device, with @idev->lock held and no live state
+ *
+ * Maps the memory with the configured memory type, then creates the gendisk
+ * and its DAX host.
+ *
+ * Return: 0 or a negative errno, with nothing left behind.
+ */
+int iopmem_fsdax_start(struct iopmem_device *idev)
+{
+	struct iopmem_fsdax *fsdax;
+	struct gendisk *disk;
+	int rc;
+
+	lockdep_assert_held(&idev->lock);
+
+	fsdax = kzalloc(sizeof(*fsdax), GFP_KERNEL);
+	if (!fsdax)
+		return -ENOMEM;
+	spin_lock_init(&fsdax->lock);
+	fsdax->idev = idev;
+
+	rc = iopmem_map(&fsdax->map, &idev->dev, &idev->range, idev->cache,
+			idev->nid);
+	if (rc)
+		goto out_free;
+
+	disk = iopmem_alloc_disk(idev->nid);
+	if (IS_ERR(disk)) {
+		rc = PTR_ERR(disk);
+		goto out_unmap;
+	}
+	disk->fops = &iopmem_fops;
+	disk->private_data = fsdax;
+	strscpy(disk->disk_name, dev_name(&idev->dev), DISK_NAME_LEN);
+	set_capacity(disk, range_len(&idev->range) >> SECTOR_SHIFT);
+	fsdax->disk = disk;
+
+	fsdax->dax_dev = iopmem_dax_create(fsdax);
+	if (IS_ERR(fsdax->dax_dev)) {
+		rc = PTR_ERR(fsdax->dax_dev);
+		dev_err(&idev->dev, "cannot create the DAX host (%d)\n", rc);
+		goto out_put_disk;
+	}
+
+	rc = device_add_disk(&idev->dev, disk, NULL);
+	if (rc) {
+		dev_err(&idev->dev, "cannot add the block device (%d)\n", rc);
+		goto out_dax;
+	}
+	/* From here on, iopmem_free_disk() owns fsdax. */
+	get_device(&idev->dev);
+	idev->fsdax = fsdax;
+	return 0;
+
+out_dax:
+	iopmem_dax_destroy(fsdax);
+out_put_disk:
+	put_disk(disk);
+out_unmap:
+	iopmem_unmap(&fsdax->map);
+out_free:
+	kfree(fsdax);
+	return rc;
+}
+
+/**
+ * iopmem_fsdax_stop() - tear the live fsdax state down, whoever uses it
+ * @idev: the device, with @idev->lock held and live state
+ *
+ * New opens fail from here on; file systems still mounted lose DAX and get
+ * I/O errors.  The memory stays mapped until the last opener is gone.
+ */
+void iopmem_fsdax_stop(struct iopmem_device *idev)
+{
+	struct iopmem_fsdax *fsdax = idev->fsdax;
+
+	lockdep_assert_held(&idev->lock);
+
+	spin_lock(&fsdax->lock);
+	fsdax->dying = true;
+	spin_unlock(&fsdax->lock);
+	idev->fsdax = NULL;
+
+	iopmem_dax_destroy(fsdax);
+	del_gendisk(fsdax->disk);
+	/* May free fsdax now, or at the last close. */
+	put_disk(fsdax->disk);
+}
+
+/**
+ * iopmem_fsdax_stop_idle() - tear the live fsdax state down if unused
+ * @idev: the device, with @idev->lock held and live state
+ * @what: the setting being changed, for the message
+ *
+ * Return: 0 once the memory is unmapped, or -EBUSY (logged, naming the
+ * holder) while the block device is open or mounted.
+ */
+int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what)
+{
+	struct iopmem_fsdax *fsdax = idev->fsdax;
+	struct range range = idev->range;
+	unsigned int openers;
+
+	spin_lock(&fsdax->lock);
+	openers = fsdax->openers;
+	if (!openers)
+		fsdax->dying = true;
+	spin_unlock(&fsdax->lock);
+
+	if (openers) {
+		dev_err(&idev->dev, "cannot change %s: /dev/%s is in use (%u opener%s; a mounted file system counts as one); unmount it or close it, then retry\n",
+			what, fsdax->disk->disk_name, openers,
+			openers == 1 ? "" : "s");
+		return -EBUSY;
+	}
+
+	iopmem_fsdax_stop(idev);
+	/* Anything still pinning the gendisk lets go quickly: no opener. */
+	iopmem_wait_range_free(&range);
+	return 0;
+}

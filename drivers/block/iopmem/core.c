@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopmem core: device lifecycle, configuration versus live state, and the
+ * provider API through which PCI (and other drivers) hand in device memory.
+ */
+#include <linux/idr.h>
+#include <linux/iopmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "iopmem.h"
+
+const char *const iopmem_cache_names[] = {
+	[IOPMEM_CACHE_WC] = "wc",
+	[IOPMEM_CACHE_UC] = "uc",
+};
+
+const char *const iopmem_mode_names[] = {
+	[IOPMEM_MODE_FSDAX] = "fsdax",
+};
+
+static DEFINE_IDA(iopmem_ida);
+
+/**
+ * iopmem_parse_cache() - parse a memory type name
+ * @buf: "wc" or "uc", with or without a trailing newline
+ *
+ * Return: the enum iopmem_cache value, or -EINVAL.
+ */
+int iopmem_parse_cache(const char *buf)
+{
+	return sysfs_match_string(iopmem_cache_names, buf);
+}
+
+static enum iopmem_cache iopmem_default_cache = IOPMEM_CACHE_WC;
+
+static int iopmem_cache_param_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	int cache = iopmem_parse_cache(val);
+
+	if (cache < 0) {
+		pr_err("iopmem: cache=%s is not a memory type; use cache=wc (write-combining) or cache=uc (uncached)\n",
+		       val);
+		return -EINVAL;
+	}
+	*(enum iopmem_cache *)kp->arg = cache;
+	return 0;
+}
+
+static int iopmem_cache_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  iopmem_cache_names[*(enum iopmem_cache *)kp->arg]);
+}
+
+static const struct kernel_param_ops iopmem_cache_param_ops = {
+	.set = iopmem_cache_param_set,
+	.get = iopmem_cache_param_get,
+};
+
+module_param_cb(cache, &iopmem_cache_param_ops, &iopmem_default_cache, 0644);
+MODULE_PARM_DESC(cache,
+		 "Memory type of devices bound from now on: wc (write-combining, default) or uc (uncached). Change one device with /sys/class/iopmem/iopmemN/cache.");
+
+static struct class iopmem_class = {
+	.name		= "iopmem",
+	.dev_groups	= iopmem_attr_groups,
+};
+
+static void iopmem_device_release(struct device *dev)
+{
+	struct iopmem_device *idev = to_iopmem_device(dev);
+
+	ida_free(&iopmem_ida, idev->id);
+	kfree(idev);
+}
+
+/**
+ * iopmem_set_cache() - change the memory type of a device
+ * @idev: the device
+ * @cache: new memory type
+ *
+ * Rebuilds the live state with the new type; refused while it is in use.
+ *
+ * Return: 0, -EBUSY while the device is in use (logged), -ENODEV once it is
+ * being removed, or an errno from rebuilding.
+ */
+int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
+{
+	enum iopmem_cache old;
+	int rc;
+
+	mutex_lock(&idev->lock);
+	if (!idev->fsdax) {
+		rc = -ENODEV;
+		goto out;
+	}
+	rc = 0;
+	if (cache == idev->cache)
+		goto out;
+
+	rc = iopmem_fsdax_stop_idle(idev, "cache");
+	if (rc)
+		goto out;
+	old = idev->cache;
+	idev->cache = cache;
+	rc = iopmem_fsdax_start(idev);
+	if (rc) {
+		idev->cache = old;
+		if (iopmem_fsdax_start(idev))
+			dev_err(&idev->dev, "device left without a block device; unbind and bind it again\n");
+		goto out;
+	}
+	dev_info(&idev->dev, "cache %s\n", iopmem_cache_names[cache]);
+out:
+	mutex_unlock(&idev->lock);
+	return rc;
+}
+
+/**
+ * iopmem_add() - publish a range of device memory as an iopmem device
+ * @desc: the range and its owner
+ *
+ * Creates iopmemN under @desc->owner with its block device and DAX host.
+ * The range must be 2 MiB aligned, outside System RAM and not mapped by
+ * anyone else; every refusal is logged with its cause and fix.
+ *
+ * Return: the device, or an ERR_PTR with nothing left behind.
+ */
+struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
+{
+	struct resource res = DEFINE_RES_MEM(desc->range.start,
+					     range_len(&desc->range));
+	struct iopmem_device *idev;
+	int rc;
+
+	rc = iopmem_check_range(desc->owner, &desc->range);
+	if (rc)
+		return ERR_PTR(rc);
+
+	idev = kzalloc(sizeof(*idev), GFP_KERNEL);
+	if (!idev)
+		return ERR_PTR(-ENOMEM);
+	idev->id = ida_alloc(&iopmem_ida, GFP_KERNEL);
+	if (idev->id < 0) {
+		rc = idev->id;
+		kfree(idev);
+		return ERR_PTR(rc);
+	}
+	mutex_init(&idev->lock);
+	idev->range = desc->range;
+	idev->bar = desc->bar;
+	idev->nid = desc->nid;
+	idev->cache = iopmem_default_cache;
+	idev->mode = IOPMEM_MODE_FSDAX;
+
+	device_initialize(&idev->dev);
+	idev->dev.class = &iopmem_class;
+	idev->dev.parent = desc->owner;
+	idev->dev.release = iopmem_device_release;
+	set_dev_node(&idev->dev, desc->nid);
+	rc = dev_set_name(&idev->dev, "iopmem%d", idev->id);
+	if (rc)
+		goto out_put;
+	rc = device_add(&idev->dev);
+	if (rc)
+		goto out_put;
+
+	mutex_lock(&idev->lock);
+	rc = iopmem_fsdax_start(idev);
+	mutex_unlock(&idev->lock);
+	if (rc)
+		goto out_del;
+
+	if (idev->bar >= 0)
+		dev_info(&idev->dev, "%s BAR%d %pR %llu MiB, cache %s, mode %s\n",
+			 dev_name(desc->owner), idev->bar, &res,
+			 range_len(&idev->range) >> 20,
+			 iopmem_cache_names[idev->cache],
+			 iopmem_mode_names[idev->mode]);
+	else
+		dev_info(&idev->dev, "%s %pR %llu MiB, cache %s, mode %s\n",
+			 dev_name(desc->owner), &res,
+			 range_len(&idev->range) >> 20,
+			 iopmem_cache_names[idev->cache],
+			 iopmem_mode_names[idev->mode]);
+	return idev;
+
+out_del:
+	device_del(&idev->dev);
+out_put:
+	put_device(&idev->dev);
+	return ERR_PTR(rc);
+}
+EXPORT_SYMBOL_GPL(iopmem_add);
+
+/**
+ * iopmem_remove() - withdraw a device published with iopmem_add()
+ * @idev: the device
+ *
+ * Cannot fail and does not wait for users: a file system still mounted
+ * gets I/O errors, and the memory stays mapped until it is unmounted.  The
+ * owner must not let the memory be reused for anything else before then
+ * (a hot-unplugged BAR simply reads as all ones).
+ */
+void iopmem_remove(struct iopmem_device *idev)
+{
+	mutex_lock(&idev->lock);
+	if (idev->fsdax)
+		iopmem_fsdax_stop(idev);
+	mutex_unlock(&idev->lock);
+	dev_info(&idev->dev, "removed\n");
+	device_del(&idev->dev);
+	put_device(&idev->dev);
+}
+EXPORT_SYMBOL_GPL(iopmem_remove);
+
+static void iopmem_remove_action(void *idev)
+{
+	iopmem_remove(idev);
+}
+
+/**
+ * devm_iopmem_add() - iopmem_add(), undone when the owner is unbound
+ * @desc: the range and its owner
+ *
+ * Return: the device, or an ERR_PTR with nothing left behind.
+ */
+struct iopmem_device *devm_iopmem_add(const struct iopmem_range_desc *desc)
+{
+	struct iopmem_device *idev = iopmem_add(desc);
+	int rc;
+
+	if (IS_ERR(idev))
+		return idev;
+	rc = devm_add_action_or_reset(desc->owner, iopmem_remove_action, idev);
+	return rc ? ERR_PTR(rc) : idev;
+}
+EXPORT_SYMBOL_GPL(devm_iopmem_add);
+
+static int __init iopmem_init(void)
+{
+	int rc;
+
+	rc = class_register(&iopmem_class);
+	if (rc)
+		return rc;
+	rc = iopmem_pci_init();
+	if (rc)
+		class_unregister(&iopmem_class);
+	return rc;
+}
+
+static void __exit iopmem_exit(void)
+{
+	iopmem_pci_exit();
+	/* The block layer drops its module reference before free_disk(). */
+	iopmem_wait_all_ranges_free();
+	class_unregister(&iopmem_class);
+	ida_destroy(&iopmem_ida);
+}
+
+module_init(iopmem_init);
+module_exit(iopmem_exit);
+
+MODULE_DESCRIPTION("Block device and DAX on PCIe BAR memory");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax_operations: file systems mounted with -o dax map the device memory
+ * straight into user address spaces, with the device's memory type.
+ */
+#include <linux/dax.h>
+#include <linux/pfn_t.h>
+#include <linux/uio.h>
+
+#include "iopmem.h"
+
+static long iopmem_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
+				     long nr_pages, enum dax_access_mode mode,
+				     void **kaddr, pfn_t *pfn)
+{
+	struct iopmem_fsdax *fsdax = dax_get_private(dax_dev);
+	struct iopmem_mapping *map = &fsdax->map;
+	u64 offset = PFN_PHYS(pgoff);
+	u64 len = range_len(&map->range);
+
+	if (offset >= len)
+		return -ERANGE;
+	if (kaddr)
+		*kaddr = map->virt + offset;
+	/* PFN_MAP: the pages have struct pages, as PMD faults require. */
+	if (pfn)
+		*pfn = phys_to_pfn_t(map->range.start + offset,
+				     PFN_DEV | PFN_MAP);
+	return PHYS_PFN(len - offset);
+}
+
+static int iopmem_dax_zero_page_range(struct dax_device *dax_dev,
+				      pgoff_t pgoff, size_t nr_pages)
+{
+	struct iopmem_fsdax *fsdax = dax_get_private(dax_dev);
+
+	memset(fsdax->map.virt + PFN_PHYS(pgoff), 0, nr_pages << PAGE_SHIFT);
+	return 0;
+}
+
+/*
+ * fs/dax.c calls this only after direct_access() reported poison, which
+ * iopmem never does; it still must copy, as a plain write would.
+ */
+static size_t iopmem_dax_recovery_write(struct dax_device *dax_dev,
+					pgoff_t pgoff, void *addr, size_t bytes,
+					struct iov_iter *iter)
+{
+	return _copy_from_iter_flushcache(addr, bytes, iter);
+}
+
+static const struct dax_operations iopmem_dax_ops = {
+	.direct_access		= iopmem_dax_direct_access,
+	.zero_page_range	= iopmem_dax_zero_page_range,
+	.recovery_write		= iopmem_dax_recovery_write,
+};
+
+/**
+ * iopmem_dax_create() - create the DAX host of a live fsdax device
+ * @fsdax: live state whose gendisk is allocated but not yet added
+ *
+ * Return: the dax_device or an ERR_PTR.
+ */
+struct dax_device *iopmem_dax_create(struct iopmem_fsdax *fsdax)
+{
+	struct dax_device *dax_dev;
+	int rc;
+
+	dax_dev = alloc_dax(fsdax, &iopmem_dax_ops);
+	if (IS_ERR(dax_dev))
+		return dax_dev;
+	/*
+	 * Non-temporal copies suit WC and UC memory; there is no cache to
+	 * write back, so dax_flush() has nothing to do and the block layer's
+	 * PREFLUSH drains posted writes instead.
+	 */
+	set_dax_nocache(dax_dev);
+	set_dax_nomc(dax_dev);
+	dax_write_cache(dax_dev, false);
+	rc = dax_add_host(dax_dev, fsdax->disk);
+	if (rc) {
+		kill_dax(dax_dev);
+		put_dax(dax_dev);
+		return ERR_PTR(rc);
+	}
+	return dax_dev;
+}
+
+/**
+ * iopmem_dax_destroy() - undo iopmem_dax_create()
+ * @fsdax: live state
+ *
+ * After this, direct_access() is no longer called; mounted file systems
+ * see the DAX device as dead.
+ */
+void iopmem_dax_destroy(struct iopmem_fsdax *fsdax)
+{
+	dax_remove_host(fsdax->disk);
+	kill_dax(fsdax->dax_dev);
+	put_dax(fsdax->dax_dev);
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iopmem internals: an iopmem device is a range of device memory plus its
+ * configuration (struct iopmem_device) and, while it serves I/O, its live
+ * state (struct iopmem_fsdax).  The two are kept apart because the live
+ * state can outlive the device: a file system mounted on the block device
+ * keeps the struct pages in use after the owner has gone away.
+ */
+#ifndef _IOPMEM_H
+#define _IOPMEM_H
+
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/memremap.h>
+#include <linux/mutex.h>
+#include <linux/range.h>
+#include <linux/spinlock.h>
+
+struct dax_device;
+struct gendisk;
+
+#define IOPMEM_ALIGN	SZ_2M	/* ZONE_DEVICE subsection size */
+
+enum iopmem_cache {
+	IOPMEM_CACHE_WC,
+	IOPMEM_CACHE_UC,
+};
+
+enum iopmem_mode {
+	IOPMEM_MODE_FSDAX,
+};
+
+/**
+ * struct iopmem_mapping - device memory adopted as ZONE_DEVICE pages
+ * @range: physical range mapped
+ * @cache: memory type the range was reserved with
+ * @pgmap: the ZONE_DEVICE page map
+ * @uc_hold: the ioremap_uc() mapping that keeps a UC reservation alive
+ * @virt: kernel address of @range, with the memory type of @cache
+ * @busy_node: entry in the list of ranges that still have struct pages
+ */
+struct iopmem_mapping {
+	struct range range;
+	enum iopmem_cache cache;
+	struct dev_pagemap pgmap;
+	void __iomem *uc_hold;
+	void *virt;
+	struct list_head busy_node;
+};
+
+/**
+ * struct iopmem_fsdax - live state of a device in fsdax mode
+ * @idev: the device; a reference is held until this state is freed
+ * @map: the memory, mapped until the gendisk is freed
+ * @disk: /dev/iopmemN
+ * @dax_dev: the DAX host that file systems use for direct access
+ * @lock: protects @openers and @dying
+ * @openers: opens of the block device (a mount counts as one)
+ * @dying: set once teardown started; refuses new opens
+ *
+ * Freed from the gendisk's free_disk() callback, when the last opener
+ * (typically a mounted file system) is gone, even if the device was
+ * removed long before.
+ */
+struct iopmem_fsdax {
+	struct iopmem_device *idev;
+	struct iopmem_mapping map;
+	struct gendisk *disk;
+	struct dax_device *dax_dev;
+	spinlock_t lock;
+	unsigned int openers;
+	bool dying;
+};
+
+/**
+ * struct iopmem_device - one range of device memory and its configuration
+ * @dev: iopmemN in class iopmem, child of the owner
+ * @id: N in iopmemN
+ * @range: the physical range
+ * @bar: PCI BAR of @range, or -1
+ * @nid: NUMA node of @range
+ * @lock: serialises configuration changes and live state changes
+ * @cache: configured memory type
+ * @mode: configured mode
+ * @fsdax: live state, or NULL while none is built
+ */
+struct iopmem_device {
+	struct device dev;
+	int id;
+	struct range range;
+	int bar;
+	int nid;
+	struct mutex lock;
+	enum iopmem_cache cache;
+	enum iopmem_mode mode;
+	struct iopmem_fsdax *fsdax;
+};
+
+static inline struct iopmem_device *to_iopmem_device(struct device *dev)
+{
+	return container_of(dev, struct iopmem_device, dev);
+}
+
+extern const char *const iopmem_cache_names[];
+extern const char *const iopmem_mode_names[];
+
+/* core.c */
+int iopmem_parse_cache(const char *buf);
+int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache);
+
+/* mem.c */
+int iopmem_map(struct iopmem_mapping *map, struct device *dev,
+	       const struct range *range, enum iopmem_cache cache, int nid);
+void iopmem_unmap(struct iopmem_mapping *map);
+int iopmem_check_range(struct device *dev, const struct range *range);
+void iopmem_wait_range_free(const struct range *range);
+void iopmem_wait_all_ranges_free(void);
+void iopmem_drain(struct iopmem_mapping *map);
+
+/* blk.c */
+int iopmem_fsdax_start(struct iopmem_device *idev);
+void iopmem_fsdax_stop(struct iopmem_device *idev);
+int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what);
+
+/* dax.c */
+struct dax_device *iopmem_dax_create(struct iopmem_fsdax *fsdax);
+void iopmem_dax_destroy(struct iopmem_fsdax *fsdax);
+
+/* sysfs.c */
+extern const struct attribute_group *iopmem_attr_groups[];
+
+/* pci.c */
+int iopmem_pci_init(void);
+void iopmem_pci_exit(void);
+
+#endif /* _IOPMEM_H */

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Device memory as ZONE_DEVICE pages with a chosen memory type.
+ *
+ * dev_pagemap has no caching attribute: memremap_pages() asks for write-back
+ * and then adopts whatever PAT reservation already covers the range.  So
+ * the memory type is reserved first (write-combining through
+ * arch_io_reserve_memtype_wc(), uncached through a held ioremap_uc()) and
+ * released only after the pages are gone.  No kernel change is needed.
+ */
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/wait.h>
+
+#include "iopmem.h"
+
+/* Ranges that have (or are about to have) struct pages, live or orphaned. */
+static LIST_HEAD(iopmem_busy_ranges);
+static DEFINE_SPINLOCK(iopmem_busy_lock);
+static DECLARE_WAIT_QUEUE_HEAD(iopmem_busy_wait);
+
+static bool iopmem_range_busy_locked(const struct range *range)
+{
+	struct iopmem_mapping *map;
+
+	lockdep_assert_held(&iopmem_busy_lock);
+	list_for_each_entry(map, &iopmem_busy_ranges, busy_node)
+		if (map->range.start <= range->end &&
+		    range->start <= map->range.end)
+			return true;
+	return false;
+}
+
+static bool iopmem_range_busy(const struct range *range)
+{
+	bool busy;
+
+	spin_lock(&iopmem_busy_lock);
+	busy = iopmem_range_busy_locked(range);
+	spin_unlock(&iopmem_busy_lock);
+	return busy;
+}
+
+static bool iopmem_no_range_busy(void)
+{
+	bool empty;
+
+	spin_lock(&iopmem_busy_lock);
+	empty = list_empty(&iopmem_busy_ranges);
+	spin_unlock(&iopmem_busy_lock);
+	return empty;
+}
+
+/* memremap_pages() WARNs on an overlap, so look for other pgmaps first. */
+static bool iopmem_range_has_pgmap(const struct range *range)
+{
+	struct dev_pagemap *pgmap;
+	u64 addr;
+
+	for (addr = range->start; addr < range->end; addr += IOPMEM_ALIGN) {
+		pgmap = get_dev_pagemap(PHYS_PFN(addr), NULL);
+		if (pgmap) {
+			put_dev_pagemap(pgmap);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * iopmem_check_range() - tell whether a range can become ZONE_DEVICE memory
+ * @dev: device to report problems against
+ * @range: the physical range
+ *
+ * Every refusal is logged with its cause and the fix.
+ *
+ * Return: 0, -EINVAL for a range that can never work, -EBUSY for one that
+ * is in use now.
+ */
+int iopmem_check_range(struct device *dev, const struct range *range)
+{
+	u64 len = range_len(range);
+	struct resource res = DEFINE_RES_MEM(range->start, len);
+
+	if (len < IOPMEM_ALIGN) {
+		dev_err(dev, "%pR is smaller than 2 MiB, the smallest unit of ZONE_DEVICE memory; use a larger BAR\n",
+			&res);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(range->start, IOPMEM_ALIGN) ||
+	    !IS_ALIGNED(len, IOPMEM_ALIGN)) {
+		dev_err(dev, "%pR is not 2 MiB aligned in start and size, as ZONE_DEVICE memory must be; publish the aligned part [mem %#llx-%#llx] instead\n",
+			&res, ALIGN(range->start, IOPMEM_ALIGN),
+			ALIGN_DOWN(range->end + 1, IOPMEM_ALIGN) - 1);
+		return -EINVAL;
+	}
+	if (region_intersects(range->start, len, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		dev_err(dev, "%pR overlaps System RAM, which iopmem must never map; publish device memory only\n",
+			&res);
+		return -EINVAL;
+	}
+	if (iopmem_range_busy(range)) {
+		dev_err(dev, "%pR is still mapped by an earlier iopmem device that was removed while in use; unmount the file system or close the block device that uses it, then retry\n",
+			&res);
+		return -EBUSY;
+	}
+	if (iopmem_range_has_pgmap(range)) {
+		dev_err(dev, "%pR already has struct pages from another driver (pmem, device-dax?); release it there first\n",
+			&res);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int iopmem_reserve_memtype(struct iopmem_mapping *map, struct device *dev)
+{
+	u64 len = range_len(&map->range);
+	int rc;
+
+	switch (map->cache) {
+	case IOPMEM_CACHE_WC:
+		rc = arch_io_reserve_memtype_wc(map->range.start, len);
+		if (rc)
+			dev_err(dev, "cannot reserve write-combining memory type (%d): another mapping of the range has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n",
+				rc);
+		return rc;
+	case IOPMEM_CACHE_UC:
+		/* The mapping itself is unused: it holds the UC reservation. */
+		map->uc_hold = ioremap_uc(map->range.start, len);
+		if (!map->uc_hold) {
+			dev_err(dev, "cannot reserve uncached memory type: another mapping of the range has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n");
+			return -EBUSY;
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void iopmem_release_memtype(struct iopmem_mapping *map)
+{
+	switch (map->cache) {
+	case IOPMEM_CACHE_WC:
+		arch_io_free_memtype_wc(map->range.start,
+					range_len(&map->range));
+		break;
+	case IOPMEM_CACHE_UC:
+		iounmap(map->uc_hold);
+		map->uc_hold = NULL;
+		break;
+	}
+}
+
+static void iopmem_busy_del(struct iopmem_mapping *map)
+{
+	spin_lock(&iopmem_busy_lock);
+	list_del_init(&map->busy_node);
+	spin_unlock(&iopmem_busy_lock);
+	wake_up_all(&iopmem_busy_wait);
+}
+
+/**
+ * iopmem_map() - give a range struct pages and a kernel mapping
+ * @map: mapping to fill in
+ * @dev: device to report problems against
+ * @range: physical range, already checked by iopmem_check_range()
+ * @cache: memory type for the kernel mapping and for user DAX mappings
+ * @nid: NUMA node
+ *
+ * Return: 0 or a negative errno; on error nothing is left behind.
+ */
+int iopmem_map(struct iopmem_mapping *map, struct device *dev,
+	       const struct range *range, enum iopmem_cache cache, int nid)
+{
+	void *addr;
+	int rc;
+
+	map->range = *range;
+	map->cache = cache;
+
+	spin_lock(&iopmem_busy_lock);
+	if (iopmem_range_busy_locked(range)) {
+		spin_unlock(&iopmem_busy_lock);
+		dev_err(dev, "range is still mapped by an earlier iopmem instance; close or unmount what uses it, then retry\n");
+		return -EBUSY;
+	}
+	list_add_tail(&map->busy_node, &iopmem_busy_ranges);
+	spin_unlock(&iopmem_busy_lock);
+
+	rc = iopmem_reserve_memtype(map, dev);
+	if (rc)
+		goto out_busy;
+
+	map->pgmap.range = *range;
+	map->pgmap.nr_range = 1;
+	map->pgmap.type = MEMORY_DEVICE_FS_DAX;
+	addr = memremap_pages(&map->pgmap, nid);
+	if (IS_ERR(addr)) {
+		rc = PTR_ERR(addr);
+		dev_err(dev, "cannot create struct pages for the range (%d)\n",
+			rc);
+		goto out_memtype;
+	}
+	map->virt = addr;
+	return 0;
+
+out_memtype:
+	iopmem_release_memtype(map);
+out_busy:
+	iopmem_busy_del(map);
+	return rc;
+}
+
+/**
+ * iopmem_unmap() - undo iopmem_map()
+ * @map: the mapping
+ *
+ * Waits for the last page reference, so call it only once no file system
+ * or block device user is left.
+ */
+void iopmem_unmap(struct iopmem_mapping *map)
+{
+	memunmap_pages(&map->pgmap);
+	iopmem_release_memtype(map);
+	iopmem_busy_del(map);
+}
+
+/**
+ * iopmem_wait_range_free() - wait until an orphaned mapping of @range is gone
+ * @range: physical range
+ */
+void iopmem_wait_range_free(const struct range *range)
+{
+	wait_event(iopmem_busy_wait, !iopmem_range_busy(range));
+}
+
+/**
+ * iopmem_wait_all_ranges_free() - wait until no mapping is left at all
+ *
+ * Module exit uses it: the block layer drops its module reference before
+ * the final gendisk release that unmaps the pages.
+ */
+void iopmem_wait_all_ranges_free(void)
+{
+	wait_event(iopmem_busy_wait, iopmem_no_range_busy());
+}
+
+/**
+ * iopmem_drain() - make earlier writes to the memory reach the device
+ * @map: the mapping
+ *
+ * sfence empties this CPU's write-combining buffers; a read from the device
+ * then cannot complete before the posted writes ahead of it.
+ */
+void iopmem_drain(struct iopmem_mapping *map)
+{
+	wmb();
+	(void)READ_ONCE(*(u8 *)map->virt);
+}

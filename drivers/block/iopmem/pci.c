@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The PCI provider: binds a device named by driver_override or new_id
+ * (iopmem claims no PCI IDs of its own) and publishes one memory BAR.
+ */
+#include <linux/iopmem.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include "iopmem.h"
+
+static int iopmem_bar = -1;
+
+static int iopmem_bar_param_set(const char *val, const struct kernel_param *kp)
+{
+	int bar, rc;
+
+	rc = kstrtoint(val, 0, &bar);
+	if (rc || bar < -1 || bar >= PCI_STD_NUM_BARS) {
+		pr_err("iopmem: bar=%s is not a BAR number; use 0 to %d, or -1 for the largest 64-bit memory BAR\n",
+		       val, PCI_STD_NUM_BARS - 1);
+		return -EINVAL;
+	}
+	*(int *)kp->arg = bar;
+	return 0;
+}
+
+static const struct kernel_param_ops iopmem_bar_param_ops = {
+	.set = iopmem_bar_param_set,
+	.get = param_get_int,
+};
+
+module_param_cb(bar, &iopmem_bar_param_ops, &iopmem_bar, 0644);
+MODULE_PARM_DESC(bar,
+		 "BAR that devices bound from now on publish: 0-5, or -1 (default) for the largest 64-bit memory BAR");
+
+static int iopmem_pci_largest_bar(struct pci_dev *pdev)
+{
+	int i, best = -1;
+
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		unsigned long flags = pci_resource_flags(pdev, i);
+
+		if (!(flags & IORESOURCE_MEM) || !(flags & IORESOURCE_MEM_64))
+			continue;
+		if (best < 0 ||
+		    pci_resource_len(pdev, i) > pci_resource_len(pdev, best))
+			best = i;
+	}
+	return best;
+}
+
+static int iopmem_pci_pick_bar(struct pci_dev *pdev)
+{
+	int bar = READ_ONCE(iopmem_bar);
+	unsigned long flags;
+
+	if (bar < 0) {
+		bar = iopmem_pci_largest_bar(pdev);
+		if (bar < 0) {
+			dev_err(&pdev->dev, "no 64-bit memory BAR; name a memory BAR with the module parameter bar=N (lspci -v lists them)\n");
+			return -ENODEV;
+		}
+		return bar;
+	}
+
+	flags = pci_resource_flags(pdev, bar);
+	if (!pci_resource_len(pdev, bar)) {
+		dev_err(&pdev->dev, "BAR%d is not implemented; set the module parameter bar to one that is (lspci -v lists them)\n",
+			bar);
+		return -ENODEV;
+	}
+	if (flags & IORESOURCE_IO) {
+		dev_err(&pdev->dev, "BAR%d is an I/O port BAR; iopmem needs a memory BAR: set the module parameter bar to one (lspci -v lists them)\n",
+			bar);
+		return -EINVAL;
+	}
+	if (!(flags & IORESOURCE_MEM)) {
+		dev_err(&pdev->dev, "BAR%d is not a memory BAR; set the module parameter bar to one (lspci -v lists them)\n",
+			bar);
+		return -EINVAL;
+	}
+	return bar;
+}
+
+static int iopmem_pci_probe(struct pci_dev *pdev,
+			    const struct pci_device_id *id)
+{
+	struct iopmem_range_desc desc;
+	struct iopmem_device *idev;
+	int bar, rc;
+
+	bar = iopmem_pci_pick_bar(pdev);
+	if (bar < 0)
+		return bar;
+
+	rc = pcim_enable_device(pdev);
+	if (rc) {
+		dev_err(&pdev->dev, "cannot enable the device (%d)\n", rc);
+		return rc;
+	}
+
+	desc.owner = &pdev->dev;
+	desc.range.start = pci_resource_start(pdev, bar);
+	desc.range.end = pci_resource_end(pdev, bar);
+	desc.bar = bar;
+	desc.nid = dev_to_node(&pdev->dev);
+	idev = devm_iopmem_add(&desc);
+	return PTR_ERR_OR_ZERO(idev);
+}
+
+/* No ID table: bind with driver_override or new_id only. */
+static struct pci_driver iopmem_pci_driver = {
+	.name	= "iopmem",
+	.probe	= iopmem_pci_probe,
+};
+
+int iopmem_pci_init(void)
+{
+	return pci_register_driver(&iopmem_pci_driver);
+}
+
+void iopmem_pci_exit(void)
+{
+	pci_unregister_driver(&iopmem_pci_driver);
+}
