@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest initramfs for one kernel and print its path.
+#
+# usage: tests/vm/initramfs.sh KERNEL        (6.1 | 6.12)
+# env:   IOPMEM_NO_MODULE=1  leave out the repository's modules
+#
+# The image is two gzip'd cpio archives, concatenated (the kernel unpacks
+# them in order, later files replace earlier ones):
+#   base     busybox, kmod, xfsprogs, e2fsprogs, fio, ndctl, daxctl, jq,
+#            lspci and their libraries; the kernel modules the tests need.
+#            ~40 MB, rebuilt only when the kernel, a host tool or this
+#            script changes.
+#   overlay  /init, /tests (tests/cases), /tests/fio, /rig/demo.sh,
+#            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), the built
+#            modules in /lib/modules/$KVER/extra and the modules.dep that
+#            covers them. Small; rebuilt whenever a test script changes.
+# Both are cached under $CACHE/initramfs/, keyed by a hash of their inputs.
+set -euo pipefail
+
+# shellcheck source=tests/vm/kernel.sh
+. "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
+
+# Host programs copied into the guest (with every library ldd lists).
+GUEST_PROGRAMS=(
+	/usr/bin/kmod
+	/usr/sbin/mkfs.xfs /usr/sbin/xfs_io /usr/sbin/xfs_repair /usr/sbin/xfs_db
+	/usr/sbin/mkfs.ext4 /usr/sbin/e2fsck /usr/sbin/dumpe2fs
+	/usr/bin/fio /usr/bin/daxctl /usr/bin/ndctl /usr/bin/jq
+	/usr/bin/lspci /usr/bin/setpci
+)
+# Data files the programs read.
+GUEST_DATA=(/etc/mke2fs.conf /usr/share/misc/pci.ids)
+# kmod applets: busybox has its own, but those lack soft dependencies and
+# module compression support.
+KMOD_APPLETS=(modprobe insmod rmmod lsmod depmod modinfo)
+# Kernel modules (with their dependencies) for the tests. Names that a
+# kernel does not have, or has built in, are skipped.
+GUEST_MODULES=(
+	xfs ext4 nvme crc32c_generic libcrc32c
+	dax device_dax dax_pmem dax_hmem kmem
+	nd_pmem nd_e820 nd_btt
+	brd loop
+	rdma_rxe ib_uverbs rdma_ucm
+)
+
+IMG_DIR=$CACHE_DIR/initramfs
+
+# compress : gzip -1 on stdin; pigz uses both cores.
+compress() {
+	if command -v pigz >/dev/null 2>&1; then pigz -1; else gzip -1; fi
+}
+
+# pack DIR OUT : newc cpio of DIR, owned by root, gzip'd into OUT.
+pack() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet | compress) >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+# host_files : every host file of the base image (programs, libraries, data).
+host_files() {
+	local p
+	need_cmd busybox busybox-static
+	printf '%s\n' "$(command -v busybox)" "${GUEST_PROGRAMS[@]}" "${GUEST_DATA[@]}"
+	for p in "${GUEST_PROGRAMS[@]}"; do
+		[[ -x $p ]] || die "$p is missing; run tests/vm/setup.sh (tests/vm/packages.txt lists its package)"
+		# "libx.so => /path (addr)" and "/lib64/ld-linux-x86-64.so.2 (addr)"
+		ldd "$p" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+	done
+}
+
+# module_files : the .ko files of GUEST_MODULES and their dependencies,
+# relative to $KROOT. `-C /dev/null` ignores the host's modprobe.d, whose
+# ndctl "install libnvdimm ..." rule would hide libnvdimm from the list.
+module_files() {
+	local m
+	for m in "${GUEST_MODULES[@]}"; do
+		modprobe -C /dev/null -d "$KROOT" -S "$KVER" --show-depends "$m" 2>/dev/null |
+			awk '$1 == "insmod" { print $2 }' || true
+	done | sed "s|^$KROOT/||" | LC_ALL=C sort -u
+}
+
+# copy_host FILE STAGE : FILE at the same path in STAGE, symlinks resolved.
+copy_host() {
+	mkdir -p "$2$(dirname "$1")"
+	cp -L "$1" "$2$1"
+}
+
+build_base() {
+	local stage=$1 f
+	mkdir -p "$stage"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,tmp,mnt,run,root,var/tmp}
+	# Merged /usr, like the host, so ldd's /lib/... paths land in usr/lib.
+	ln -s usr/bin "$stage/bin"
+	ln -s usr/sbin "$stage/sbin"
+	ln -s usr/lib "$stage/lib"
+	ln -s usr/lib64 "$stage/lib64"
+	while read -r f; do copy_host "$f" "$stage"; done < <(host_files | LC_ALL=C sort -u)
+	for f in "${KMOD_APPLETS[@]}"; do ln -s /usr/bin/kmod "$stage/usr/sbin/$f"; done
+	# Busybox applets fill in whatever the real tools above do not provide.
+	local bb
+	bb=$(command -v busybox)
+	while read -r f; do
+		f=/usr/${f#usr/}
+		[[ -e $stage$f || -L $stage$f ]] || ln -s "$bb" "$stage$f"
+	done < <(busybox --list-full)
+	ln -s /proc/self/mounts "$stage/etc/mtab"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$stage/etc/passwd"
+	echo 'root:x:0:' >"$stage/etc/group"
+
+	local moddir=lib/modules/$KVER
+	mkdir -p "$stage/$moddir"
+	while read -r f; do
+		mkdir -p "$stage/$(dirname "$f")"
+		cp "$KROOT/$f" "$stage/$f"
+	done < <(module_files)
+	# modprobe must know what is built in, or `modprobe crc32c_generic` fails
+	# on a kernel where it is not a module.
+	for f in modules.builtin modules.builtin.modinfo modules.order; do
+		[[ -f $KROOT/$moddir/$f ]] && cp "$KROOT/$moddir/$f" "$stage/$moddir/"
+	done
+	depmod -b "$stage" "$KVER"
+}
+
+# overlay inputs: repository files (content-hashed) and built modules.
+overlay_files() {
+	printf '%s\n' "$RIG_DIR/init.sh" "$RIG_DIR/demo-guest.sh" "$RIG_DIR/tools/mmap-io.c"
+	find "$CASES_DIR" "$REPO_DIR/tests/fio" -type f 2>/dev/null | LC_ALL=C sort
+	if [[ ${IOPMEM_NO_MODULE:-0} != 1 && -d $BUILD_DIR/$KVER ]]; then
+		find "$BUILD_DIR/$KVER" -name '*.ko' | LC_ALL=C sort
+	fi
+}
+
+build_overlay() {
+	local stage=$1 base_stage=$2 f
+	mkdir -p "$stage/tests" "$stage/rig"
+	install -m 0755 "$RIG_DIR/init.sh" "$stage/init"
+	install -m 0755 "$RIG_DIR/demo-guest.sh" "$stage/rig/demo.sh"
+	cp -R "$CASES_DIR/." "$stage/tests/"
+	[[ -d $REPO_DIR/tests/fio ]] && cp -R "$REPO_DIR/tests/fio" "$stage/tests/fio"
+	# Guest helper for I/O through a mapping (BARs via sysfs, DAX files).
+	mkdir -p "$stage/usr/bin"
+	gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/mmap-io" "$RIG_DIR/tools/mmap-io.c" ||
+		die "cannot build tests/vm/tools/mmap-io.c (needs gcc and libc6-dev: run tests/vm/setup.sh)"
+	# usr/lib, not lib: a "lib" directory in this archive would replace the
+	# base archive's lib -> usr/lib symlink and hide every base module.
+	local moddir=usr/lib/modules/$KVER
+	mkdir -p "$stage/$moddir/extra"
+	while read -r f; do
+		[[ $f == *.ko ]] && cp "$f" "$stage/$moddir/extra/"
+	done < <(overlay_files)
+	# depmod over base + extra, in a hard-linked scratch tree; only the
+	# resulting modules.* index files go into the overlay.
+	local scratch
+	scratch=$(mktemp -d)
+	mkdir -p "$scratch/lib/modules"
+	cp -al "$base_stage/usr/lib/modules/$KVER" "$scratch/lib/modules/"
+	cp -R "$stage/$moddir/extra" "$scratch/lib/modules/$KVER/"
+	depmod -b "$scratch" "$KVER"
+	cp "$scratch/lib/modules/$KVER"/modules.* "$stage/$moddir/"
+	rm -rf "$scratch"
+}
+
+main() {
+	(($# == 1)) || die "usage: tests/vm/initramfs.sh KERNEL (one of: $KERNELS)"
+	kernel_select "$1"
+	[[ -f $KSTAMP ]] || die "kernel $KNAME is not in the cache; run tests/vm/setup.sh $KNAME"
+	need_cmd cpio cpio
+	need_cmd depmod kmod
+	mkdir -p "$IMG_DIR"
+
+	# Base key: this script, the kernel pin, and every host file's identity.
+	local base_key
+	base_key=$({
+		cat "${BASH_SOURCE[0]}"
+		echo "$KVER $KVERSION"
+		host_files | LC_ALL=C sort -u | xargs stat -L -c '%n %s %Y'
+	} | hash_stdin)
+	local base=$IMG_DIR/$KVER-base-$base_key
+	if [[ ! -f $base.cpio.gz || ! -d $base ]]; then
+		log "initramfs: building base image for $KVER"
+		rm -rf "$IMG_DIR/$KVER-base-"*
+		build_base "$base"
+		pack "$base" "$base.cpio.gz"
+	fi
+
+	local ov_key
+	ov_key=$({
+		echo "$base_key"
+		overlay_files | while read -r f; do
+			printf '%s ' "${f#"$REPO_DIR"/}"
+			sha256sum <"$f"
+		done
+	} | hash_stdin)
+	local img=$IMG_DIR/$KVER-$base_key-$ov_key.img
+	if [[ ! -f $img ]]; then
+		local ov
+		ov=$(mktemp -d)
+		build_overlay "$ov" "$base"
+		pack "$ov" "$ov.cpio.gz"
+		# Keep only the newest image of this kernel.
+		rm -f "$IMG_DIR/$KVER-"*.img
+		cat "$base.cpio.gz" "$ov.cpio.gz" >"$img.tmp"
+		mv "$img.tmp" "$img"
+		rm -rf "$ov" "$ov.cpio.gz"
+	fi
+	printf '%s\n' "$img"
+}
+
+main "$@"

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmap-io: copy bytes between stdin/stdout and a MAP_SHARED mapping of a
+ * file, for guest tests that must go through a mapping: PCI BARs via
+ * /sys/bus/pci/devices/.../resourceN (read(2)/write(2) give EIO there, and
+ * /dev/mem read/write only reaches RAM), DAX files, /dev/daxX.Y.
+ *
+ *   mmap-io write FILE OFFSET LENGTH   < data    stdin -> mapping
+ *   mmap-io read  FILE OFFSET LENGTH   > data    mapping -> stdout
+ *
+ * OFFSET and LENGTH accept 0x.. and K/M/G suffixes. The mapping starts at the
+ * page below OFFSET. Built statically by tests/vm/initramfs.sh.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static unsigned long long parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'G': v <<= 10; /* fall through */
+	case 'M': v <<= 10; /* fall through */
+	case 'K': v <<= 10; end++; break;
+	}
+	if (*end) {
+		fprintf(stderr, "mmap-io: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static int xfer(int fd, char *buf, size_t len, int out)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = out ? write(fd, buf + done, len - done)
+				: read(fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "mmap-io: short %s after %zu of %zu bytes: %s\n",
+				out ? "write" : "read", done, len,
+				n ? strerror(errno) : "end of input");
+			return -1;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 5 || (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
+		fprintf(stderr, "usage: mmap-io read|write FILE OFFSET LENGTH\n");
+		return 2;
+	}
+	int writing = !strcmp(argv[1], "write");
+	unsigned long long off = parse_size(argv[3]);
+	size_t len = parse_size(argv[4]);
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long long base = off & ~(unsigned long long)(page - 1);
+	size_t maplen = len + (off - base);
+	int fd = open(argv[2], writing ? O_RDWR : O_RDONLY);
+
+	if (fd < 0) {
+		fprintf(stderr, "mmap-io: open %s: %s\n", argv[2], strerror(errno));
+		return 1;
+	}
+	char *map = mmap(NULL, maplen, writing ? PROT_READ | PROT_WRITE : PROT_READ,
+			 MAP_SHARED, fd, base);
+	if (map == MAP_FAILED) {
+		fprintf(stderr, "mmap-io: mmap %s at %llu+%zu: %s\n", argv[2], base,
+			maplen, strerror(errno));
+		return 1;
+	}
+	char *p = map + (off - base);
+	int ret;
+
+	if (writing) {
+		/* Read into a bounce buffer first: a short input must not leave a
+		 * half-written mapping behind. */
+		char *buf = malloc(len);
+
+		if (!buf || xfer(0, buf, len, 0))
+			return 1;
+		memcpy(p, buf, len);
+		/* EINVAL: the file has no fsync (sysfs resource files). */
+		ret = 0;
+		if (msync(map, maplen, MS_SYNC) && errno != EINVAL) {
+			fprintf(stderr, "mmap-io: msync: %s\n", strerror(errno));
+			ret = 1;
+		}
+	} else {
+		ret = xfer(1, p, len, 1) ? 1 : 0;
+	}
+	munmap(map, maplen);
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,173 @@
+# shellcheck shell=bash
+# QEMU machine description and boot, shared by run-vm.sh, check.sh, demo.sh.
+# Sourced, never run.
+#
+# A scenario declares its VM in comment lines at its top (before the first
+# line that is not a comment):
+#   # vm: ivshmem SIZE [addr=SS.F]   ivshmem-plain, BAR2 = SIZE (power of two),
+#                                    backed by a sparse host file; repeatable.
+#                                    Default when absent: ivshmem 512M addr=04.0
+#   # vm: ivshmem none               no ivshmem device at all
+#   # vm: nvme SIZE [addr=SS.F]      NVMe controller on a sparse raw image
+#   # vm: device SPEC [key=val...]   any -device SPEC,key=val,...
+#   # vm: mem SIZE                   guest RAM (default 2G)
+#   # vm: smp N                      vCPUs (default 2, or IOPMEM_SMP)
+#   # vm: timeout SECONDS            kill QEMU and fail after this (default 240)
+#   # vm: machine pc|q35             default pc (i440fx)
+#   # vm: cmdline ARGS...            extra kernel command line
+#   # vm: qemu ARGS...               extra raw QEMU arguments (word-split)
+# Host files are exported to hooks as BAR0_FILE, BAR1_FILE, ... (order of the
+# ivshmem lines) and NVME0_IMG, NVME1_IMG, ...
+
+# shellcheck source=tests/vm/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+VM_DEFAULT_TIMEOUT=240
+
+# _vm_size_ok SIZE : a QEMU/truncate size such as 64M, 1G, 4096.
+_vm_size_ok() { [[ $1 =~ ^[0-9]+[KMGT]?$ ]]; }
+
+# _vm_opts WORD... : "key=val" words to ",key=val,..."; rejects other words.
+_vm_opts() {
+	local w s=
+	for w in "$@"; do
+		[[ $w == *=* ]] || return 1
+		s+=",$w"
+	done
+	printf '%s' "$s"
+}
+
+# vm_parse FILE : read the "# vm:" header into VM_* variables.
+vm_parse() {
+	local file=$1 line kw
+	local -a words
+	VM_MEM=2G VM_SMP=${IOPMEM_SMP:-2} VM_TIMEOUT=$VM_DEFAULT_TIMEOUT
+	VM_MACHINE=pc VM_CMDLINE='' VM_QEMU_EXTRA=()
+	VM_BARS=() VM_NVMES=() VM_DEVICES=()
+	local no_bar=0
+	while IFS= read -r line; do
+		[[ $line == '#!'* || -z $line ]] && continue
+		[[ $line == '#'* ]] || break
+		[[ $line =~ ^#[[:space:]]*vm:[[:space:]]*(.*)$ ]] || continue
+		read -ra words <<<"${BASH_REMATCH[1]}"
+		kw=${words[0]-}
+		local bad="$file: bad VM header line '$line'"
+		case $kw in
+		ivshmem)
+			if [[ ${words[1]-} == none ]]; then
+				no_bar=1
+				continue
+			fi
+			_vm_size_ok "${words[1]-}" || die "$bad: want 'ivshmem SIZE [addr=SS.F]'"
+			_vm_opts "${words[@]:2}" >/dev/null || die "$bad: options must be key=value"
+			VM_BARS+=("${words[*]:1}")
+			;;
+		nvme)
+			_vm_size_ok "${words[1]-}" || die "$bad: want 'nvme SIZE [addr=SS.F]'"
+			_vm_opts "${words[@]:2}" >/dev/null || die "$bad: options must be key=value"
+			VM_NVMES+=("${words[*]:1}")
+			;;
+		device)
+			[[ -n ${words[1]-} ]] || die "$bad: want 'device SPEC [key=val...]'"
+			_vm_opts "${words[@]:2}" >/dev/null || die "$bad: options must be key=value"
+			VM_DEVICES+=("${words[1]}$(_vm_opts "${words[@]:2}")")
+			;;
+		mem)
+			_vm_size_ok "${words[1]-}" || die "$bad: want 'mem SIZE' (e.g. 4G)"
+			VM_MEM=${words[1]}
+			;;
+		smp)
+			[[ ${words[1]-} =~ ^[1-9][0-9]*$ ]] || die "$bad: want 'smp N'"
+			VM_SMP=${words[1]}
+			;;
+		timeout)
+			[[ ${words[1]-} =~ ^[1-9][0-9]*$ ]] || die "$bad: want 'timeout SECONDS'"
+			VM_TIMEOUT=${words[1]}
+			;;
+		machine)
+			[[ ${words[1]-} == pc || ${words[1]-} == q35 ]] || die "$bad: want 'machine pc' or 'machine q35'"
+			VM_MACHINE=${words[1]}
+			;;
+		cmdline) VM_CMDLINE+=" ${words[*]:1}" ;;
+		qemu) VM_QEMU_EXTRA+=("${words[@]:1}") ;;
+		*) die "$bad: unknown keyword '$kw' (see tests/vm/vm.sh)" ;;
+		esac
+	done <"$file"
+	if ((${#VM_BARS[@]} == 0 && !no_bar)); then
+		VM_BARS=("512M addr=04.0")
+	fi
+	return 0
+}
+
+# vm_prepare FILE DIR : parse FILE's header, create the backing files in DIR
+# (sparse), write DIR/vm.env (exports for hooks) and set VM_DEV_ARGS.
+vm_prepare() {
+	local file=$1 dir=$2 i spec size
+	local -a w
+	vm_parse "$file"
+	mkdir -p "$dir"
+	: >"$dir/vm.env"
+	VM_DEV_ARGS=()
+	for i in "${!VM_BARS[@]}"; do
+		read -ra w <<<"${VM_BARS[$i]}"
+		size=${w[0]}
+		local f=$dir/bar$i.img
+		rm -f "$f"
+		truncate -s "$size" "$f"
+		printf 'export BAR%d_FILE=%q\n' "$i" "$f" >>"$dir/vm.env"
+		VM_DEV_ARGS+=(-object "memory-backend-file,id=bar$i,share=on,mem-path=$f,size=$size"
+			-device "ivshmem-plain,memdev=bar$i$(_vm_opts "${w[@]:1}")")
+	done
+	for i in "${!VM_NVMES[@]}"; do
+		read -ra w <<<"${VM_NVMES[$i]}"
+		local f=$dir/nvme$i.img
+		rm -f "$f"
+		truncate -s "${w[0]}" "$f"
+		printf 'export NVME%d_IMG=%q\n' "$i" "$f" >>"$dir/vm.env"
+		VM_DEV_ARGS+=(-drive "file=$f,if=none,id=nvme$i,format=raw"
+			-device "nvme,drive=nvme$i,serial=iopmem-nvme$i$(_vm_opts "${w[@]:1}")")
+	done
+	for spec in "${VM_DEVICES[@]}"; do
+		VM_DEV_ARGS+=(-device "$spec")
+	done
+}
+
+# vm_accel_args : TCG by default. KVM only on request (IOPMEM_KVM=1): under
+# the PVM hypervisor of the CI hosts a stock kernel hangs silently with KVM.
+vm_accel_args() {
+	if [[ ${IOPMEM_KVM:-0} == 1 ]]; then
+		printf '%s\n' -accel kvm -cpu host
+	else
+		printf '%s\n' -accel tcg,thread=multi -cpu max
+	fi
+}
+
+# vm_boot DIR KIMAGE INITRAMFS T : boot the prepared VM; the kernel console
+# goes to DIR/console.log, the scenario channel (ttyS1) to DIR/guest.log.
+# Returns QEMU's status; 124 means the timeout killed it.
+vm_boot() {
+	local dir=$1 kimage=$2 initrd=$3 t=$4
+	local -a accel
+	mapfile -t accel < <(vm_accel_args)
+	need_cmd qemu-system-x86_64 qemu-system-x86
+	rm -f "$dir/console.log" "$dir/guest.raw" "$dir/guest.log"
+	local -a cmd=(
+		qemu-system-x86_64 "${accel[@]}"
+		-machine "$VM_MACHINE" -m "$VM_MEM" -smp "$VM_SMP"
+		-nodefaults -display none -vga none -no-reboot
+		-serial "file:$dir/console.log" -serial "file:$dir/guest.raw"
+		-kernel "$kimage" -initrd "$initrd"
+		# panic=-1: a panic reboots at once, and -no-reboot turns that
+		# into a QEMU exit, instead of a hang until the timeout.
+		-append "console=ttyS0 quiet panic=-1 T=$t${VM_CMDLINE}"
+		"${VM_DEV_ARGS[@]}" "${VM_QEMU_EXTRA[@]}"
+	)
+	printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"
+	echo >>"$dir/qemu.cmd"
+	local rc=0
+	timeout --kill-after=10 "$VM_TIMEOUT" "${cmd[@]}" </dev/null >"$dir/qemu.out" 2>&1 || rc=$?
+	# The guest's serial line ends lines with CR LF.
+	[[ -f $dir/guest.raw ]] && tr -d '\r' <"$dir/guest.raw" >"$dir/guest.log"
+	touch "$dir/guest.log" "$dir/console.log"
+	return "$rc"
+}
