@@ -20,7 +20,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
 
 # Repository paths that belong to the kernel build.
-MODULE_PATHS=(Kbuild drivers include tests/provider)
+MODULE_PATHS=(Kbuild drivers include tests/provider tests/ptewalk)
 
 # source_files : tracked and untracked-but-not-ignored files of the module
 # build, so uncommitted work is built too.
@@ -72,7 +72,10 @@ main() {
 
 	local dir=$BUILD_DIR/$KVER
 	local logf=$OUT_DIR/build-$KVER.log
-	mkdir -p "$OUT_DIR"
+	mkdir -p "$OUT_DIR" "$dir"
+	# One build per tree at a time: concurrent runs share build/$KVER.
+	exec 9>"$dir/.lock"
+	flock 9
 	sync_sources "$dir"
 	log "build: modules for $KVER (W=1)"
 	if ! make -C "$KDIR" M="$dir" W=1 -j"$(nproc)" modules >"$logf" 2>&1; then

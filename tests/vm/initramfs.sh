@@ -55,8 +55,8 @@ compress() {
 # pack DIR OUT : newc cpio of DIR, owned by root, gzip'd into OUT.
 pack() {
 	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet | compress) >"$2.tmp"
-	mv "$2.tmp" "$2"
+		cpio -o -H newc -R 0:0 --quiet | compress) >"$2.tmp$$"
+	mv "$2.tmp$$" "$2"
 }
 
 # host_files : every host file of the base image (programs, libraries, data).
@@ -162,13 +162,23 @@ build_overlay() {
 	rm -rf "$scratch"
 }
 
+# prune : drop images and bases unused for a day. Not at once: a concurrent
+# run (another checkout, another TESTS) may still use them.
+prune() {
+	find "$IMG_DIR" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+}
+
 main() {
 	(($# == 1)) || die "usage: tests/vm/initramfs.sh KERNEL (one of: $KERNELS)"
 	kernel_select "$1"
 	[[ -f $KSTAMP ]] || die "kernel $KNAME is not in the cache; run tests/vm/setup.sh $KNAME"
 	need_cmd cpio cpio
 	need_cmd depmod kmod
+	need_cmd flock util-linux
 	mkdir -p "$IMG_DIR"
+	# One builder per kernel at a time (parallel `make check` runs).
+	exec 9>"$IMG_DIR/.lock-$KVER"
+	flock 9
 
 	# Base key: this script, the kernel pin, and every host file's identity.
 	local base_key
@@ -180,7 +190,7 @@ main() {
 	local base=$IMG_DIR/$KVER-base-$base_key
 	if [[ ! -f $base.cpio.gz || ! -d $base ]]; then
 		log "initramfs: building base image for $KVER"
-		rm -rf "$IMG_DIR/$KVER-base-"*
+		rm -rf "$base"
 		build_base "$base"
 		pack "$base" "$base.cpio.gz"
 	fi
@@ -199,12 +209,12 @@ main() {
 		ov=$(mktemp -d)
 		build_overlay "$ov" "$base"
 		pack "$ov" "$ov.cpio.gz"
-		# Keep only the newest image of this kernel.
-		rm -f "$IMG_DIR/$KVER-"*.img
-		cat "$base.cpio.gz" "$ov.cpio.gz" >"$img.tmp"
-		mv "$img.tmp" "$img"
+		cat "$base.cpio.gz" "$ov.cpio.gz" >"$img.tmp$$"
+		mv "$img.tmp$$" "$img"
 		rm -rf "$ov" "$ov.cpio.gz"
 	fi
+	touch "$img" "$base" "$base.cpio.gz"
+	prune
 	printf '%s\n' "$img"
 }
 

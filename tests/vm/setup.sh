@@ -165,6 +165,9 @@ main() {
 	install_host_packages
 	mkdir -p "$CACHE_DIR" 2>/dev/null || as_root mkdir -p "$CACHE_DIR"
 	[[ -w $CACHE_DIR ]] || die "cache $CACHE_DIR is not writable; set IOPMEM_CACHE to a writable directory"
+	# Concurrent runs must not unpack the same kernel twice at once.
+	exec 9>"$CACHE_DIR/.setup.lock"
+	flock 9
 	local k
 	for k in "${kernels[@]}"; do
 		fetch_kernel "$k"

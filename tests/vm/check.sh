@@ -1,0 +1,320 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test runner behind `make check`: every scenario in its own QEMU guest.
+#
+# env: TESTS="group group/name ..."  what to run (default: every group)
+#      KERNEL="6.1" | "6.12" | "6.1 6.12"
+#                 run the selection on these kernels. Default: everything on
+#                 6.1, then the groups of kernel_6_12_groups (kernels.conf)
+#                 on 6.12.
+#      IOPMEM_JOBS=N       guests at a time (default 1; with N > 1 each guest
+#                          gets 1 vCPU unless its header says "smp")
+#      IOPMEM_NO_MODULE=1  run without building the repository's modules
+#      IOPMEM_KVM=1        use KVM instead of TCG (hangs on PVM hosts)
+#
+# Groups are the directories under tests/cases/; scenarios are their *.sh
+# files except the host hooks <name>.pre.sh (run before the boot) and
+# <name>.host.sh (run after it). Hooks get BAR0_FILE.., NVME0_IMG..,
+# GUEST_LOG and SCENARIO_DIR in the environment.
+#
+# Every "ok N - ..." / "not ok N - ..." line of the hooks and the guest is one
+# result ("# SKIP" = skipped). A scenario also gets one failed result when
+# the guest did not finish, the script exited non-zero, a hook failed, no
+# result was reported, the kernel log shows a warning/oops/..., or the kernel
+# taint has bits other than O (4096, out-of-tree module) and E (8192,
+# unsigned module). The last line of output is "N passed, N failed[, N skipped]".
+set -euo pipefail
+
+# shellcheck source=tests/vm/kernel.sh
+. "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
+# shellcheck source=tests/vm/vm.sh
+. "$RIG_DIR/vm.sh"
+
+# Kernel log lines that fail a scenario whatever its results say.
+DMESG_BAD='WARNING:|BUG:|Oops|general protection fault|Kernel panic|INFO: task .* blocked|possible circular locking|lockdep|UBSAN|Call Trace'
+# Taint bits a scenario may leave: O (out-of-tree module), E (unsigned module).
+TAINT_OK=$((4096 | 8192))
+TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
+
+JOBS=${IOPMEM_JOBS:-1}
+
+# groups : test groups, i.e. directories under tests/cases.
+groups() {
+	find "$CASES_DIR" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C sort
+}
+
+# scenarios GROUP : group/name of each scenario of GROUP.
+scenarios() {
+	find "$CASES_DIR/$1" -maxdepth 1 -type f -name '*.sh' \
+		! -name '*.host.sh' ! -name '*.pre.sh' -printf "$1/%f\n" |
+		sed 's/\.sh$//' | LC_ALL=C sort
+}
+
+# select_scenarios WORD... : expand TESTS words to group/name lines.
+select_scenarios() {
+	local w
+	# shellcheck disable=SC2046 # group names have no spaces
+	(($# > 0)) || set -- $(groups)
+	for w in "$@"; do
+		if [[ $w == */* ]]; then
+			[[ -f $CASES_DIR/$w.sh ]] ||
+				die "TESTS names '$w' but tests/cases/$w.sh does not exist"
+			echo "$w"
+		else
+			[[ -d $CASES_DIR/$w ]] ||
+				die "TESTS names group '$w' but tests/cases/$w/ does not exist; groups: $(groups | tr '\n' ' ')"
+			scenarios "$w"
+		fi
+	done
+}
+
+# plan : "KERNEL group/name" lines, in run order.
+plan() {
+	local -a selected kernels
+	# shellcheck disable=SC2086 # TESTS is a word list
+	mapfile -t selected < <(select_scenarios ${TESTS:-})
+	local k s groups_k
+	if [[ -n ${KERNEL:-} ]]; then
+		read -ra kernels <<<"$KERNEL"
+		for k in "${kernels[@]}"; do
+			kernel_select "$k"
+			for s in "${selected[@]}"; do echo "$k $s"; done
+		done
+		return
+	fi
+	read -ra kernels <<<"$KERNELS"
+	for k in "${kernels[@]}"; do
+		groups_k=$(kernel_var "$k" groups)
+		for s in "${selected[@]}"; do
+			if [[ $groups_k == all || " $groups_k " == *" ${s%%/*} "* ]]; then
+				echo "$k $s"
+			fi
+		done
+	done
+}
+
+# taint_letters VALUE : the kernel's one-letter names of the set taint bits.
+taint_letters() {
+	local v=$1 i s=''
+	for ((i = 0; i < ${#TAINT_LETTERS}; i++)); do
+		((v & (1 << i))) && s+=${TAINT_LETTERS:i:1}
+	done
+	echo "${s:-none}"
+}
+
+# section LOG START END : the lines strictly between two marker lines.
+section() {
+	awk -v a="$2" -v b="$3" 'index($0, b) == 1 { on = 0 } on { print } index($0, a) == 1 { on = 1 }' "$1"
+}
+
+# results FILE SOURCE : the result lines of FILE, prefixed with SOURCE.
+results() {
+	grep -E '^(not )?ok [0-9]+( |$)' "$1" | sed "s|^|$2: |" || true
+}
+
+# run_hook HOOK DIR NAME : run a host hook with the scenario's environment;
+# its output goes to DIR/NAME.log. Returns the hook's status.
+run_hook() {
+	local hook=$1 dir=$2 name=$3
+	(
+		# shellcheck source=/dev/null
+		. "$dir/vm.env"
+		export GUEST_LOG=$dir/guest.log SCENARIO_DIR=$dir
+		cd "$dir"
+		bash "$hook"
+	) >"$dir/$name.log" 2>&1 </dev/null
+}
+
+# run_scenario KERNEL SCEN DIR INITRD : one guest; the verdict goes to files
+# in DIR: report (text for the user), results (one line per result: "ok",
+# "not ok", "skip" with description), done (written last).
+run_scenario() {
+	local kname=$1 scen=$2 dir=$3 initrd=$4
+	local file=$CASES_DIR/$scen.sh
+	local pre=$CASES_DIR/$scen.pre.sh host=$CASES_DIR/$scen.host.sh
+	local t0 rc=0 status
+	local -a fails=()
+	t0=$(date +%s.%N)
+	kernel_select "$kname"
+	vm_prepare "$file" "$dir"
+
+	if [[ -f $pre ]] && ! run_hook "$pre" "$dir" pre; then
+		fails+=("pre hook $scen.pre.sh failed (output: $dir/pre.log)")
+	fi
+	if ((${#fails[@]} == 0)); then
+		vm_boot "$dir" "$KIMAGE" "$initrd" "$scen" || rc=$?
+		local log=$dir/guest.log
+		section "$log" 'IOPMEM-RIG: BEGIN' 'IOPMEM-RIG: END' >"$dir/output.log"
+		section "$log" 'IOPMEM-RIG: DMESG BEGIN' 'IOPMEM-RIG: DMESG END' >"$dir/dmesg.log"
+		status=$(sed -n 's/^IOPMEM-RIG: END status=\([0-9]*\).*/\1/p' "$log")
+		if ((rc == 124 || rc == 137)); then
+			fails+=("timeout: the guest was killed after ${VM_TIMEOUT}s (raise it with '# vm: timeout N'; console: $dir/console.log)")
+		elif [[ -z $status ]]; then
+			if grep -q 'IOPMEM-RIG: BEGIN' "$log"; then
+				fails+=("the guest stopped before the scenario finished (panic? QEMU status $rc; console: $dir/console.log)")
+			else
+				fails+=("the guest never started the scenario (QEMU status $rc: $(tail -n 3 "$dir/qemu.out" | tr '\n' ' '); console: $dir/console.log)")
+			fi
+		elif ((status != 0)); then
+			fails+=("the scenario exited with status $status")
+		fi
+		if [[ -n $status ]] && ! grep -q '^IOPMEM-RIG: DONE' "$log"; then
+			fails+=("the guest's report is incomplete (no DONE marker)")
+		fi
+		# The console log covers guests that died before dumping dmesg.
+		cat "$dir/dmesg.log" "$dir/console.log" | grep -E "$DMESG_BAD" | sort -u >"$dir/dmesg-bad.log" || true
+		if [[ -s $dir/dmesg-bad.log ]]; then
+			fails+=("the kernel log has $(wc -l <"$dir/dmesg-bad.log") error line(s) (shown below)")
+		fi
+		local taint
+		taint=$(sed -n 's/^IOPMEM-RIG: TAINT \([0-9]*\)$/\1/p' "$log")
+		if [[ -n $taint ]] && ((taint & ~TAINT_OK)); then
+			fails+=("the kernel is tainted $taint ($(taint_letters "$taint")); only O and E are allowed")
+		fi
+		if [[ -f $host ]] && ! run_hook "$host" "$dir" host; then
+			fails+=("host hook $scen.host.sh failed (output: $dir/host.log)")
+		fi
+	fi
+
+	{
+		[[ -f $dir/pre.log ]] && results "$dir/pre.log" pre
+		[[ -f $dir/output.log ]] && results "$dir/output.log" guest
+		[[ -f $dir/host.log ]] && results "$dir/host.log" host
+	} >"$dir/results"
+	if ! [[ -s $dir/results ]] && ((${#fails[@]} == 0)); then
+		fails+=("no test results reported (expected 'ok N - ...' lines)")
+	fi
+	local f
+	for f in "${fails[@]}"; do echo "rig: not ok - $f"; done >>"$dir/results"
+
+	local n_ok n_skip n_fail secs boot
+	n_skip=$(grep -c '^[a-z]*: ok .*# SKIP' "$dir/results" || true)
+	n_ok=$(($(grep -c '^[a-z]*: ok ' "$dir/results" || true) - n_skip))
+	n_fail=$(grep -c '^[a-z]*: not ok' "$dir/results" || true)
+	secs=$(echo "$t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+	boot=$(sed -n 's/^IOPMEM-RIG: BEGIN .*uptime=\([0-9.]*\).*/, boot \1 s/p' "$dir/guest.log" 2>/dev/null || true)
+	local verdict=PASS
+	((n_fail > 0)) && verdict=FAIL
+	local skips=''
+	((n_skip > 0)) && skips=", $n_skip skipped"
+	{
+		echo "$verdict [$kname] $scen ($n_ok ok$skips, $secs s$boot)"
+		if [[ $verdict == FAIL ]]; then
+			grep ': not ok' "$dir/results" | sed 's/^/    /' || true
+			for f in pre output host; do
+				[[ -s $dir/$f.log ]] || continue
+				echo "  --- ${f/output/guest} output ($dir/$f.log)"
+				sed 's/^/  | /' "$dir/$f.log"
+			done
+			if [[ -z ${status:-} && -s $dir/console.log ]]; then
+				echo "  --- kernel console, last 40 lines ($dir/console.log)"
+				tail -n 40 "$dir/console.log" | tr -d '\r' | sed 's/^/  | /'
+			fi
+			if [[ -s $dir/dmesg-bad.log ]]; then
+				echo "  --- offending kernel log lines (full log: $dir/dmesg.log)"
+				sed 's/^/  | /' "$dir/dmesg-bad.log"
+			fi
+		fi
+	} >"$dir/report"
+	echo "$n_ok $n_fail $n_skip" >"$dir/counts"
+}
+
+# run_job KERNEL SCEN DIR INITRD : run_scenario, and a failed verdict if the
+# runner itself dies (e.g. a bad "# vm:" header); DIR/done marks the end.
+run_job() {
+	local k=$1 scen=$2 dir=$3
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	if ! (run_scenario "$@") 2>"$dir/runner.err"; then
+		{
+			echo "FAIL [$k] $scen: the runner failed"
+			sed 's/^/    /' "$dir/runner.err"
+		} >"$dir/report"
+		echo "rig: not ok - runner failed: $(head -n 1 "$dir/runner.err")" >"$dir/results"
+		echo "0 1 0" >"$dir/counts"
+	fi
+	touch "$dir/done"
+}
+
+# prepare_kernel KERNEL : cached kernel, built modules, initramfs path on stdout.
+prepare_kernel() {
+	"$RIG_DIR/build.sh" "$1" >/dev/null
+	"$RIG_DIR/initramfs.sh" "$1"
+}
+
+main() {
+	local -a items kernels
+	mapfile -t items < <(plan)
+	((${#items[@]} > 0)) || die "nothing to run for TESTS='${TESTS:-}' KERNEL='${KERNEL:-}'"
+	mapfile -t kernels < <(printf '%s\n' "${items[@]}" | awk '!seen[$1]++ { print $1 }')
+
+	local t_start
+	t_start=$(date +%s.%N)
+	"$RIG_DIR/setup.sh" "${kernels[@]}"
+	local -A initrd
+	local k
+	local run_dir
+	run_dir=$OUT_DIR/check-$(date +%Y%m%d-%H%M%S)-$$
+	mkdir -p "$run_dir"
+	for k in "${kernels[@]}"; do
+		# A private link to the image: a concurrent run may prune the cache.
+		local img
+		img=$(prepare_kernel "$k")
+		initrd[$k]=$run_dir/initramfs-$k.img
+		ln -f "$img" "${initrd[$k]}" 2>/dev/null || cp "$img" "${initrd[$k]}"
+	done
+	ln -sfn "$(basename "$run_dir")" "$OUT_DIR/latest"
+	((JOBS > 1)) && export IOPMEM_SMP=${IOPMEM_SMP:-1}
+	log "check: ${#items[@]} scenario(s), $JOBS at a time, logs in $run_dir"
+
+	local -a dirs=()
+	local i next=0 item scen
+	# flush : print finished reports in plan order.
+	flush() {
+		while ((next < ${#dirs[@]})) && [[ -f ${dirs[next]}/done ]]; do
+			cat "${dirs[next]}/report"
+			next=$((next + 1))
+		done
+	}
+	for i in "${!items[@]}"; do
+		item=${items[$i]}
+		k=${item%% *} scen=${item#* }
+		dirs+=("$run_dir/$k/$scen")
+		while (($(jobs -rp | wc -l) >= JOBS)); do
+			wait -n || true
+			flush
+		done
+		run_job "$k" "$scen" "${dirs[i]}" "${initrd[$k]}" &
+	done
+	wait || true
+	flush
+
+	local passed=0 failed=0 skipped=0 d n_ok n_fail n_skip
+	for d in "${dirs[@]}"; do
+		if [[ -f $d/counts ]]; then
+			read -r n_ok n_fail n_skip <"$d/counts"
+		else
+			# The runner itself died for this scenario: never a pass.
+			echo "FAIL ${d#"$run_dir"/}: the runner did not finish this scenario"
+			n_ok=0 n_fail=1 n_skip=0
+		fi
+		passed=$((passed + n_ok)) failed=$((failed + n_fail)) skipped=$((skipped + n_skip))
+	done
+	if ((failed > 0)); then
+		echo "failed results:"
+		for d in "${dirs[@]}"; do
+			[[ -f $d/results ]] || continue
+			k=${d#"$run_dir"/} k=${k%%/*}
+			scen=${d#"$run_dir/$k/"}
+			grep ': not ok' "$d/results" | sed "s|^|  [$k] $scen: |" || true
+		done
+	fi
+	log "check: total $(echo "$t_start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }') s"
+	local line="$passed passed, $failed failed"
+	((skipped > 0)) && line+=", $skipped skipped"
+	echo "$line"
+	((failed == 0))
+}
+
+main "$@"
