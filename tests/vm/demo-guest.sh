@@ -15,7 +15,7 @@ if [ ! -d "$SYS" ]; then
 	die "no PCI device at $DEV: the emulated BAR is missing"
 fi
 echo "device: $DEV $(cat "$SYS/vendor"):$(cat "$SYS/device") class $(cat "$SYS/class")"
-lspci -s "${DEV#0000:}" -v 2>/dev/null | sed 's/^/  /'
+lspci -s "${DEV#0000:}" -v 2>/dev/null | sed -e '/^$/d' -e 's/^/  /'
 
 # TODO(iopmem): the demo steps go here, e.g.
 #   modprobe iopmem
