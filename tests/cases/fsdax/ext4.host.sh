@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The pattern ext4.sh wrote through ext4 -o dax is in the BAR's backing file.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../host.sh"
+
+host_check_pattern ext4-dax

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# iopmem helpers for guest scenarios; source after lib.sh.
+#
+#   IOPMEM_PCI                      the emulated device of the default VM
+#   iopmem_load [PARAM=VAL...]      modprobe iopmem; unloaded again at exit
+#   iopmem_bind ADDR                bind ADDR to iopmem, print iopmemN
+#   iopmem_of ADDR                  the iopmem device published for ADDR
+#   iopmem_attr DEV ATTR            /sys/class/iopmem/DEV/ATTR
+#   iopmem_mount_xfs DEV DIR [MKFS_OPTS]   mkfs.xfs -m reflink=0, mount -o dax
+#   unmount_if_mounted DIR
+#   bar_start ADDR BAR              physical start of a BAR, as 0x%x
+#   pat_types START END             memory types pat_memtype_list gives the
+#                                   exact range START-END (one per line)
+#   user_memtype FILE OFFSET LEN    "pte|pmd TYPE" of a user DAX mapping
+#   dax_enabled FILE                true if statx reports STATX_ATTR_DAX
+#   file_phys FILE                  byte offset of FILE's first extent in
+#                                   the block device (FIEMAP)
+
+IOPMEM_PCI=0000:00:04.0
+
+iopmem_load() {
+	modprobe iopmem "$@" || return 1
+	on_exit "iopmem_unload"
+}
+
+# Unbind everything bound to iopmem, then unload it.
+iopmem_unload() {
+	for _d in /sys/bus/pci/drivers/iopmem/0000:*; do
+		[ -e "$_d" ] && echo "${_d##*/}" >/sys/bus/pci/drivers/iopmem/unbind
+	done
+	rmmod iopmem
+}
+
+iopmem_of() {
+	ls "/sys/bus/pci/devices/$1/iopmem" 2>/dev/null | head -n 1
+}
+
+iopmem_bind() {
+	pci_bind_iopmem "$1" || return 1
+	iopmem_of "$1"
+}
+
+iopmem_attr() {
+	cat "/sys/class/iopmem/$1/$2"
+}
+
+iopmem_mount_xfs() {
+	_dev=$1 _dir=$2
+	shift 2
+	modprobe xfs || return 1
+	mkfs.xfs -q -f -m reflink=0 "$@" "/dev/$_dev" || return 1
+	mkdir -p "$_dir"
+	mount -o dax "/dev/$_dev" "$_dir" || return 1
+	on_exit "unmount_if_mounted $_dir"
+}
+
+# busybox has no mountpoint(1).
+unmount_if_mounted() {
+	! grep -q " $1 " /proc/mounts || umount "$1"
+}
+
+bar_start() {
+	# shellcheck disable=SC2046 # start end flags
+	set -- $(sed -n "$(($2 + 1))p" "/sys/bus/pci/devices/$1/resource")
+	printf '0x%x\n' $(($1))
+}
+
+# pat_memtype_list lines: "PAT: [mem 0x...-0x...] type"; END is exclusive.
+pat_types() {
+	_s=$(printf '%016x' $(($1)))
+	_e=$(printf '%016x' $(($2)))
+	grep -i "\[mem 0x$_s-0x$_e\]" /sys/kernel/debug/x86/pat_memtype_list |
+		awk '{ print $NF }'
+}
+
+# Map LEN bytes of FILE at OFFSET in a running xfs_io, touch them, and ask
+# the iopmem_test_ptewalk module what memory type the page table gives.
+user_memtype() {
+	modprobe iopmem_test_ptewalk || return 1
+	_fifo=/tmp/user_memtype.$$
+	mkfifo "$_fifo"
+	# xfs_io reads commands from the fifo; it keeps the mapping until quit.
+	xfs_io "$1" <"$_fifo" >/dev/null 2>&1 &
+	_pid=$!
+	exec 9>"$_fifo"
+	echo "mmap -rw $2 $3" >&9
+	echo "mwrite -S 0x5a $2 $3" >&9
+	_addr=
+	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		_addr=$(awk -v f="$1" '$6 == f { split($1, a, "-"); print a[1]; exit }' "/proc/$_pid/maps")
+		[ -n "$_addr" ] && break
+		sleep 0.2
+	done
+	sleep 0.5
+	_rc=1
+	if [ -n "$_addr" ] &&
+		echo "$_pid $_addr" >/sys/kernel/debug/iopmem_test_ptewalk; then
+		cat /sys/kernel/debug/iopmem_test_ptewalk
+		_rc=0
+	fi
+	echo quit >&9
+	exec 9>&-
+	wait "$_pid"
+	rm -f "$_fifo"
+	rmmod iopmem_test_ptewalk
+	return $_rc
+}
+
+# STATX_ATTR_DAX is 0x200000.
+dax_enabled() {
+	_attrs=$(xfs_io -c 'statx -r' "$1" | awk '$1 == "stat.attributes" { print $3 }')
+	[ -n "$_attrs" ] && [ $(((_attrs) & 0x200000)) -ne 0 ]
+}
+
+# xfs_io fiemap prints "0: [0..7]: 96..103" in 512-byte units.
+file_phys() {
+	_blk=$(xfs_io -c 'fiemap' "$1" | sed -n '2s/.*: \([0-9]*\)\.\..*/\1/p')
+	[ -n "$_blk" ] && echo $((_blk * 512))
+}
