@@ -201,7 +201,7 @@ run_scenario() {
 	{
 		echo "$verdict [$kname] $scen ($n_ok ok$skips, $secs s$boot)"
 		if [[ $verdict == FAIL ]]; then
-			grep ': not ok' "$dir/results" | sed 's/^/    /' || true
+			grep '^[a-z]*: not ok' "$dir/results" | sed 's/^/    /' || true
 			for f in pre output host; do
 				[[ -s $dir/$f.log ]] || continue
 				echo "  --- ${f/output/guest} output ($dir/$f.log)"
@@ -307,7 +307,7 @@ main() {
 			[[ -f $d/results ]] || continue
 			k=${d#"$run_dir"/} k=${k%%/*}
 			scen=${d#"$run_dir/$k/"}
-			grep ': not ok' "$d/results" | sed "s|^|  [$k] $scen: |" || true
+			grep '^[a-z]*: not ok' "$d/results" | sed "s|^|  [$k] $scen: |" || true
 		done
 	fi
 	log "check: total $(echo "$t_start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }') s"
