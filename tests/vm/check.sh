@@ -228,7 +228,7 @@ run_job() {
 	mkdir -p "$dir"
 	if ! (run_scenario "$@") 2>"$dir/runner.err"; then
 		{
-			echo "FAIL [$k] $scen: the runner failed"
+			echo "FAIL [$k] $scen (the runner failed)"
 			sed 's/^/    /' "$dir/runner.err"
 		} >"$dir/report"
 		echo "rig: not ok - runner failed: $(head -n 1 "$dir/runner.err")" >"$dir/results"

@@ -7,7 +7,8 @@
 # downloads; build/ and out/ are gitignored.
 RIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$RIG_DIR/../.." && pwd)
-CASES_DIR=$REPO_DIR/tests/cases
+# IOPMEM_CASES_DIR: another scenario tree (tests/vm/selftest.sh uses it).
+CASES_DIR=${IOPMEM_CASES_DIR:-$REPO_DIR/tests/cases}
 CACHE_DIR=${IOPMEM_CACHE:-/var/cache/iopmem}
 OUT_DIR=$REPO_DIR/out
 BUILD_DIR=$REPO_DIR/build

@@ -1,0 +1,5 @@
+#!/bin/sh
+# vm: bogus 1
+# expect: FAIL unknown keyword 'bogus'
+. /tests/lib.sh
+ok "never runs"

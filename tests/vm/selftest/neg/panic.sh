@@ -1,0 +1,6 @@
+#!/bin/sh
+# expect: FAIL the guest stopped before the scenario finished
+# shellcheck source=tests/cases/lib.sh
+. /tests/lib.sh
+ok "then panic"
+echo c >/proc/sysrq-trigger

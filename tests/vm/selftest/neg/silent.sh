@@ -1,0 +1,3 @@
+#!/bin/sh
+# expect: FAIL no test results reported
+echo "no result lines at all"

@@ -1,0 +1,7 @@
+#!/bin/sh
+# vm: timeout 25
+# expect: FAIL timeout: the guest was killed after 25s
+# shellcheck source=tests/cases/lib.sh
+. /tests/lib.sh
+ok "then hang"
+sleep 600

@@ -1,0 +1,6 @@
+#!/bin/sh
+# expect: PASS
+# shellcheck source=tests/cases/lib.sh
+. /tests/lib.sh
+ok "a passing result"
+skip "a skipped result" "selftest"
