@@ -119,3 +119,31 @@ file_phys() {
 	_blk=$(xfs_io -c 'fiemap' "$1" | sed -n '2s/.*: \([0-9]*\)\.\..*/\1/p')
 	[ -n "$_blk" ] && echo $((_blk * 512))
 }
+
+# cache_prove DEV CACHE TYPE : DEV (bound to IOPMEM_PCI, 512 MiB) is in
+# cache mode CACHE: pat_memtype_list gives its BAR memory type TYPE, a
+# user's DAX mapping of a file on it gets TYPE too, and unbinding leaves no
+# reservation and no block device.
+cache_prove() {
+	check_eq "cache attribute" "$2" "$(iopmem_attr "$1" cache)"
+
+	_start=$(bar_start $IOPMEM_PCI 2)
+	_end=$((_start + 512 * 1024 * 1024))
+	info "pat_memtype_list for the BAR: $(pat_types "$_start" "$_end" | tr '\n' ' ')"
+	check_eq "kernel mapping: BAR is $3 in pat_memtype_list" \
+		"$3" "$(pat_types "$_start" "$_end" | sort -u)"
+
+	iopmem_mount_xfs "$1" /mnt -d su=2m,sw=1,agcount=2 -l su=32k ||
+		die "mkfs.xfs and mount -o dax"
+	xfs_io -c 'extsize 2m' /mnt
+	xfs_io -f -c 'falloc 0 4m' /mnt/f
+	_entry=$(user_memtype /mnt/f 0 4m)
+	info "user page table entry: $_entry"
+	check_eq "user DAX mapping of a file is $3" "$3" "${_entry#* }"
+	check "umount" umount /mnt
+
+	check "unbind" pci_unbind $IOPMEM_PCI
+	check_eq "no memory type reservation left after unbind" "" \
+		"$(pat_types "$_start" "$_end")"
+	check "no block device left after unbind" test ! -e "/dev/$1"
+}

@@ -189,6 +189,7 @@ void iopmem_fsdax_stop(struct iopmem_device *idev)
 	spin_unlock(&fsdax->lock);
 	idev->fsdax = NULL;
 
+	iopmem_orphan(&fsdax->map);
 	iopmem_dax_destroy(fsdax);
 	del_gendisk(fsdax->disk);
 	/* May free fsdax now, or at the last close. */

@@ -40,8 +40,8 @@ static int iopmem_cache_param_set(const char *val,
 	int cache = iopmem_parse_cache(val);
 
 	if (cache < 0) {
-		pr_err("iopmem: cache=%s is not a memory type; use cache=wc (write-combining) or cache=uc (uncached)\n",
-		       val);
+		pr_err("iopmem: cache=%.*s is not a memory type; use cache=wc (write-combining) or cache=uc (uncached)\n",
+		       (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
 	*(enum iopmem_cache *)kp->arg = cache;
@@ -112,7 +112,8 @@ int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
 			dev_err(&idev->dev, "device left without a block device; unbind and bind it again\n");
 		goto out;
 	}
-	dev_info(&idev->dev, "cache %s\n", iopmem_cache_names[cache]);
+	dev_info(&idev->dev, "cache changed from %s to %s\n",
+		 iopmem_cache_names[old], iopmem_cache_names[cache]);
 out:
 	mutex_unlock(&idev->lock);
 	return rc;

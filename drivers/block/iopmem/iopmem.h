@@ -38,6 +38,8 @@ enum iopmem_mode {
  * @uc_hold: the ioremap_uc() mapping that keeps a UC reservation alive
  * @virt: kernel address of @range, with the memory type of @cache
  * @busy_node: entry in the list of ranges that still have struct pages
+ * @name: the device that mapped it, for messages about overlaps
+ * @orphaned: the device was removed while the mapping was in use
  */
 struct iopmem_mapping {
 	struct range range;
@@ -46,6 +48,8 @@ struct iopmem_mapping {
 	void __iomem *uc_hold;
 	void *virt;
 	struct list_head busy_node;
+	char name[16];
+	bool orphaned;
 };
 
 /**
@@ -112,6 +116,7 @@ int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache);
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache, int nid);
 void iopmem_unmap(struct iopmem_mapping *map);
+void iopmem_orphan(struct iopmem_mapping *map);
 int iopmem_check_range(struct device *dev, const struct range *range);
 void iopmem_wait_range_free(const struct range *range);
 void iopmem_wait_all_ranges_free(void);

@@ -21,7 +21,8 @@ static LIST_HEAD(iopmem_busy_ranges);
 static DEFINE_SPINLOCK(iopmem_busy_lock);
 static DECLARE_WAIT_QUEUE_HEAD(iopmem_busy_wait);
 
-static bool iopmem_range_busy_locked(const struct range *range)
+static struct iopmem_mapping *
+iopmem_find_busy_locked(const struct range *range)
 {
 	struct iopmem_mapping *map;
 
@@ -29,8 +30,35 @@ static bool iopmem_range_busy_locked(const struct range *range)
 	list_for_each_entry(map, &iopmem_busy_ranges, busy_node)
 		if (map->range.start <= range->end &&
 		    range->start <= map->range.end)
-			return true;
-	return false;
+			return map;
+	return NULL;
+}
+
+/* Log who maps @range, if anyone; -EBUSY then. */
+static int iopmem_check_busy(struct device *dev, const struct range *range)
+{
+	struct resource res = DEFINE_RES_MEM(range->start, range_len(range));
+	struct iopmem_mapping *map;
+	char name[sizeof(map->name)];
+	bool orphaned;
+
+	spin_lock(&iopmem_busy_lock);
+	map = iopmem_find_busy_locked(range);
+	if (map) {
+		strscpy(name, map->name, sizeof(name));
+		orphaned = map->orphaned;
+	}
+	spin_unlock(&iopmem_busy_lock);
+	if (!map)
+		return 0;
+
+	if (orphaned)
+		dev_err(dev, "%pR is still mapped by %s, which was removed while in use; unmount the file system on it or close /dev/%s, then retry\n",
+			&res, name, name);
+	else
+		dev_err(dev, "%pR overlaps %s, which is already published; unbind its owner first\n",
+			&res, name);
+	return -EBUSY;
 }
 
 static bool iopmem_range_busy(const struct range *range)
@@ -38,7 +66,7 @@ static bool iopmem_range_busy(const struct range *range)
 	bool busy;
 
 	spin_lock(&iopmem_busy_lock);
-	busy = iopmem_range_busy_locked(range);
+	busy = iopmem_find_busy_locked(range);
 	spin_unlock(&iopmem_busy_lock);
 	return busy;
 }
@@ -102,11 +130,8 @@ int iopmem_check_range(struct device *dev, const struct range *range)
 			&res);
 		return -EINVAL;
 	}
-	if (iopmem_range_busy(range)) {
-		dev_err(dev, "%pR is still mapped by an earlier iopmem device that was removed while in use; unmount the file system or close the block device that uses it, then retry\n",
-			&res);
+	if (iopmem_check_busy(dev, range))
 		return -EBUSY;
-	}
 	if (iopmem_range_has_pgmap(range)) {
 		dev_err(dev, "%pR already has struct pages from another driver (pmem, device-dax?); release it there first\n",
 			&res);
@@ -179,12 +204,12 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 
 	map->range = *range;
 	map->cache = cache;
+	strscpy(map->name, dev_name(dev), sizeof(map->name));
 
 	spin_lock(&iopmem_busy_lock);
-	if (iopmem_range_busy_locked(range)) {
+	if (iopmem_find_busy_locked(range)) {
 		spin_unlock(&iopmem_busy_lock);
-		dev_err(dev, "range is still mapped by an earlier iopmem instance; close or unmount what uses it, then retry\n");
-		return -EBUSY;
+		return iopmem_check_busy(dev, range) ?: -EBUSY;
 	}
 	list_add_tail(&map->busy_node, &iopmem_busy_ranges);
 	spin_unlock(&iopmem_busy_lock);
@@ -225,6 +250,17 @@ void iopmem_unmap(struct iopmem_mapping *map)
 	memunmap_pages(&map->pgmap);
 	iopmem_release_memtype(map);
 	iopmem_busy_del(map);
+}
+
+/**
+ * iopmem_orphan() - note that the device of a mapping is gone
+ * @map: the mapping, which lives on until its last user lets go
+ */
+void iopmem_orphan(struct iopmem_mapping *map)
+{
+	spin_lock(&iopmem_busy_lock);
+	map->orphaned = true;
+	spin_unlock(&iopmem_busy_lock);
 }
 
 /**

@@ -17,8 +17,8 @@ static int iopmem_bar_param_set(const char *val, const struct kernel_param *kp)
 
 	rc = kstrtoint(val, 0, &bar);
 	if (rc || bar < -1 || bar >= PCI_STD_NUM_BARS) {
-		pr_err("iopmem: bar=%s is not a BAR number; use 0 to %d, or -1 for the largest 64-bit memory BAR\n",
-		       val, PCI_STD_NUM_BARS - 1);
+		pr_err("iopmem: bar=%.*s is not a BAR number; use 0 to %d, or -1 for the largest 64-bit memory BAR\n",
+		       (int)strcspn(val, "\n"), val, PCI_STD_NUM_BARS - 1);
 		return -EINVAL;
 	}
 	*(int *)kp->arg = bar;
@@ -93,6 +93,13 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 	bar = iopmem_pci_pick_bar(pdev);
 	if (bar < 0)
 		return bar;
+
+	/* The core checks alignment; a BAR of 2 MiB or more is aligned. */
+	if (pci_resource_len(pdev, bar) < IOPMEM_ALIGN) {
+		dev_err(&pdev->dev, "BAR%d %pR is smaller than 2 MiB, the smallest unit of ZONE_DEVICE memory; use a device with a larger memory BAR, or set the module parameter bar to one\n",
+			bar, &pdev->resource[bar]);
+		return -EINVAL;
+	}
 
 	rc = pcim_enable_device(pdev);
 	if (rc) {
