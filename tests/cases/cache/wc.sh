@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Default cache mode wc: the BAR is write-combining in pat_memtype_list (the
+# reservation and the ZONE_DEVICE map that adopts it) and in a user's DAX
+# mapping of a file; unbinding leaves no reservation behind.
+# vm: ivshmem 512M addr=04.0
+. /tests/lib.sh
+. /tests/iopmem.sh
+
+check "modprobe iopmem" iopmem_load
+dev=$(iopmem_bind $IOPMEM_PCI) || die "cannot bind $IOPMEM_PCI to iopmem"
+cache_prove "$dev" wc write-combining
