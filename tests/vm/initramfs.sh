@@ -126,7 +126,12 @@ build_base() {
 # overlay inputs: repository files (content-hashed) and built modules.
 overlay_files() {
 	printf '%s\n' "$RIG_DIR/init.sh" "$RIG_DIR/demo-guest.sh" "$RIG_DIR/tools/mmap-io.c"
-	find "$CASES_DIR" "$REPO_DIR/tests/fio" -type f 2>/dev/null | LC_ALL=C sort
+	# tests/fio may not exist (git keeps no empty directories); a failing
+	# find would end this list early under errexit.
+	local d
+	for d in "$CASES_DIR" "$REPO_DIR/tests/fio"; do
+		[[ -d $d ]] && find "$d" -type f
+	done | LC_ALL=C sort
 	if [[ ${IOPMEM_NO_MODULE:-0} != 1 && -d $BUILD_DIR/$KVER ]]; then
 		find "$BUILD_DIR/$KVER" -name '*.ko' | LC_ALL=C sort
 	fi
