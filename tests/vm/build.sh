@@ -26,7 +26,7 @@ MODULE_PATHS=(Kbuild drivers include tests/provider tests/ptewalk)
 # build, so uncommitted work is built too.
 source_files() {
 	git -C "$REPO_DIR" ls-files -co --exclude-standard -- "${MODULE_PATHS[@]}" |
-		while read -r f; do [[ -f $REPO_DIR/$f ]] && printf '%s\n' "$f"; done
+		while read -r f; do if [[ -f $REPO_DIR/$f ]]; then printf '%s\n' "$f"; fi; done
 }
 
 # sync_sources DIR : mirror the module sources into DIR; remove files that

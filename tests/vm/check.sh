@@ -192,9 +192,9 @@ run_scenario() {
 	fi
 
 	{
-		[[ -f $dir/pre.log ]] && results "$dir/pre.log" pre
-		[[ -f $dir/output.log ]] && results "$dir/output.log" guest
-		[[ -f $dir/host.log ]] && results "$dir/host.log" host
+		if [[ -f $dir/pre.log ]]; then results "$dir/pre.log" pre; fi
+		if [[ -f $dir/output.log ]]; then results "$dir/output.log" guest; fi
+		if [[ -f $dir/host.log ]]; then results "$dir/host.log" host; fi
 	} >"$dir/results"
 	if ! [[ -s $dir/results ]] && ((${#fails[@]} == 0)); then
 		fails+=("no test results reported (expected 'ok N - ...' lines)")

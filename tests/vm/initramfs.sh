@@ -130,7 +130,7 @@ overlay_files() {
 	# find would end this list early under errexit.
 	local d
 	for d in "$CASES_DIR" "$REPO_DIR/tests/fio"; do
-		[[ -d $d ]] && find "$d" -type f
+		if [[ -d $d ]]; then find "$d" -type f; fi
 	done | LC_ALL=C sort
 	if [[ ${IOPMEM_NO_MODULE:-0} != 1 && -d $BUILD_DIR/$KVER ]]; then
 		find "$BUILD_DIR/$KVER" -name '*.ko' | LC_ALL=C sort
@@ -143,7 +143,7 @@ build_overlay() {
 	install -m 0755 "$RIG_DIR/init.sh" "$stage/init"
 	install -m 0755 "$RIG_DIR/demo-guest.sh" "$stage/rig/demo.sh"
 	cp -R "$CASES_DIR/." "$stage/tests/"
-	[[ -d $REPO_DIR/tests/fio ]] && cp -R "$REPO_DIR/tests/fio" "$stage/tests/fio"
+	if [[ -d $REPO_DIR/tests/fio ]]; then cp -R "$REPO_DIR/tests/fio" "$stage/tests/fio"; fi
 	# Guest helper for I/O through a mapping (BARs via sysfs, DAX files).
 	mkdir -p "$stage/usr/bin"
 	gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/mmap-io" "$RIG_DIR/tools/mmap-io.c" ||

@@ -60,7 +60,7 @@ static void iopmem_submit_bio(struct bio *bio)
 	bio_endio(bio);
 }
 
-static int iopmem_open(struct gendisk *disk)
+int iopmem_open(struct gendisk *disk)
 {
 	struct iopmem_fsdax *fsdax = disk->private_data;
 	int rc = 0;
@@ -74,7 +74,7 @@ static int iopmem_open(struct gendisk *disk)
 	return rc;
 }
 
-static void iopmem_release(struct gendisk *disk)
+void iopmem_release(struct gendisk *disk)
 {
 	struct iopmem_fsdax *fsdax = disk->private_data;
 
@@ -82,9 +82,6 @@ static void iopmem_release(struct gendisk *disk)
 	fsdax->openers--;
 	spin_unlock(&fsdax->lock);
 }
-
-IOPMEM_BDEV_OPEN(iopmem_bdev_open, iopmem_open)
-IOPMEM_BDEV_RELEASE(iopmem_bdev_release, iopmem_release)
 
 static void iopmem_free_disk(struct gendisk *disk)
 {

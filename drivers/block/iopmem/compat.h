@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every kernel-version difference iopmem depends on, in one place.
- * Supported: 6.1 (Debian bookworm) and 6.11 or later (6.12 in
- * bookworm-backports).
+ * Tested: 6.1 (Debian bookworm) and 6.12 (bookworm-backports).
  */
 #ifndef _IOPMEM_COMPAT_H
 #define _IOPMEM_COMPAT_H
 
 #include <linux/blkdev.h>
-#include <linux/version.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+/*
+ * Features are tested by the symbols that came with them rather than by
+ * version numbers, so distribution backports are handled too.
+ */
 
-/* Queue limits and features are set when the disk is allocated. */
+#ifdef BLK_FEAT_DAX	/* 6.11: queue limits carry the features */
+
 static inline struct gendisk *iopmem_alloc_disk(int nid)
 {
 	struct queue_limits lim = {
@@ -26,7 +28,7 @@ static inline struct gendisk *iopmem_alloc_disk(int nid)
 	return blk_alloc_disk(&lim, nid);
 }
 
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+#else	/* 6.1: queue flags and setters after allocation */
 
 static inline struct gendisk *iopmem_alloc_disk(int nid)
 {
@@ -45,28 +47,35 @@ static inline struct gendisk *iopmem_alloc_disk(int nid)
 	return disk;
 }
 
-#else
-#error "iopmem supports Linux 6.1 to 6.8 and 6.11 or later"
 #endif
 
-/*
- * block_device_operations open/release: 6.5 passes the gendisk and drops
- * the mode from release.  Define adapters that call fn(struct gendisk *).
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-#define IOPMEM_BDEV_OPEN(name, fn)					\
-	static int name(struct gendisk *disk, blk_mode_t mode)		\
-	{ return fn(disk); }
-#define IOPMEM_BDEV_RELEASE(name, fn)					\
-	static void name(struct gendisk *disk)				\
-	{ fn(disk); }
+int iopmem_open(struct gendisk *disk);
+void iopmem_release(struct gendisk *disk);
+
+#ifdef BLK_OPEN_READ	/* 6.5: open takes the gendisk, release no mode */
+
+static inline int iopmem_bdev_open(struct gendisk *disk, blk_mode_t mode)
+{
+	return iopmem_open(disk);
+}
+
+static inline void iopmem_bdev_release(struct gendisk *disk)
+{
+	iopmem_release(disk);
+}
+
 #else
-#define IOPMEM_BDEV_OPEN(name, fn)					\
-	static int name(struct block_device *bdev, fmode_t mode)	\
-	{ return fn(bdev->bd_disk); }
-#define IOPMEM_BDEV_RELEASE(name, fn)					\
-	static void name(struct gendisk *disk, fmode_t mode)		\
-	{ fn(disk); }
+
+static inline int iopmem_bdev_open(struct block_device *bdev, fmode_t mode)
+{
+	return iopmem_open(bdev->bd_disk);
+}
+
+static inline void iopmem_bdev_release(struct gendisk *disk, fmode_t mode)
+{
+	iopmem_release(disk);
+}
+
 #endif
 
 #endif /* _IOPMEM_COMPAT_H */

@@ -71,7 +71,7 @@ struct iopmem_fsdax {
 	struct iopmem_mapping map;
 	struct gendisk *disk;
 	struct dax_device *dax_dev;
-	spinlock_t lock;
+	spinlock_t lock;		/* protects openers, dying */
 	unsigned int openers;
 	bool dying;
 };
@@ -94,7 +94,7 @@ struct iopmem_device {
 	struct range range;
 	int bar;
 	int nid;
-	struct mutex lock;
+	struct mutex lock;		/* configuration and live state */
 	enum iopmem_cache cache;
 	enum iopmem_mode mode;
 	struct iopmem_fsdax *fsdax;

@@ -292,6 +292,6 @@ void iopmem_wait_all_ranges_free(void)
  */
 void iopmem_drain(struct iopmem_mapping *map)
 {
-	wmb();
+	wmb();		/* drain write-combining buffers before the read */
 	(void)READ_ONCE(*(u8 *)map->virt);
 }
