@@ -22,7 +22,7 @@ a=/sys/class/iopmem/$dev
 start=$(bar_start "$DEV" 2)
 end=$((start + $(cat "$a/size")))
 echo "device:  /dev/$dev on $DEV BAR$(cat "$a/bar") [mem $(cat "$a/range")], $(($(cat "$a/size") >> 20)) MiB"
-echo "cache:   $(cat "$a/cache") (PAT: $(pat_types "$start" "$end" | sort -u | paste -sd " "))"
+echo "cache:   $(cat "$a/cache") (PAT: $(pat_types "$start" "$end" | sort -u | xargs))"
 echo "mode:    $(cat "$a/mode")"
 
 iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs -m reflink=0 and mount -o dax failed"
