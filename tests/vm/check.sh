@@ -13,6 +13,7 @@
 #                          its header says "smp N")
 #      IOPMEM_NO_MODULE=1  run without building the repository's modules
 #      IOPMEM_KVM=1        use KVM instead of TCG (hangs on PVM hosts)
+#      IOPMEM_LIST=1       print the plan ("KERNEL group/name" lines), run nothing
 #
 # Groups are the directories under tests/cases/; scenarios are their *.sh
 # files except the host hooks <name>.pre.sh (run before the boot) and
@@ -85,9 +86,11 @@ select_scenarios() {
 
 # plan : "KERNEL group/name" lines, in run order.
 plan() {
-	local -a selected kernels
+	local -a selected=() kernels
+	local text
 	# shellcheck disable=SC2086 # TESTS is a word list
-	mapfile -t selected < <(select_scenarios ${TESTS:-})
+	text=$(select_scenarios ${TESTS:-}) || exit 1
+	[[ -n $text ]] && mapfile -t selected <<<"$text"
 	local k s groups_k
 	if [[ -n ${KERNEL:-} ]]; then
 		read -ra kernels <<<"$KERNEL"
@@ -258,9 +261,15 @@ prepare_kernel() {
 }
 
 main() {
-	local -a items kernels
-	mapfile -t items < <(plan)
+	local -a items=() kernels
+	local text
+	text=$(plan) || exit 1
+	[[ -n $text ]] && mapfile -t items <<<"$text"
 	((${#items[@]} > 0)) || die "nothing to run for TESTS='${TESTS:-}' KERNEL='${KERNEL:-}'"
+	if [[ ${IOPMEM_LIST:-0} == 1 ]]; then
+		printf '%s\n' "${items[@]}"
+		return 0
+	fi
 	mapfile -t kernels < <(printf '%s\n' "${items[@]}" | awk '!seen[$1]++ { print $1 }')
 
 	local t_start
