@@ -167,10 +167,10 @@ build_overlay() {
 	rm -rf "$scratch"
 }
 
-# prune : drop images and bases unused for a day. Not at once: a concurrent
-# run (another checkout, another TESTS) may still use them.
+# prune : drop images and bases unused for two hours (each test edit makes
+# a new 44 MB image). Not at once: a concurrent run may be about to link one.
 prune() {
-	find "$IMG_DIR" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+	find "$IMG_DIR" -mindepth 1 -maxdepth 1 -mmin +120 -exec rm -rf {} + 2>/dev/null || true
 }
 
 main() {
