@@ -7,6 +7,8 @@
 #define _IOPMEM_COMPAT_H
 
 #include <linux/blkdev.h>
+#include <linux/idr.h>
+#include <linux/range.h>
 
 /*
  * Features are tested by the symbols that came with them rather than by
@@ -77,5 +79,67 @@ static inline void iopmem_bdev_release(struct gendisk *disk, fmode_t mode)
 }
 
 #endif
+
+/*
+ * Device-dax: drivers/dax/bus.h and dax-private.h are not in the headers
+ * packages, so carry what iopmem uses of them.
+ */
+struct dax_device;
+struct dax_region;
+struct dev_dax;
+
+struct dax_region *alloc_dax_region(struct device *parent, int region_id,
+				    struct range *range, int target_node,
+				    unsigned int align, unsigned long flags);
+
+/*
+ * 6.8 appended memmap_on_memory; older kernels read only the fields
+ * before it, so one layout serves both.
+ */
+struct dev_dax_data {
+	struct dax_region *dax_region;
+	struct dev_pagemap *pgmap;
+	resource_size_t size;
+	int id;
+	bool memmap_on_memory;
+};
+
+struct dev_dax *devm_create_dev_dax(struct dev_dax_data *data);
+struct inode *dax_inode(struct dax_device *dax_dev);
+
+/*
+ * Until alloc_dax_region() stopped handing its caller a reference (it is
+ * devres-managed since), the caller dropped it once the seed existed.
+ * The Makefile looks for the export.
+ */
+#ifdef IOPMEM_HAVE_DAX_REGION_PUT
+void dax_region_put(struct dax_region *dax_region);
+
+static inline void iopmem_dax_region_put(struct dax_region *dax_region)
+{
+	dax_region_put(dax_region);
+}
+#else
+static inline void iopmem_dax_region_put(struct dax_region *dax_region)
+{
+}
+#endif
+
+/* The head of struct dev_dax, unchanged from 6.1 to 6.12. */
+struct iopmem_dev_dax_head {
+	struct dax_region *region;
+	struct dax_device *dax_dev;
+	unsigned int align;
+	int target_node;
+	bool dyn_id;
+	int id;
+	struct ida ida;
+	struct device dev;
+};
+
+static inline struct dax_device *iopmem_dev_dax_to_dax_device(struct device *dev)
+{
+	return container_of(dev, struct iopmem_dev_dax_head, dev)->dax_dev;
+}
 
 #endif /* _IOPMEM_COMPAT_H */

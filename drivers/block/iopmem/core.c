@@ -17,6 +17,7 @@ const char *const iopmem_cache_names[] = {
 
 const char *const iopmem_mode_names[] = {
 	[IOPMEM_MODE_FSDAX] = "fsdax",
+	[IOPMEM_MODE_DEVDAX] = "devdax",
 };
 
 static DEFINE_IDA(iopmem_ida);
@@ -63,6 +64,47 @@ module_param_cb(cache, &iopmem_cache_param_ops, &iopmem_default_cache, 0644);
 MODULE_PARM_DESC(cache,
 		 "Memory type of devices bound from now on: wc (write-combining, default) or uc (uncached). Change one device with /sys/class/iopmem/iopmemN/cache.");
 
+static enum iopmem_mode iopmem_default_mode = IOPMEM_MODE_FSDAX;
+
+/**
+ * iopmem_parse_mode() - parse a mode name
+ * @buf: "fsdax" or "devdax", with or without a trailing newline
+ *
+ * Return: the enum iopmem_mode value, or -EINVAL.
+ */
+int iopmem_parse_mode(const char *buf)
+{
+	return sysfs_match_string(iopmem_mode_names, buf);
+}
+
+static int iopmem_mode_param_set(const char *val, const struct kernel_param *kp)
+{
+	int mode = iopmem_parse_mode(val);
+
+	if (mode < 0) {
+		pr_err("iopmem: mode=%.*s is not a mode; use mode=fsdax (block device for DAX file systems) or mode=devdax (device-dax region for daxctl)\n",
+		       (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	*(enum iopmem_mode *)kp->arg = mode;
+	return 0;
+}
+
+static int iopmem_mode_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  iopmem_mode_names[*(enum iopmem_mode *)kp->arg]);
+}
+
+static const struct kernel_param_ops iopmem_mode_param_ops = {
+	.set = iopmem_mode_param_set,
+	.get = iopmem_mode_param_get,
+};
+
+module_param_cb(mode, &iopmem_mode_param_ops, &iopmem_default_mode, 0644);
+MODULE_PARM_DESC(mode,
+		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax) or devdax (a device-dax region for daxctl). Change one device with /sys/class/iopmem/iopmemN/mode.");
+
 static struct class iopmem_class = {
 	.name		= "iopmem",
 	.dev_groups	= iopmem_attr_groups,
@@ -76,47 +118,101 @@ static void iopmem_device_release(struct device *dev)
 	kfree(idev);
 }
 
+static int iopmem_live_start(struct iopmem_device *idev)
+{
+	switch (idev->mode) {
+	case IOPMEM_MODE_FSDAX:
+		return iopmem_fsdax_start(idev);
+	case IOPMEM_MODE_DEVDAX:
+		return iopmem_devdax_start(idev);
+	}
+	return -EINVAL;
+}
+
+static void iopmem_live_stop(struct iopmem_device *idev)
+{
+	if (idev->fsdax)
+		iopmem_fsdax_stop(idev);
+	if (idev->devdax)
+		iopmem_devdax_stop(idev);
+}
+
+static int iopmem_live_stop_idle(struct iopmem_device *idev, const char *what)
+{
+	if (idev->fsdax)
+		return iopmem_fsdax_stop_idle(idev, what);
+	if (idev->devdax)
+		return iopmem_devdax_stop_idle(idev, what);
+	return 0;
+}
+
+/*
+ * Rebuild the live state with a new configuration; refused while in use.
+ * If the new configuration cannot be built, the old one is restored.
+ */
+static int iopmem_reconfigure(struct iopmem_device *idev,
+			      enum iopmem_cache cache, enum iopmem_mode mode,
+			      const char *what)
+{
+	enum iopmem_cache old_cache = idev->cache;
+	enum iopmem_mode old_mode = idev->mode;
+	int rc;
+
+	mutex_lock(&idev->lock);
+	rc = -ENODEV;
+	if (idev->removed)
+		goto out;
+	rc = 0;
+	if (cache == idev->cache && mode == idev->mode &&
+	    (idev->fsdax || idev->devdax))
+		goto out;
+
+	rc = iopmem_live_stop_idle(idev, what);
+	if (rc)
+		goto out;
+	idev->cache = cache;
+	idev->mode = mode;
+	rc = iopmem_live_start(idev);
+	if (rc) {
+		idev->cache = old_cache;
+		idev->mode = old_mode;
+		if (iopmem_live_start(idev))
+			dev_err(&idev->dev, "could not restore cache %s, mode %s either; the device is offline until it is set again or rebound\n",
+				iopmem_cache_names[old_cache],
+				iopmem_mode_names[old_mode]);
+		goto out;
+	}
+	dev_info(&idev->dev, "now cache %s, mode %s (was cache %s, mode %s)\n",
+		 iopmem_cache_names[cache], iopmem_mode_names[mode],
+		 iopmem_cache_names[old_cache], iopmem_mode_names[old_mode]);
+out:
+	mutex_unlock(&idev->lock);
+	return rc;
+}
+
 /**
  * iopmem_set_cache() - change the memory type of a device
  * @idev: the device
  * @cache: new memory type
- *
- * Rebuilds the live state with the new type; refused while it is in use.
  *
  * Return: 0, -EBUSY while the device is in use (logged), -ENODEV once it is
  * being removed, or an errno from rebuilding.
  */
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
 {
-	enum iopmem_cache old;
-	int rc;
+	return iopmem_reconfigure(idev, cache, idev->mode, "cache");
+}
 
-	mutex_lock(&idev->lock);
-	if (!idev->fsdax) {
-		rc = -ENODEV;
-		goto out;
-	}
-	rc = 0;
-	if (cache == idev->cache)
-		goto out;
-
-	rc = iopmem_fsdax_stop_idle(idev, "cache");
-	if (rc)
-		goto out;
-	old = idev->cache;
-	idev->cache = cache;
-	rc = iopmem_fsdax_start(idev);
-	if (rc) {
-		idev->cache = old;
-		if (iopmem_fsdax_start(idev))
-			dev_err(&idev->dev, "device left without a block device; unbind and bind it again\n");
-		goto out;
-	}
-	dev_info(&idev->dev, "cache changed from %s to %s\n",
-		 iopmem_cache_names[old], iopmem_cache_names[cache]);
-out:
-	mutex_unlock(&idev->lock);
-	return rc;
+/**
+ * iopmem_set_mode() - switch a device between fsdax and devdax
+ * @idev: the device
+ * @mode: new mode
+ *
+ * Return: as iopmem_set_cache().
+ */
+int iopmem_set_mode(struct iopmem_device *idev, enum iopmem_mode mode)
+{
+	return iopmem_reconfigure(idev, idev->cache, mode, "mode");
 }
 
 /**
@@ -154,7 +250,7 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	idev->bar = desc->bar;
 	idev->nid = desc->nid;
 	idev->cache = iopmem_default_cache;
-	idev->mode = IOPMEM_MODE_FSDAX;
+	idev->mode = iopmem_default_mode;
 
 	device_initialize(&idev->dev);
 	idev->dev.class = &iopmem_class;
@@ -169,7 +265,7 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 		goto out_put;
 
 	mutex_lock(&idev->lock);
-	rc = iopmem_fsdax_start(idev);
+	rc = iopmem_live_start(idev);
 	mutex_unlock(&idev->lock);
 	if (rc)
 		goto out_del;
@@ -208,8 +304,8 @@ EXPORT_SYMBOL_GPL(iopmem_add);
 void iopmem_remove(struct iopmem_device *idev)
 {
 	mutex_lock(&idev->lock);
-	if (idev->fsdax)
-		iopmem_fsdax_stop(idev);
+	idev->removed = true;
+	iopmem_live_stop(idev);
 	mutex_unlock(&idev->lock);
 	dev_info(&idev->dev, "removed\n");
 	device_del(&idev->dev);
@@ -247,9 +343,23 @@ static int __init iopmem_init(void)
 	rc = class_register(&iopmem_class);
 	if (rc)
 		return rc;
+	rc = iopmem_memory_notifier_register();
+	if (rc)
+		goto out_class;
+	rc = iopmem_devdax_init();
+	if (rc)
+		goto out_notifier;
 	rc = iopmem_pci_init();
 	if (rc)
-		class_unregister(&iopmem_class);
+		goto out_devdax;
+	return 0;
+
+out_devdax:
+	iopmem_devdax_exit();
+out_notifier:
+	iopmem_memory_notifier_unregister();
+out_class:
+	class_unregister(&iopmem_class);
 	return rc;
 }
 
@@ -258,6 +368,8 @@ static void __exit iopmem_exit(void)
 	iopmem_pci_exit();
 	/* The block layer drops its module reference before free_disk(). */
 	iopmem_wait_all_ranges_free();
+	iopmem_devdax_exit();
+	iopmem_memory_notifier_unregister();
 	class_unregister(&iopmem_class);
 	ida_destroy(&iopmem_ida);
 }

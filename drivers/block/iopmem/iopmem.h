@@ -18,8 +18,10 @@
 
 struct dax_device;
 struct gendisk;
+struct platform_device;
 
 #define IOPMEM_ALIGN	SZ_2M	/* ZONE_DEVICE subsection size */
+#define IOPMEM_NAME_LEN	32	/* device names in messages */
 
 enum iopmem_cache {
 	IOPMEM_CACHE_WC,
@@ -28,6 +30,7 @@ enum iopmem_cache {
 
 enum iopmem_mode {
 	IOPMEM_MODE_FSDAX,
+	IOPMEM_MODE_DEVDAX,
 };
 
 /**
@@ -77,6 +80,17 @@ struct iopmem_fsdax {
 };
 
 /**
+ * struct iopmem_devdax - live state of a device in devdax mode
+ * @map: the claim on the range and its memory type (no struct pages:
+ *	 each device-dax instance maps its part itself)
+ * @pdev: iopmem_dax.N, parent of the device-dax region and its instances
+ */
+struct iopmem_devdax {
+	struct iopmem_mapping map;
+	struct platform_device *pdev;
+};
+
+/**
  * struct iopmem_device - one range of device memory and its configuration
  * @dev: iopmemN in class iopmem, child of the owner
  * @id: N in iopmemN
@@ -86,7 +100,9 @@ struct iopmem_fsdax {
  * @lock: serialises configuration changes and live state changes
  * @cache: configured memory type
  * @mode: configured mode
- * @fsdax: live state, or NULL while none is built
+ * @fsdax: live state in fsdax mode, or NULL
+ * @devdax: live state in devdax mode, or NULL
+ * @removed: the owner withdrew the device; no live state is built again
  */
 struct iopmem_device {
 	struct device dev;
@@ -98,6 +114,8 @@ struct iopmem_device {
 	enum iopmem_cache cache;
 	enum iopmem_mode mode;
 	struct iopmem_fsdax *fsdax;
+	struct iopmem_devdax *devdax;
+	bool removed;
 };
 
 static inline struct iopmem_device *to_iopmem_device(struct device *dev)
@@ -110,9 +128,14 @@ extern const char *const iopmem_mode_names[];
 
 /* core.c */
 int iopmem_parse_cache(const char *buf);
+int iopmem_parse_mode(const char *buf);
+int iopmem_set_mode(struct iopmem_device *idev, enum iopmem_mode mode);
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache);
 
 /* mem.c */
+int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
+		 const struct range *range, enum iopmem_cache cache);
+void iopmem_unclaim(struct iopmem_mapping *map);
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache, int nid);
 void iopmem_unmap(struct iopmem_mapping *map);
@@ -121,11 +144,20 @@ int iopmem_check_range(struct device *dev, const struct range *range);
 void iopmem_wait_range_free(const struct range *range);
 void iopmem_wait_all_ranges_free(void);
 void iopmem_drain(struct iopmem_mapping *map);
+int iopmem_memory_notifier_register(void);
+void iopmem_memory_notifier_unregister(void);
 
 /* blk.c */
 int iopmem_fsdax_start(struct iopmem_device *idev);
 void iopmem_fsdax_stop(struct iopmem_device *idev);
 int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what);
+
+/* devdax.c */
+int iopmem_devdax_start(struct iopmem_device *idev);
+void iopmem_devdax_stop(struct iopmem_device *idev);
+int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what);
+int iopmem_devdax_init(void);
+void iopmem_devdax_exit(void);
 
 /* dax.c */
 struct dax_device *iopmem_dax_create(struct iopmem_fsdax *fsdax);

@@ -10,6 +10,7 @@
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/memory.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/wait.h>
@@ -187,7 +188,52 @@ static void iopmem_busy_del(struct iopmem_mapping *map)
 }
 
 /**
- * iopmem_map() - give a range struct pages and a kernel mapping
+ * iopmem_claim() - claim a range and reserve its memory type
+ * @map: mapping to fill in; no struct pages yet
+ * @dev: device to report problems against, and to name the claim after
+ * @range: physical range, already checked by iopmem_check_range()
+ * @cache: memory type that every later mapping of the range adopts
+ *
+ * Device-dax maps the range itself; fsdax goes on with iopmem_map().
+ *
+ * Return: 0 or a negative errno; on error nothing is left behind.
+ */
+int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
+		 const struct range *range, enum iopmem_cache cache)
+{
+	int rc;
+
+	map->range = *range;
+	map->cache = cache;
+	map->orphaned = false;
+	strscpy(map->name, dev_name(dev), sizeof(map->name));
+
+	spin_lock(&iopmem_busy_lock);
+	if (iopmem_find_busy_locked(range)) {
+		spin_unlock(&iopmem_busy_lock);
+		return iopmem_check_busy(dev, range) ?: -EBUSY;
+	}
+	list_add_tail(&map->busy_node, &iopmem_busy_ranges);
+	spin_unlock(&iopmem_busy_lock);
+
+	rc = iopmem_reserve_memtype(map, dev);
+	if (rc)
+		iopmem_busy_del(map);
+	return rc;
+}
+
+/**
+ * iopmem_unclaim() - undo iopmem_claim()
+ * @map: the mapping, with no struct pages left over the range
+ */
+void iopmem_unclaim(struct iopmem_mapping *map)
+{
+	iopmem_release_memtype(map);
+	iopmem_busy_del(map);
+}
+
+/**
+ * iopmem_map() - claim a range and give it struct pages and a kernel mapping
  * @map: mapping to fill in
  * @dev: device to report problems against
  * @range: physical range, already checked by iopmem_check_range()
@@ -202,21 +248,9 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	void *addr;
 	int rc;
 
-	map->range = *range;
-	map->cache = cache;
-	strscpy(map->name, dev_name(dev), sizeof(map->name));
-
-	spin_lock(&iopmem_busy_lock);
-	if (iopmem_find_busy_locked(range)) {
-		spin_unlock(&iopmem_busy_lock);
-		return iopmem_check_busy(dev, range) ?: -EBUSY;
-	}
-	list_add_tail(&map->busy_node, &iopmem_busy_ranges);
-	spin_unlock(&iopmem_busy_lock);
-
-	rc = iopmem_reserve_memtype(map, dev);
+	rc = iopmem_claim(map, dev, range, cache);
 	if (rc)
-		goto out_busy;
+		return rc;
 
 	map->pgmap.range = *range;
 	map->pgmap.nr_range = 1;
@@ -226,16 +260,11 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 		rc = PTR_ERR(addr);
 		dev_err(dev, "cannot create struct pages for the range (%d)\n",
 			rc);
-		goto out_memtype;
+		iopmem_unclaim(map);
+		return rc;
 	}
 	map->virt = addr;
 	return 0;
-
-out_memtype:
-	iopmem_release_memtype(map);
-out_busy:
-	iopmem_busy_del(map);
-	return rc;
 }
 
 /**
@@ -248,8 +277,7 @@ out_busy:
 void iopmem_unmap(struct iopmem_mapping *map)
 {
 	memunmap_pages(&map->pgmap);
-	iopmem_release_memtype(map);
-	iopmem_busy_del(map);
+	iopmem_unclaim(map);
 }
 
 /**
@@ -294,4 +322,60 @@ void iopmem_drain(struct iopmem_mapping *map)
 {
 	wmb();		/* drain write-combining buffers before the read */
 	(void)READ_ONCE(*(u8 *)map->virt);
+}
+
+/*
+ * daxctl reconfigure-device --mode=system-ram hands a device-dax instance
+ * to kmem, which hot-adds the range as memory.  Device memory must never
+ * become System RAM: it disappears with its device, and it is mapped WC or
+ * UC.  Veto onlining any part of a claimed range.
+ */
+static int iopmem_memory_notify(struct notifier_block *nb,
+				unsigned long action, void *arg)
+{
+	struct memory_notify *mn = arg;
+	struct range range = {
+		.start	= PFN_PHYS(mn->start_pfn),
+		.end	= PFN_PHYS(mn->start_pfn + mn->nr_pages) - 1,
+	};
+	struct resource res = DEFINE_RES_MEM(range.start, range_len(&range));
+	struct iopmem_mapping *map;
+	char name[sizeof(map->name)];
+
+	if (action != MEM_GOING_ONLINE)
+		return NOTIFY_OK;
+
+	spin_lock(&iopmem_busy_lock);
+	map = iopmem_find_busy_locked(&range);
+	if (map)
+		strscpy(name, map->name, sizeof(name));
+	spin_unlock(&iopmem_busy_lock);
+	if (!map)
+		return NOTIFY_OK;
+
+	pr_err("iopmem: %s: refusing to online %pR as System RAM: device memory vanishes with its device and is not write-back memory; keep it device-dax (daxctl reconfigure-device --mode=devdax)\n",
+	       name, &res);
+	return notifier_from_errno(-EPERM);
+}
+
+static struct notifier_block iopmem_memory_nb = {
+	.notifier_call = iopmem_memory_notify,
+};
+
+/**
+ * iopmem_memory_notifier_register() - start vetoing memory onlining
+ *
+ * Return: 0 or a negative errno.
+ */
+int iopmem_memory_notifier_register(void)
+{
+	return register_memory_notifier(&iopmem_memory_nb);
+}
+
+/**
+ * iopmem_memory_notifier_unregister() - stop vetoing memory onlining
+ */
+void iopmem_memory_notifier_unregister(void)
+{
+	unregister_memory_notifier(&iopmem_memory_nb);
 }

@@ -47,7 +47,22 @@ static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%s\n",
 			  iopmem_mode_names[to_iopmem_device(dev)->mode]);
 }
-static DEVICE_ATTR_RO(mode);
+
+static ssize_t mode_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	int mode = iopmem_parse_mode(buf);
+	int rc;
+
+	if (mode < 0) {
+		dev_err(dev, "mode: '%.*s' is not a mode; write fsdax (block device for DAX file systems) or devdax (device-dax region for daxctl)\n",
+			(int)strcspn(buf, "\n"), buf);
+		return -EINVAL;
+	}
+	rc = iopmem_set_mode(to_iopmem_device(dev), mode);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(mode);
 
 static ssize_t cache_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devdax mode: the range becomes a dynamic device-dax region, so daxctl
+ * creates, resizes and destroys /dev/daxN.M instances in it.
+ *
+ * The region stores itself in its parent's drvdata, hangs its teardown on
+ * the parent's devres, and accepts resizes only while the parent is bound
+ * to a driver.  So, as drivers/dax/hmem does, the parent is a platform
+ * device of our own (iopmem_dax.N, a child of iopmemN) bound to a small
+ * platform driver.  The device-dax instances map the memory themselves;
+ * iopmem claims the range and holds its memory-type reservation, which
+ * their ZONE_DEVICE maps adopt.
+ */
+#include <linux/dax.h>
+#include <linux/fs.h>
+#include <linux/kmod.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "iopmem.h"
+
+#define IOPMEM_DAX_DRIVER	"iopmem_dax"
+
+/* What the region's probe needs; copied into the platform device. */
+struct iopmem_dax_pdata {
+	struct range range;
+	int region_id;
+	int nid;
+};
+
+static int iopmem_dax_probe(struct platform_device *pdev)
+{
+	const struct iopmem_dax_pdata *pdata = dev_get_platdata(&pdev->dev);
+	struct range range = pdata->range;
+	struct dax_region *region;
+	struct dev_dax_data data;
+	struct dev_dax *seed;
+
+	/* No flags: a dynamic region that daxctl can carve up. */
+	region = alloc_dax_region(&pdev->dev, pdata->region_id, &range,
+				  pdata->nid, PMD_SIZE, 0);
+	if (!region)
+		return -ENOMEM;
+	data = (struct dev_dax_data) {
+		.dax_region	= region,
+		.id		= -1,	/* the size-0 seed daxctl resizes */
+	};
+	seed = devm_create_dev_dax(&data);
+	iopmem_dax_region_put(region);
+	return PTR_ERR_OR_ZERO(seed);
+}
+
+static struct platform_driver iopmem_dax_driver = {
+	.probe	= iopmem_dax_probe,
+	.driver	= {
+		.name			= IOPMEM_DAX_DRIVER,
+		/* Unbinding by hand would pull the region from under daxctl. */
+		.suppress_bind_attrs	= true,
+	},
+};
+
+/**
+ * iopmem_devdax_start() - build the device-dax region of a device
+ * @idev: the device, with @idev->lock held and no live state
+ *
+ * Return: 0 or a negative errno, with nothing left behind.
+ */
+int iopmem_devdax_start(struct iopmem_device *idev)
+{
+	struct iopmem_dax_pdata pdata = {
+		.range		= idev->range,
+		.region_id	= idev->id,	/* daxctl's region N: stable */
+		/* Device-dax wants a real node; without one, the local one. */
+		.nid		= idev->nid != NUMA_NO_NODE ? idev->nid :
+						       numa_mem_id(),
+	};
+	struct iopmem_devdax *devdax;
+	struct platform_device *pdev;
+	int rc;
+
+	lockdep_assert_held(&idev->lock);
+
+	/* Instances bind to device_dax as soon as they have a size. */
+	request_module("device_dax");
+
+	devdax = kzalloc(sizeof(*devdax), GFP_KERNEL);
+	if (!devdax)
+		return -ENOMEM;
+	rc = iopmem_claim(&devdax->map, &idev->dev, &idev->range, idev->cache);
+	if (rc)
+		goto out_free;
+
+	rc = -ENOMEM;
+	pdev = platform_device_alloc(IOPMEM_DAX_DRIVER, idev->id);
+	if (!pdev)
+		goto out_unclaim;
+	pdev->dev.parent = &idev->dev;
+	set_dev_node(&pdev->dev, idev->nid);
+	rc = platform_device_add_data(pdev, &pdata, sizeof(pdata));
+	if (rc)
+		goto out_put;
+	rc = platform_device_add(pdev);
+	if (rc)
+		goto out_put;
+	if (!pdev->dev.driver) {
+		dev_err(&idev->dev, "cannot create the device-dax region; see the messages of %s above\n",
+			dev_name(&pdev->dev));
+		platform_device_unregister(pdev);
+		rc = -ENXIO;
+		goto out_unclaim;
+	}
+	devdax->pdev = pdev;
+	idev->devdax = devdax;
+	return 0;
+
+out_put:
+	platform_device_put(pdev);
+out_unclaim:
+	iopmem_unclaim(&devdax->map);
+out_free:
+	kfree(devdax);
+	return rc;
+}
+
+/**
+ * iopmem_devdax_stop() - tear the device-dax region down, whoever uses it
+ * @idev: the device, with @idev->lock held and a region
+ *
+ * Unregistering the region's parent unregisters every instance: their
+ * mappings are zapped and further faults get SIGBUS.  Returns once their
+ * pages are gone.
+ */
+void iopmem_devdax_stop(struct iopmem_device *idev)
+{
+	struct iopmem_devdax *devdax = idev->devdax;
+
+	lockdep_assert_held(&idev->lock);
+
+	idev->devdax = NULL;
+	platform_device_unregister(devdax->pdev);
+	iopmem_unclaim(&devdax->map);
+	kfree(devdax);
+}
+
+static int iopmem_dev_dax_mapped(struct device *dev, void *name)
+{
+	struct dax_device *dax_dev;
+
+	if (!dev->bus || strcmp(dev->bus->name, "dax"))
+		return 0;
+	dax_dev = iopmem_dev_dax_to_dax_device(dev);
+	if (!dax_dev || !mapping_mapped(dax_inode(dax_dev)->i_mapping))
+		return 0;
+	strscpy(name, dev_name(dev), IOPMEM_NAME_LEN);
+	return 1;
+}
+
+/**
+ * iopmem_devdax_stop_idle() - tear the region down unless it is mapped
+ * @idev: the device, with @idev->lock held and a region
+ * @what: the setting being changed, for the message
+ *
+ * Return: 0, or -EBUSY (logged, naming the instance) while a process maps
+ * one of its device-dax instances.
+ */
+int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what)
+{
+	char name[IOPMEM_NAME_LEN];
+
+	if (device_for_each_child(&idev->devdax->pdev->dev, name,
+				  iopmem_dev_dax_mapped)) {
+		dev_err(&idev->dev, "cannot change %s: /dev/%s is mapped by a process; unmap it (end the process), then retry\n",
+			what, name);
+		return -EBUSY;
+	}
+	iopmem_devdax_stop(idev);
+	return 0;
+}
+
+/**
+ * iopmem_devdax_init() - register the driver of device-dax region parents
+ *
+ * Return: 0 or a negative errno.
+ */
+int iopmem_devdax_init(void)
+{
+	return platform_driver_register(&iopmem_dax_driver);
+}
+
+/**
+ * iopmem_devdax_exit() - undo iopmem_devdax_init()
+ */
+void iopmem_devdax_exit(void)
+{
+	platform_driver_unregister(&iopmem_dax_driver);
+}
