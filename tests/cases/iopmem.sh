@@ -13,6 +13,7 @@
 #   bar_start ADDR BAR              physical start of a BAR, as 0x%x
 #   pat_types START END             memory types pat_memtype_list gives the
 #                                   exact range START-END (one per line)
+#   map_hold FILE OFFSET LEN / map_release   keep a mapping alive
 #   user_memtype FILE OFFSET LEN    "pte|pmd TYPE" of a user DAX mapping
 #   dax_enabled FILE                true if statx reports STATX_ATTR_DAX
 #   file_phys FILE                  byte offset of FILE's first extent in
@@ -75,35 +76,44 @@ pat_types() {
 		awk '{ print $NF }'
 }
 
-# Map LEN bytes of FILE at OFFSET in a running xfs_io, touch them, and ask
-# the iopmem_test_ptewalk module what memory type the page table gives.
-user_memtype() {
-	modprobe iopmem_test_ptewalk || return 1
-	_fifo=/tmp/user_memtype.$$
+# map_hold FILE OFFSET LEN : a background process maps LEN bytes of FILE at
+# OFFSET read-write and touches them; sets MAP_PID and MAP_ADDR (hex).
+# map_release ends it.  One at a time (it holds fd 9).
+map_hold() {
+	_fifo=/tmp/map_hold.$$
+	rm -f "$_fifo" "$_fifo.addr"
 	mkfifo "$_fifo"
-	# xfs_io reads commands from the fifo; it keeps the mapping until quit.
-	xfs_io "$1" <"$_fifo" >/dev/null 2>&1 &
-	_pid=$!
+	mmap-io hold "$1" "$2" "$3" <"$_fifo" >"$_fifo.addr" &
+	MAP_PID=$!
 	exec 9>"$_fifo"
-	echo "mmap -rw $2 $3" >&9
-	echo "mwrite -S 0x5a $2 $3" >&9
-	_addr=
 	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		_addr=$(awk -v f="$1" '$6 == f { split($1, a, "-"); print a[1]; exit }' "/proc/$_pid/maps")
-		[ -n "$_addr" ] && break
+		[ -s "$_fifo.addr" ] && break
+		kill -0 "$MAP_PID" 2>/dev/null || break
 		sleep 0.2
 	done
-	sleep 0.5
+	MAP_ADDR=$(cat "$_fifo.addr")
+	[ -n "$MAP_ADDR" ] || { map_release; return 1; }
+}
+
+map_release() {
+	exec 9>&-
+	wait "$MAP_PID"
+	_rc=$?
+	rm -f "$_fifo" "$_fifo.addr"
+	return $_rc
+}
+
+# user_memtype FILE OFFSET LEN : "pte|pmd TYPE" of a user mapping of FILE,
+# from the iopmem_test_ptewalk module.
+user_memtype() {
+	modprobe iopmem_test_ptewalk || return 1
+	map_hold "$1" "$2" "$3" || { rmmod iopmem_test_ptewalk; return 1; }
 	_rc=1
-	if [ -n "$_addr" ] &&
-		echo "$_pid $_addr" >/sys/kernel/debug/iopmem_test_ptewalk; then
+	if echo "$MAP_PID $MAP_ADDR" >/sys/kernel/debug/iopmem_test_ptewalk; then
 		cat /sys/kernel/debug/iopmem_test_ptewalk
 		_rc=0
 	fi
-	echo quit >&9
-	exec 9>&-
-	wait "$_pid"
-	rm -f "$_fifo"
+	map_release
 	rmmod iopmem_test_ptewalk
 	return $_rc
 }
@@ -137,7 +147,7 @@ cache_prove() {
 		die "mkfs.xfs and mount -o dax"
 	xfs_io -c 'extsize 2m' /mnt
 	xfs_io -f -c 'falloc 0 4m' /mnt/f
-	_entry=$(user_memtype /mnt/f 0 4m)
+	_entry=$(user_memtype /mnt/f 0 4M)
 	info "user page table entry: $_entry"
 	check_eq "user DAX mapping of a file is $3" "$3" "${_entry#* }"
 	check "umount" umount /mnt
@@ -146,4 +156,26 @@ cache_prove() {
 	check_eq "no memory type reservation left after unbind" "" \
 		"$(pat_types "$_start" "$_end")"
 	check "no block device left after unbind" test ! -e "/dev/$1"
+}
+
+# region_json ID : daxctl's JSON of region ID, with its devices.
+region_json() {
+	daxctl list -R -D -r "$1" | jq '.[0]'
+}
+
+# region_field ID FIELD : one field of region ID (0 when daxctl omits it,
+# as it does for an empty available_size).
+region_field() {
+	region_json "$1" | jq -r ".$2 // 0"
+}
+
+# region_devices ID : the enabled-or-not device names of region ID with a
+# size, one per line, sorted.
+region_devices() {
+	region_json "$1" | jq -r '.devices // [] | .[] | select(.size > 0) | .chardev' | sort
+}
+
+# dax_start DEV : physical start of /dev/DEV's first range.
+dax_start() {
+	cat "/sys/bus/dax/devices/$1/mapping0/start"
 }

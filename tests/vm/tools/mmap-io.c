@@ -7,6 +7,9 @@
  *
  *   mmap-io write FILE OFFSET LENGTH   < data    stdin -> mapping
  *   mmap-io read  FILE OFFSET LENGTH   > data    mapping -> stdout
+ *   mmap-io hold  FILE OFFSET LENGTH             map read-write, touch every
+ *       page, print the mapping's address (hex), keep it until stdin ends:
+ *       for tests that need a live mapping (page table checks, busy checks)
  *
  * OFFSET and LENGTH accept 0x.. and K/M/G suffixes. The mapping starts at the
  * page below OFFSET. Built statically by tests/vm/initramfs.sh.
@@ -58,11 +61,13 @@ static int xfer(int fd, char *buf, size_t len, int out)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5 || (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
-		fprintf(stderr, "usage: mmap-io read|write FILE OFFSET LENGTH\n");
+	if (argc != 5 || (strcmp(argv[1], "read") && strcmp(argv[1], "write") &&
+			  strcmp(argv[1], "hold"))) {
+		fprintf(stderr, "usage: mmap-io read|write|hold FILE OFFSET LENGTH\n");
 		return 2;
 	}
-	int writing = !strcmp(argv[1], "write");
+	int holding = !strcmp(argv[1], "hold");
+	int writing = holding || !strcmp(argv[1], "write");
 	unsigned long long off = parse_size(argv[3]);
 	size_t len = parse_size(argv[4]);
 	long page = sysconf(_SC_PAGESIZE);
@@ -84,7 +89,24 @@ int main(int argc, char **argv)
 	char *p = map + (off - base);
 	int ret;
 
-	if (writing) {
+	if (holding) {
+		char c;
+
+		volatile char *v = p;
+
+		/* Write faults: the page tables get writable entries. */
+		for (size_t i = 0; i < len; i += page)
+			v[i] = v[i];
+		printf("%lx\n", (unsigned long)map);
+		fflush(stdout);
+		for (;;) {
+			ssize_t n = read(0, &c, 1);
+
+			if (n == 0 || (n < 0 && errno != EINTR))
+				break;
+		}
+		ret = 0;
+	} else if (writing) {
 		/* Read into a bounce buffer first: a short input must not leave a
 		 * half-written mapping behind. */
 		char *buf = malloc(len);
