@@ -35,28 +35,41 @@ static void iopmem_copy_bvec(struct iopmem_mapping *map, struct bio_vec *bvec,
 static void iopmem_submit_bio(struct bio *bio)
 {
 	struct iopmem_fsdax *fsdax = bio->bi_bdev->bd_disk->private_data;
+	struct iopmem_stats *stats = &fsdax->idev->stats;
 	struct iopmem_mapping *map = &fsdax->map;
 	sector_t sector = bio->bi_iter.bi_sector;
+	unsigned int bytes = bio->bi_iter.bi_size;
 	bool write = op_is_write(bio_op(bio));
 	struct bvec_iter iter;
 	struct bio_vec bvec;
 
 	if (bio_op(bio) != REQ_OP_READ && bio_op(bio) != REQ_OP_WRITE) {
+		atomic64_inc(&stats->errors);
 		bio->bi_status = BLK_STS_NOTSUPP;
 		bio_endio(bio);
 		return;
 	}
 
-	if (bio->bi_opf & REQ_PREFLUSH)
+	if (bio->bi_opf & REQ_PREFLUSH) {
 		iopmem_drain(map);
+		atomic64_inc(&stats->flushes);
+	}
 
 	bio_for_each_segment(bvec, bio, iter) {
 		iopmem_copy_bvec(map, &bvec, sector, write);
 		sector += bvec.bv_len >> SECTOR_SHIFT;
 	}
 
-	if (write && (bio->bi_opf & REQ_FUA))
+	if (write && (bio->bi_opf & REQ_FUA)) {
 		iopmem_drain(map);
+		atomic64_inc(&stats->flushes);
+	}
+	/* An empty PREFLUSH is a flush, not a write. */
+	if (bytes) {
+		atomic64_inc(write ? &stats->bio_writes : &stats->bio_reads);
+		atomic64_add(bytes, write ? &stats->bio_write_bytes :
+					    &stats->bio_read_bytes);
+	}
 	bio_endio(bio);
 }
 

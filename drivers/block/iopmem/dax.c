@@ -14,19 +14,26 @@ static long iopmem_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 				     void **kaddr, pfn_t *pfn)
 {
 	struct iopmem_fsdax *fsdax = dax_get_private(dax_dev);
+	struct iopmem_stats *stats = &fsdax->idev->stats;
 	struct iopmem_mapping *map = &fsdax->map;
 	u64 offset = PFN_PHYS(pgoff);
 	u64 len = range_len(&map->range);
+	long avail;
 
-	if (offset >= len)
+	atomic64_inc(&stats->dax_calls);
+	if (offset >= len) {
+		atomic64_inc(&stats->errors);
 		return -ERANGE;
+	}
 	if (kaddr)
 		*kaddr = map->virt + offset;
 	/* PFN_MAP: the pages have struct pages, as PMD faults require. */
 	if (pfn)
 		*pfn = phys_to_pfn_t(map->range.start + offset,
 				     PFN_DEV | PFN_MAP);
-	return PHYS_PFN(len - offset);
+	avail = PHYS_PFN(len - offset);
+	atomic64_add(min(avail, nr_pages), &stats->dax_pages);
+	return avail;
 }
 
 static int iopmem_dax_zero_page_range(struct dax_device *dax_dev,

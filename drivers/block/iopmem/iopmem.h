@@ -91,6 +91,31 @@ struct iopmem_devdax {
 };
 
 /**
+ * struct iopmem_stats - what went through iopmem's own code paths
+ * @bio_reads: read bios, copied from device memory by the CPU
+ * @bio_writes: write bios, copied into device memory by the CPU
+ * @bio_read_bytes: bytes of @bio_reads
+ * @bio_write_bytes: bytes of @bio_writes
+ * @flushes: drains of posted writes (PREFLUSH and FUA)
+ * @dax_calls: direct_access calls (DAX faults, read/write on DAX files)
+ * @dax_pages: pages those calls handed out
+ * @errors: bios and DAX requests that failed
+ *
+ * Peer-to-peer DMA into DAX mappings and device-dax instances does not
+ * pass through iopmem: none of these move for it.
+ */
+struct iopmem_stats {
+	atomic64_t bio_reads;
+	atomic64_t bio_writes;
+	atomic64_t bio_read_bytes;
+	atomic64_t bio_write_bytes;
+	atomic64_t flushes;
+	atomic64_t dax_calls;
+	atomic64_t dax_pages;
+	atomic64_t errors;
+};
+
+/**
  * struct iopmem_device - one range of device memory and its configuration
  * @dev: iopmemN in class iopmem, child of the owner
  * @id: N in iopmemN
@@ -103,6 +128,7 @@ struct iopmem_devdax {
  * @fsdax: live state in fsdax mode, or NULL
  * @devdax: live state in devdax mode, or NULL
  * @removed: the owner withdrew the device; no live state is built again
+ * @stats: counters, kept across changes of mode and cache
  */
 struct iopmem_device {
 	struct device dev;
@@ -116,6 +142,7 @@ struct iopmem_device {
 	struct iopmem_fsdax *fsdax;
 	struct iopmem_devdax *devdax;
 	bool removed;
+	struct iopmem_stats stats;
 };
 
 static inline struct iopmem_device *to_iopmem_device(struct device *dev)

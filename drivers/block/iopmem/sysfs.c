@@ -102,7 +102,85 @@ static const struct attribute_group iopmem_attr_group = {
 	.attrs = iopmem_attrs,
 };
 
+/*
+ * stats/: one counter per file; writing 0 resets it (anything else is
+ * EINVAL), so a user can zero the counters, run a job, and see which
+ * path it took.
+ */
+struct iopmem_stat_attr {
+	struct device_attribute attr;
+	size_t offset;		/* of the counter in struct iopmem_stats */
+};
+
+static atomic64_t *iopmem_stat(struct device *dev,
+			       struct device_attribute *attr)
+{
+	struct iopmem_stat_attr *sa =
+		container_of(attr, struct iopmem_stat_attr, attr);
+
+	return (void *)&to_iopmem_device(dev)->stats + sa->offset;
+}
+
+static ssize_t iopmem_stat_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(iopmem_stat(dev, attr)));
+}
+
+static ssize_t iopmem_stat_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t len)
+{
+	u64 val;
+
+	if (kstrtou64(buf, 0, &val) || val) {
+		dev_err(dev, "stats/%s: only 0 can be written, to reset the counter\n",
+			attr->attr.name);
+		return -EINVAL;
+	}
+	atomic64_set(iopmem_stat(dev, attr), 0);
+	return len;
+}
+
+static struct iopmem_stat_attr iopmem_stats[] = {
+	{ __ATTR(bio_reads, 0644, iopmem_stat_show, iopmem_stat_store),
+	  offsetof(struct iopmem_stats, bio_reads) },
+	{ __ATTR(bio_writes, 0644, iopmem_stat_show, iopmem_stat_store),
+	  offsetof(struct iopmem_stats, bio_writes) },
+	{ __ATTR(bio_read_bytes, 0644, iopmem_stat_show, iopmem_stat_store),
+	  offsetof(struct iopmem_stats, bio_read_bytes) },
+	{ __ATTR(bio_write_bytes, 0644, iopmem_stat_show, iopmem_stat_store),
+	  offsetof(struct iopmem_stats, bio_write_bytes) },
+	{ __ATTR(flushes, 0644, iopmem_stat_show, iopmem_stat_store),
+	  offsetof(struct iopmem_stats, flushes) },
+	{ __ATTR(dax_calls, 0644, iopmem_stat_show, iopmem_stat_store),
+	  offsetof(struct iopmem_stats, dax_calls) },
+	{ __ATTR(dax_pages, 0644, iopmem_stat_show, iopmem_stat_store),
+	  offsetof(struct iopmem_stats, dax_pages) },
+	{ __ATTR(errors, 0644, iopmem_stat_show, iopmem_stat_store),
+	  offsetof(struct iopmem_stats, errors) },
+};
+
+static struct attribute *iopmem_stat_attrs[] = {
+	&iopmem_stats[0].attr.attr,
+	&iopmem_stats[1].attr.attr,
+	&iopmem_stats[2].attr.attr,
+	&iopmem_stats[3].attr.attr,
+	&iopmem_stats[4].attr.attr,
+	&iopmem_stats[5].attr.attr,
+	&iopmem_stats[6].attr.attr,
+	&iopmem_stats[7].attr.attr,
+	NULL,
+};
+
+static const struct attribute_group iopmem_stat_group = {
+	.name	= "stats",
+	.attrs	= iopmem_stat_attrs,
+};
+
 const struct attribute_group *iopmem_attr_groups[] = {
 	&iopmem_attr_group,
+	&iopmem_stat_group,
 	NULL,
 };
