@@ -22,3 +22,27 @@ host_check_pattern() {
 		dd if="$file" bs=4096 skip=$((off / 4096)) count=1 status=none | head -c 256 | od -c | sed 's/^/#   /'
 	fi
 }
+
+# host_fill_pattern TAG FILE OFFSET LEN : write `pattern TAG` repeatedly
+# over LEN bytes of FILE at OFFSET (LEN a multiple of 4 KiB).
+host_fill_pattern() {
+	local tag=$1 file=$2 off=$3 len=$4 block
+	block=$(mktemp)
+	pattern "$tag" >"$block"
+	for ((i = 0; i < len / 4096; i++)); do cat "$block"; done |
+		dd of="$file" bs=1M seek=$((off / 1048576)) iflag=fullblock conv=notrunc status=none
+	rm -f "$block"
+}
+
+# host_check_text TEXT FILE OFFSET : FILE at OFFSET starts with TEXT
+# repeated (fio's buffer_pattern), checked over 4 KiB.
+host_check_text() {
+	local text=$1 file=$2 off=$3 want
+	want=$(awk -v t="$text" 'BEGIN { while (length(s) < 4096) s = s t; printf "%s", substr(s, 1, 4096) }' | sha256sum)
+	if [[ $(dd if="$file" bs=4096 skip=$((off / 4096)) count=1 status=none | sha256sum) == "$want" ]]; then
+		ok "host: '$text' repeated at offset $off of $(basename "$file")"
+	else
+		not_ok "host: '$text' repeated at offset $off of $(basename "$file")"
+		dd if="$file" bs=4096 skip=$((off / 4096)) count=1 status=none | head -c 128 | od -c | sed 's/^/#   /'
+	fi
+}

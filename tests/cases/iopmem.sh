@@ -179,3 +179,22 @@ region_devices() {
 dax_start() {
 	cat "/sys/bus/dax/devices/$1/mapping0/start"
 }
+
+# stats_reset DEV / iopmem_stat DEV NAME : iopmem's counters.
+stats_reset() {
+	for _f in /sys/class/iopmem/"$1"/stats/*; do echo 0 >"$_f"; done
+}
+
+iopmem_stat() {
+	cat "/sys/class/iopmem/$1/stats/$2"
+}
+
+# nvme_wait : the emulated NVMe namespace, once the driver has it.
+nvme_wait() {
+	modprobe nvme
+	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		[ -b /dev/nvme0n1 ] && return 0
+		sleep 0.25
+	done
+	return 1
+}
