@@ -9,11 +9,13 @@
 # The image is two gzip'd cpio archives, concatenated (the kernel unpacks
 # them in order, later files replace earlier ones):
 #   base     busybox, kmod, xfsprogs, e2fsprogs, fio, ndctl, daxctl, jq,
-#            lspci and their libraries; the kernel modules the tests need.
+#            lspci, ip, rdma, ib_write_bw, the rxe verbs provider and their
+#            libraries; the kernel modules the tests need.
 #            ~40 MB, rebuilt only when the kernel, a host tool or this
 #            script changes.
 #   overlay  /init, /tests (tests/cases), /tests/fio, /rig/demo.sh,
-#            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), the built
+#            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), /usr/bin/dax-rdma
+#            (tests/rdma/dax-rdma.c), the built
 #            modules in /lib/modules/$KVER/extra and the modules.dep that
 #            covers them. Small; rebuilt whenever a test script changes.
 # Both are cached under $CACHE/initramfs/, keyed by a hash of their inputs.
@@ -29,9 +31,13 @@ GUEST_PROGRAMS=(
 	/usr/sbin/mkfs.ext4 /usr/sbin/e2fsck /usr/sbin/dumpe2fs
 	/usr/bin/fio /usr/bin/daxctl /usr/bin/ndctl /usr/bin/jq
 	/usr/bin/lspci /usr/bin/setpci
+	/usr/sbin/ip /usr/bin/rdma /usr/bin/ib_write_bw
 )
-# Data files the programs read.
-GUEST_DATA=(/etc/mke2fs.conf /usr/share/misc/pci.ids)
+# Data files the programs read. libibverbs finds its providers through
+# /etc/libibverbs.d/*.driver and dlopen()s them, so ldd cannot see them:
+# the soft-RoCE (rxe) provider is listed in GUEST_DLOPEN.
+GUEST_DATA=(/etc/mke2fs.conf /usr/share/misc/pci.ids /etc/libibverbs.d/rxe.driver)
+GUEST_DLOPEN=(/usr/lib/x86_64-linux-gnu/libibverbs/librxe-rdmav34.so)
 # kmod applets: busybox has its own, but those lack soft dependencies and
 # module compression support.
 KMOD_APPLETS=(modprobe insmod rmmod lsmod depmod modinfo)
@@ -42,7 +48,7 @@ GUEST_MODULES=(
 	dax device_dax dax_pmem dax_hmem kmem
 	nd_pmem nd_e820 nd_btt
 	brd loop
-	rdma_rxe ib_uverbs rdma_ucm
+	rdma_rxe ib_uverbs rdma_ucm veth crc32_generic
 )
 
 IMG_DIR=$CACHE_DIR/initramfs
@@ -63,9 +69,10 @@ pack() {
 host_files() {
 	local p
 	need_cmd busybox busybox-static
-	printf '%s\n' "$(command -v busybox)" "${GUEST_PROGRAMS[@]}" "${GUEST_DATA[@]}"
-	for p in "${GUEST_PROGRAMS[@]}"; do
-		[[ -x $p ]] || die "$p is missing; run tests/vm/setup.sh (tests/vm/packages.txt lists its package)"
+	printf '%s\n' "$(command -v busybox)" "${GUEST_PROGRAMS[@]}" "${GUEST_DATA[@]}" "${GUEST_DLOPEN[@]}"
+	for p in "${GUEST_PROGRAMS[@]}" "${GUEST_DLOPEN[@]}"; do
+		[[ -x $p || ( -f $p && $p == *.so ) ]] ||
+			die "$p is missing; run tests/vm/setup.sh (tests/vm/packages.txt lists its package)"
 		# "libx.so => /path (addr)" and "/lib64/ld-linux-x86-64.so.2 (addr)"
 		ldd "$p" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
 	done
@@ -126,6 +133,7 @@ build_base() {
 # overlay inputs: repository files (content-hashed) and built modules.
 overlay_files() {
 	printf '%s\n' "$RIG_DIR/init.sh" "$RIG_DIR/demo-guest.sh" "$RIG_DIR/tools/mmap-io.c"
+	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then echo "$REPO_DIR/tests/rdma/dax-rdma.c"; fi
 	# tests/fio may not exist (git keeps no empty directories); a failing
 	# find would end this list early under errexit.
 	local d
@@ -148,6 +156,12 @@ build_overlay() {
 	mkdir -p "$stage/usr/bin"
 	gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/mmap-io" "$RIG_DIR/tools/mmap-io.c" ||
 		die "cannot build tests/vm/tools/mmap-io.c (needs gcc and libc6-dev: run tests/vm/setup.sh)"
+	# RDMA into a DAX mapping. Dynamic: libibverbs dlopen()s its provider,
+	# and the base image has the libraries (ib_write_bw needs the same).
+	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then
+		gcc -O2 -Wall -Wextra -Werror -o "$stage/usr/bin/dax-rdma" "$REPO_DIR/tests/rdma/dax-rdma.c" -libverbs ||
+			die "cannot build tests/rdma/dax-rdma.c (needs libibverbs-dev: run tests/vm/setup.sh)"
+	fi
 	# usr/lib, not lib: a "lib" directory in this archive would replace the
 	# base archive's lib -> usr/lib symlink and hide every base module.
 	local moddir=usr/lib/modules/$KVER
