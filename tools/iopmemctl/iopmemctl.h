@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iopmemctl: shared declarations of the subcommands and the helpers in
+ * util.c (sysfs access, kernel log read-back, JSON of a device).
+ */
+#ifndef IOPMEMCTL_H
+#define IOPMEMCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+
+#define IOPMEMCTL_PATH_MAX 4096
+
+/* Subcommands: argv[0] is the subcommand's name. Return the exit status. */
+int cmd_list(int argc, char **argv);
+int cmd_bind(int argc, char **argv);
+int cmd_unbind(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/*
+ * The sysfs root: $IOPMEMCTL_SYSFS or "/sys". A fake tree under a temporary
+ * directory lets the host-side tests run without the driver.
+ */
+const char *sysfs_root(void);
+bool sysfs_is_fake(void);
+
+/* snprintf into buf (IOPMEMCTL_PATH_MAX) "<root>/<fmt...>". */
+char *sysfs_path(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Read a sysfs attribute into buf (trailing newline stripped). Return 0 or
+ * -errno.
+ */
+int sysfs_read(const char *path, char *buf, size_t len);
+/* Write a value (one write(2)); return 0 or -errno as the kernel answered. */
+int sysfs_write(const char *path, const char *val);
+
+/* Errors: "iopmemctl: " + message, on stderr; return 1 (the exit status). */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* 0 when root, else fail("CMD [DEV]: needs root: run it with sudo"). */
+int need_root(const char *cmd, const char *dev);
+
+/* Pure parsing, tested on the host (tests/test-util.c). */
+int parse_cache(const char *s);		/* "wc" 0, "uc" 1, else -1 */
+int parse_mode(const char *s);		/* "fsdax" 0, "devdax" 1, else -1 */
+int parse_bar(const char *s, int *bar);	/* -1..5; 0 or -1 */
+/* "0000:00:04.0" or "00:04.0" (domain 0000) -> out; 0 or -1. */
+int parse_pci_addr(const char *s, char *out, size_t len);
+/* "iopmemN" -> N; -1 if not such a name. */
+int parse_iopmem_name(const char *s);
+/* "0xSTART-0xEND" -> start, end; 0 or -1. */
+int parse_range(const char *s, unsigned long long *start,
+		unsigned long long *end);
+/* true if path lies strictly under dir (both canonical paths). */
+bool path_is_under(const char *path, const char *dir);
+/* "512 MiB", "4 KiB", "3 B" ... into buf. */
+const char *format_size(unsigned long long size, char *buf, size_t len);
+
+/* Devices. */
+bool iopmem_exists(const char *name);
+/* Sorted names of /sys/class/iopmem/ entries; free with free_names(). */
+char **iopmem_names(int *count);
+void free_names(char **names, int count);
+/* The PCI address (parent device) of iopmemN, into buf; 0 or -errno. */
+int iopmem_pci(const char *name, char *buf, size_t len);
+/* iopmemN published for a PCI device, into buf; 0 or -ENOENT. */
+int iopmem_of_pci(const char *pci, char *buf, size_t len);
+/* The driver bound to a PCI device ("" if none); 0 or -ENOENT. */
+int pci_driver(const char *pci, char *buf, size_t len);
+
+/* JSON of one device, as list prints it. verbose adds "stats". */
+struct json_object *iopmem_json(const char *name, bool verbose);
+/* "stats" object of a device (NULL if it has none). */
+struct json_object *iopmem_stats_json(const char *name);
+/* Print an array of device objects as JSON or as a table. */
+void print_devices(struct json_object *arr, bool json, bool verbose);
+/* Print one device's JSON array (JSON) or table line; for bind and set. */
+void print_device(const char *name, bool json);
+
+/*
+ * The kernel log: kmsg_open() before an operation, kmsg_find() after it
+ * returns the last message since then that contains needle (with the
+ * "driver device: " prefix removed), or NULL; kmsg_close() frees it.
+ * Without read access to /dev/kmsg (not root, dmesg_restrict) it finds
+ * nothing and the caller explains the cause itself.
+ */
+struct kmsg;
+struct kmsg *kmsg_open(void);
+const char *kmsg_find(struct kmsg *k, const char *needle);
+void kmsg_close(struct kmsg *k);
+
+/* Usage text on stdout (help) or stderr (misuse); return 0 or 1. */
+int usage(const char *text, bool help);
+
+#endif

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopmemctl: list, bind and configure iopmem devices (PCIe BARs as
+ * /dev/iopmemN or device-dax regions). One file per subcommand.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "iopmemctl.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "list", cmd_list, "list iopmem devices (-v: with counters, --json)" },
+	{ "bind", cmd_bind, "bind a PCI device to iopmem (loads the module)" },
+	{ "unbind", cmd_unbind, "unbind an iopmem device from its PCI device" },
+	{ "set", cmd_set, "change a device's cache or mode" },
+	{ "stats", cmd_stats, "show or reset a device's counters" },
+};
+
+static int main_usage(bool help)
+{
+	FILE *f = help ? stdout : stderr;
+
+	fprintf(f, "usage: iopmemctl <command> [<args>]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'iopmemctl <command> --help' describes a command; "
+		"man iopmemctl-<command> has the details.\n");
+	return help ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return main_usage(false);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help"))
+		return main_usage(true);
+	if (!strcmp(argv[1], "--version"))
+		return puts("iopmemctl 1"), 0;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fail("'%s' is not a command; see iopmemctl --help", argv[1]);
+	return 1;
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "iopmemctl.h"
+
+static const char set_usage[] =
+"usage: iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax] [--json]\n"
+"\n"
+"Change the memory type or the mode of an iopmem device; the data in\n"
+"device memory is kept. Refused while the device is in use: in fsdax mode\n"
+"while /dev/iopmemN is mounted or open, in devdax mode while a /dev/daxN.M\n"
+"is mapped. Needs root.\n"
+"\n"
+"  -c, --cache wc|uc         write-combining or uncached\n"
+"  -m, --mode fsdax|devdax   block device for DAX file systems, or a\n"
+"                            device-dax region for daxctl\n"
+"  -j, --json                print the resulting device as JSON\n"
+"  -h, --help                this text\n";
+
+/* Why the kernel refused with EBUSY, when its log line is out of reach. */
+static void busy_reason(const char *name, char *buf, size_t len)
+{
+	char path[IOPMEMCTL_PATH_MAX], mode[32] = "";
+
+	sysfs_read(sysfs_path(path, "class/iopmem/%s/mode", name), mode,
+		   sizeof(mode));
+	if (!strcmp(mode, "devdax"))
+		snprintf(buf, len, "a device-dax instance of region %d (/dev/dax%d.M) is mapped by a process; unmap it (end the process) first",
+			 parse_iopmem_name(name), parse_iopmem_name(name));
+	else
+		snprintf(buf, len, "/dev/%s is mounted or open; unmount it or close it first",
+			 name);
+}
+
+static int set_attr(const char *name, const char *attr, const char *val)
+{
+	char path[IOPMEMCTL_PATH_MAX], cur[64], reason[1024], prefix[64];
+	const char *msg;
+	struct kmsg *k;
+	int rc;
+
+	sysfs_path(path, "class/iopmem/%s/%s", name, attr);
+	if (sysfs_read(path, cur, sizeof(cur)) == 0 && !strcmp(cur, val))
+		return 0;
+
+	k = kmsg_open();
+	rc = sysfs_write(path, val);
+	msg = rc ? kmsg_find(k, name) : NULL;
+	if (msg) {
+		/* The driver says "cannot change cache: <holder>; <fix>". */
+		snprintf(prefix, sizeof(prefix), "cannot change %s: ", attr);
+		if (!strncmp(msg, prefix, strlen(prefix)))
+			msg += strlen(prefix);
+		snprintf(reason, sizeof(reason), "%s", msg);
+	}
+	kmsg_close(k);
+
+	switch (rc) {
+	case 0:
+		return 0;
+	case -EBUSY:
+		if (!msg)
+			busy_reason(name, reason, sizeof(reason));
+		return fail("set %s: %s change refused: %s", name, attr, reason);
+	case -EACCES:
+	case -EPERM:
+		return need_root("set", name) ?:
+			fail("set %s: cannot write %s: %s", name, path,
+			     strerror(-rc));
+	case -ENODEV:
+	case -ENOENT:
+		return fail("set %s: the device is gone or being removed; "
+			    "'iopmemctl list' shows what is left", name);
+	default:
+		return fail("set %s: %s change to %s failed: %s", name, attr,
+			    val, msg ? reason : strerror(-rc));
+	}
+}
+
+int cmd_set(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cache", required_argument, NULL, 'c' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *cache = NULL, *mode = NULL, *name;
+	bool json = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:m:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cache = optarg;
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			return usage(set_usage, true);
+		default:
+			return usage(set_usage, false);
+		}
+	}
+	if (argc - optind != 1)
+		return usage(set_usage, false);
+	name = argv[optind];
+	if (cache && parse_cache(cache) < 0)
+		return fail("set %s: '%s' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)",
+			    name, cache);
+	if (mode && parse_mode(mode) < 0)
+		return fail("set %s: '%s' is not a mode; use --mode fsdax or --mode devdax",
+			    name, mode);
+	if (!cache && !mode)
+		return fail("set %s: nothing to change; give --cache wc|uc or --mode fsdax|devdax",
+			    name);
+	if (!iopmem_exists(name))
+		return fail("set %s: no such iopmem device; 'iopmemctl list' shows them",
+			    name);
+	if (need_root("set", name))
+		return 1;
+	if (cache && set_attr(name, "cache", cache))
+		return 1;
+	if (mode && set_attr(name, "mode", mode))
+		return 1;
+	print_device(name, json);
+	return 0;
+}

@@ -1,0 +1,171 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of iopmemctl: the pure helpers (test-util) and every
+# subcommand against a fake sysfs tree (IOPMEMCTL_SYSFS), no driver needed.
+# usage: tests/run.sh BUILD_DIR      (make check runs it)
+# Prints one line per check and "N passed, N failed" last; exits 1 on a
+# failure.
+
+B=${1:?usage: tests/run.sh BUILD_DIR}
+CTL=$B/iopmemctl
+pass=0
+failn=0
+
+ok() { pass=$((pass + 1)); echo "ok - $*"; }
+not_ok() { failn=$((failn + 1)); echo "not ok - $*"; }
+
+# expect DESC RC REGEX CMD... : CMD exits RC and its output (stdout and
+# stderr) matches the extended REGEX.
+expect() {
+	desc=$1 want_rc=$2 re=$3
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq "$want_rc" ] && printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "#   exit $rc (wanted $want_rc), output:"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	fi
+}
+
+# eq DESC EXPECTED ACTUAL
+eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; echo "#   expected '$2', got '$3'"; fi
+}
+
+# Unit tests of the helpers.
+"$B/test-util" >"$B/test-util.out" 2>&1
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) ok "${line#ok - }" ;;
+	"not ok - "*) not_ok "${line#not ok - }" ;;
+	esac
+done <"$B/test-util.out"
+rm -f "$B/test-util.out"
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+chmod 755 "$T"
+S=$T/sys
+export IOPMEMCTL_SYSFS="$S"
+
+# fake_dev N PCI MODE CACHE NODE : iopmemN under PCI, bound to iopmem.
+fake_dev() {
+	pdev=$S/devices/pci0000:00/$2
+	d=$pdev/iopmem/iopmem$1
+	mkdir -p "$d/stats" "$S/class/iopmem" "$S/bus/pci/devices" "$S/class/block"
+	[ -f "$pdev/driver_override" ] || echo '(null)' >"$pdev/driver_override"
+	ln -sfn "../../$2" "$d/device"
+	start=$((0xfe000000 + $1 * 0x20000000))
+	printf '0x%x-0x%x\n' "$start" $((start + 0x1fffffff)) >"$d/range"
+	echo 536870912 >"$d/size"
+	echo 2 >"$d/bar"
+	echo "$5" >"$d/numa_node"
+	echo "$3" >"$d/mode"
+	echo "$4" >"$d/cache"
+	for c in bio_reads bio_writes bio_read_bytes bio_write_bytes flushes dax_calls dax_pages errors; do
+		echo 0 >"$d/stats/$c"
+	done
+	echo 7 >"$d/stats/bio_reads"
+	echo 28672 >"$d/stats/bio_read_bytes"
+	ln -sfn "../../devices/pci0000:00/$2/iopmem/iopmem$1" "$S/class/iopmem/iopmem$1"
+	ln -sfn "../../../devices/pci0000:00/$2" "$S/bus/pci/devices/$2"
+	ln -sfn "../../../bus/pci/drivers/iopmem" "$pdev/driver"
+	if [ "$3" = fsdax ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/pci0000:00/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
+}
+
+mkdir -p "$S/bus/pci/drivers/iopmem" "$S/bus/pci/drivers/other" "$S/module/iopmem/parameters"
+: >"$S/bus/pci/drivers/iopmem/unbind"
+: >"$S/bus/pci/drivers_probe"
+echo -1 >"$S/module/iopmem/parameters/bar"
+echo wc >"$S/module/iopmem/parameters/cache"
+echo fsdax >"$S/module/iopmem/parameters/mode"
+
+eq "list with no iopmem class: empty JSON array" 0 "$("$CTL" list --json | jq length)"
+expect "list with no devices: no output" 0 '^$' "$CTL" list
+
+fake_dev 0 0000:00:04.0 fsdax wc -1
+fake_dev 1 0000:00:05.0 devdax uc 0
+fake_dev 10 0000:00:06.0 fsdax wc 1
+# A PCI device of another driver.
+mkdir -p "$S/devices/pci0000:00/0000:00:07.0"
+ln -sfn ../../../devices/pci0000:00/0000:00:07.0 "$S/bus/pci/devices/0000:00:07.0"
+ln -sfn ../../../bus/pci/drivers/other "$S/devices/pci0000:00/0000:00:07.0/driver"
+
+J=$("$CTL" list --json)
+eq "list --json: three devices" 3 "$(echo "$J" | jq length)"
+eq "list --json: sorted by number" "iopmem0 iopmem1 iopmem10" "$(echo "$J" | jq -r '[.[].dev] | join(" ")')"
+eq "list --json: pci" 0000:00:04.0 "$(echo "$J" | jq -r '.[0].pci')"
+eq "list --json: bar is a number" 2 "$(echo "$J" | jq '.[0].bar')"
+eq "list --json: size is a number" 536870912 "$(echo "$J" | jq '.[0].size')"
+eq "list --json: range" 0xfe000000-0x11dffffff "$(echo "$J" | jq -r '.[0].range')"
+eq "list --json: cache" wc "$(echo "$J" | jq -r '.[0].cache')"
+eq "list --json: mode" fsdax "$(echo "$J" | jq -r '.[0].mode')"
+eq "list --json: numa_node -1" -1 "$(echo "$J" | jq '.[0].numa_node')"
+eq "list --json: blockdev in fsdax mode" /dev/iopmem0 "$(echo "$J" | jq -r '.[0].blockdev')"
+eq "list --json: no blockdev in devdax mode" null "$(echo "$J" | jq -r '.[1].blockdev')"
+eq "list --json: devdax device's cache" uc "$(echo "$J" | jq -r '.[1].cache')"
+eq "list --json: no stats without -v" null "$(echo "$J" | jq -r '.[0].stats')"
+J=$("$CTL" list -v --json)
+eq "list -v --json: stats.bio_reads" 7 "$(echo "$J" | jq '.[0].stats.bio_reads')"
+eq "list -v --json: eight counters" 8 "$(echo "$J" | jq '.[0].stats | length')"
+eq "list iopmem1 --json: just that device" iopmem1 "$(IOPMEMCTL_SYSFS=$S "$CTL" list --json iopmem1 | jq -r '[.[].dev] | join(" ")')"
+expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +NODE +DEVICE' "$CTL" list
+expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +-1 +/dev/iopmem0$' "$CTL" list
+expect "list -v: counters under the row" 0 '^  stats: bio_read_bytes=28672 bio_reads=7 bio_write_bytes=0' "$CTL" list -v
+expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
+expect "list with an unknown option fails with usage" 1 '^usage: iopmemctl list' "$CTL" list --bogus
+
+expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
+expect "stats iopmem0: counter lines" 0 '^  bio_read_bytes +28672$' "$CTL" stats iopmem0
+eq "stats --json: object per device" "iopmem0 7" "$("$CTL" stats --json iopmem0 | jq -r '.[0] | "\(.dev) \(.stats.bio_reads)"')"
+expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such iopmem device' "$CTL" stats iopmem9
+expect "stats with two devices is misuse" 1 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
+
+expect "set: bad cache value names device, value and fix" 1 "^iopmemctl: set iopmem0: 'bogus' is not a cache mode; use --cache wc" "$CTL" set iopmem0 --cache bogus
+expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax or --mode devdax" "$CTL" set iopmem0 --mode dax
+expect "set: nothing to change" 1 '^iopmemctl: set iopmem0: nothing to change; give --cache' "$CTL" set iopmem0
+expect "set: missing device" 1 '^iopmemctl: set iopmem9: no such iopmem device' "$CTL" set iopmem9 --cache uc
+expect "set: no device is misuse" 1 '^usage: iopmemctl set' "$CTL" set --cache uc
+expect "bind: not a PCI address" 1 "^iopmemctl: bind 0000:zz:04.0: not a PCI address" "$CTL" bind 0000:zz:04.0
+expect "bind: bad BAR" 1 "^iopmemctl: bind 0000:00:08.0: '7' is not a BAR; use --bar 0 to 5" "$CTL" bind 00:08.0 --bar 7
+expect "bind: bad cache" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a cache mode" "$CTL" bind 0000:00:08.0 --cache xx
+expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode" "$CTL" bind 0000:00:08.0 --mode xx
+expect "unbind: neither name nor address" 1 '^iopmemctl: unbind foo: neither an iopmem device' "$CTL" unbind foo
+expect "unknown command" 1 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
+expect "no command: usage" 1 '^usage: iopmemctl <command>' "$CTL"
+expect "--help lists the commands" 0 '^  unbind ' "$CTL" --help
+for c in list bind unbind set stats; do
+	expect "$c --help" 0 "^usage: iopmemctl $c" "$CTL" "$c" --help
+done
+
+if [ "$(id -u)" = 0 ]; then
+	expect "set iopmem0 --cache uc writes the attribute" 0 'iopmem0 .* uc ' "$CTL" set iopmem0 --cache uc
+	eq "... cache file" uc "$(cat "$S/class/iopmem/iopmem0/cache")"
+	expect "set iopmem1 --mode fsdax --json prints the device" 0 '"mode": "fsdax"' "$CTL" set iopmem1 --mode fsdax --json
+	expect "stats --reset iopmem0" 0 '^  bio_reads +0$' "$CTL" stats --reset iopmem0
+	eq "... zeroed the counter file" 0 "$(cat "$S/class/iopmem/iopmem0/stats/bio_reads")"
+	eq "... and left iopmem10's" 7 "$(cat "$S/class/iopmem/iopmem10/stats/bio_reads")"
+	expect "bind: already bound names the device" 1 "^iopmemctl: bind 0000:00:04.0: already bound to iopmem as iopmem0; change it with 'iopmemctl set iopmem0'" "$CTL" bind 00:04.0
+	expect "bind: other driver" 1 '^iopmemctl: bind 0000:00:07.0: bound to the driver other; unbind it first: echo 0000:00:07.0 > /sys/bus/pci/drivers/other/unbind' "$CTL" bind 0000:00:07.0
+	expect "bind: no such PCI device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device; 'lspci -D' lists them" "$CTL" bind 0000:00:09.0
+	expect "unbind: not bound to iopmem" 1 '^iopmemctl: unbind 0000:00:07.0: not bound to iopmem \(driver: other\)' "$CTL" unbind 0000:00:07.0
+	expect "unbind iopmem10" 0 '' "$CTL" unbind iopmem10
+	eq "... wrote its PCI address to iopmem/unbind" 0000:00:06.0 "$(cat "$S/bus/pci/drivers/iopmem/unbind")"
+	eq "... and cleared driver_override" "" "$(cat "$S/devices/pci0000:00/0000:00:06.0/driver_override")"
+	if command -v setpriv >/dev/null 2>&1; then
+		nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		expect "unprivileged list works" 0 '^iopmem0 ' $nobody "$CTL" list
+		expect "unprivileged set is refused" 1 '^iopmemctl: set iopmem0: needs root: run it with sudo$' $nobody "$CTL" set iopmem0 --cache wc
+		expect "unprivileged bind is refused" 1 '^iopmemctl: bind 0000:00:04.0: needs root: run it with sudo$' $nobody "$CTL" bind 0000:00:04.0
+		expect "unprivileged stats --reset is refused" 1 '^iopmemctl: stats --reset iopmem0: needs root' $nobody "$CTL" stats --reset iopmem0
+	fi
+else
+	echo "# not root: the commands that change things are tested in the VM only"
+fi
+
+echo "$pass passed, $failn failed"
+[ "$failn" -eq 0 ]

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopmemctl helpers: the sysfs tree (real or fake), parsing, the JSON of a
+ * device, its table form, and reading iopmem's messages back from the
+ * kernel log.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <daxctl/libdaxctl.h>
+
+#include "iopmemctl.h"
+
+const char *sysfs_root(void)
+{
+	const char *root = getenv("IOPMEMCTL_SYSFS");
+
+	return root && *root ? root : "/sys";
+}
+
+bool sysfs_is_fake(void)
+{
+	return strcmp(sysfs_root(), "/sys") != 0;
+}
+
+char *sysfs_path(char *buf, const char *fmt, ...)
+{
+	char rel[IOPMEMCTL_PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	if (snprintf(buf, IOPMEMCTL_PATH_MAX, "%s/%s", sysfs_root(), rel) >=
+	    IOPMEMCTL_PATH_MAX)
+		buf[0] = '\0';	/* too long: opens nothing */
+	return buf;
+}
+
+int sysfs_read(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int sysfs_write(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		rc = -errno;
+	else if ((size_t)n != len)
+		rc = -EIO;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	return rc;
+}
+
+int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("iopmemctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int need_root(const char *cmd, const char *dev)
+{
+	if (geteuid() == 0)
+		return 0;
+	if (dev)
+		return fail("%s %s: needs root: run it with sudo", cmd, dev);
+	return fail("%s: needs root: run it with sudo", cmd);
+}
+
+int usage(const char *text, bool help)
+{
+	fputs(text, help ? stdout : stderr);
+	return help ? 0 : 1;
+}
+
+int parse_cache(const char *s)
+{
+	if (!strcmp(s, "wc"))
+		return 0;
+	if (!strcmp(s, "uc"))
+		return 1;
+	return -1;
+}
+
+int parse_mode(const char *s)
+{
+	if (!strcmp(s, "fsdax"))
+		return 0;
+	if (!strcmp(s, "devdax"))
+		return 1;
+	return -1;
+}
+
+int parse_bar(const char *s, int *bar)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < -1 || v > 5)
+		return -1;
+	*bar = (int)v;
+	return 0;
+}
+
+int parse_pci_addr(const char *s, char *out, size_t len)
+{
+	unsigned int dom = 0, bus, slot, fn;
+	char tail;
+
+	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) == 4 &&
+	    strlen(s) == 12) {
+		/* full form */
+	} else if (sscanf(s, "%2x:%2x.%1x%c", &bus, &slot, &fn, &tail) == 3 &&
+		   strlen(s) == 7) {
+		dom = 0;
+	} else {
+		return -1;
+	}
+	if (slot > 0x1f || fn > 7)
+		return -1;
+	snprintf(out, len, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
+	return 0;
+}
+
+int parse_iopmem_name(const char *s)
+{
+	const char *p;
+	long v;
+
+	if (strncmp(s, "iopmem", 6) || !s[6])
+		return -1;
+	for (p = s + 6; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return -1;
+	if (s[6] == '0' && s[7])
+		return -1;
+	v = strtol(s + 6, NULL, 10);
+	return v > INT_MAX ? -1 : (int)v;
+}
+
+int parse_range(const char *s, unsigned long long *start,
+		unsigned long long *end)
+{
+	char tail;
+
+	if (sscanf(s, "%llx-%llx%c", start, end, &tail) != 2 || *end < *start)
+		return -1;
+	return 0;
+}
+
+bool path_is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return !strncmp(path, dir, n) && path[n] == '/' && path[n + 1];
+}
+
+const char *format_size(unsigned long long size, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+
+	while (u < 4 && size >= 1024 && size % 1024 == 0) {
+		size /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%llu %s", size, units[u]);
+	return buf;
+}
+
+bool iopmem_exists(const char *name)
+{
+	char path[IOPMEMCTL_PATH_MAX];
+
+	if (parse_iopmem_name(name) < 0)
+		return false;
+	return access(sysfs_path(path, "class/iopmem/%s", name), F_OK) == 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	int x = parse_iopmem_name(*(char *const *)a);
+	int y = parse_iopmem_name(*(char *const *)b);
+
+	return (x > y) - (x < y);
+}
+
+char **iopmem_names(int *count)
+{
+	char path[IOPMEMCTL_PATH_MAX];
+	char **names = NULL;
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	*count = 0;
+	d = opendir(sysfs_path(path, "class/iopmem"));
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		char **tmp;
+
+		if (parse_iopmem_name(de->d_name) < 0)
+			continue;
+		tmp = realloc(names, (n + 1) * sizeof(*names));
+		if (!tmp)
+			break;
+		names = tmp;
+		names[n] = strdup(de->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
+	*count = n;
+	return names;
+}
+
+void free_names(char **names, int count)
+{
+	for (int i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* basename of the target of symlink path, into buf. */
+static int link_basename(const char *path, char *buf, size_t len)
+{
+	char target[IOPMEMCTL_PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	const char *base;
+
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	snprintf(buf, len, "%s", base ? base + 1 : target);
+	return 0;
+}
+
+int iopmem_pci(const char *name, char *buf, size_t len)
+{
+	char path[IOPMEMCTL_PATH_MAX];
+
+	return link_basename(sysfs_path(path, "class/iopmem/%s/device", name),
+			     buf, len);
+}
+
+int iopmem_of_pci(const char *pci, char *buf, size_t len)
+{
+	char **names, dev[64];
+	int n, rc = -ENOENT;
+
+	names = iopmem_names(&n);
+	for (int i = 0; i < n; i++) {
+		if (iopmem_pci(names[i], dev, sizeof(dev)) == 0 &&
+		    !strcmp(dev, pci)) {
+			snprintf(buf, len, "%s", names[i]);
+			rc = 0;
+			break;
+		}
+	}
+	free_names(names, n);
+	return rc;
+}
+
+int pci_driver(const char *pci, char *buf, size_t len)
+{
+	char path[IOPMEMCTL_PATH_MAX];
+	int rc;
+
+	if (access(sysfs_path(path, "bus/pci/devices/%s", pci), F_OK))
+		return -ENOENT;
+	rc = link_basename(sysfs_path(path, "bus/pci/devices/%s/driver", pci),
+			   buf, len);
+	if (rc)
+		buf[0] = '\0';
+	return 0;
+}
+
+static int read_attr(const char *name, const char *attr, char *buf,
+		     size_t len)
+{
+	char path[IOPMEMCTL_PATH_MAX];
+
+	return sysfs_read(sysfs_path(path, "class/iopmem/%s/%s", name, attr),
+			  buf, len);
+}
+
+static void add_string(struct json_object *o, const char *key, const char *val)
+{
+	json_object_object_add(o, key, json_object_new_string(val));
+}
+
+/* A decimal attribute as a JSON integer (a string if it is not one). */
+static void add_number(struct json_object *o, const char *key, const char *val)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(val, &end, 0);
+	if (errno || end == val || *end)
+		add_string(o, key, val);
+	else
+		json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+static int dirent_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int not_dot(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+struct json_object *iopmem_stats_json(const char *name)
+{
+	char path[IOPMEMCTL_PATH_MAX], file[IOPMEMCTL_PATH_MAX + 256], val[64];
+	struct json_object *stats;
+	struct dirent **ents;
+	int n;
+
+	n = scandir(sysfs_path(path, "class/iopmem/%s/stats", name), &ents,
+		    not_dot, dirent_cmp);
+	if (n < 0)
+		return NULL;
+	stats = json_object_new_object();
+	for (int i = 0; i < n; i++) {
+		snprintf(file, sizeof(file), "%s/%s", path, ents[i]->d_name);
+		if (sysfs_read(file, val, sizeof(val)) == 0)
+			add_number(stats, ents[i]->d_name, val);
+		free(ents[i]);
+	}
+	free(ents);
+	return stats;
+}
+
+/*
+ * The device-dax region of an iopmem device in devdax mode: libdaxctl's
+ * region whose sysfs path lies under the iopmem device's.
+ */
+static void add_dax_region(struct json_object *o, const char *name)
+{
+	char path[IOPMEMCTL_PATH_MAX], dev_real[PATH_MAX], reg_real[PATH_MAX];
+	struct daxctl_region *region;
+	struct daxctl_ctx *ctx;
+	struct daxctl_dev *dev;
+
+	if (!realpath(sysfs_path(path, "class/iopmem/%s", name), dev_real))
+		return;
+	if (daxctl_new(&ctx))
+		return;
+	daxctl_region_foreach(ctx, region) {
+		struct json_object *devs;
+		const char *rpath = daxctl_region_get_path(region);
+
+		if (!rpath || !realpath(rpath, reg_real) ||
+		    !path_is_under(reg_real, dev_real))
+			continue;
+		json_object_object_add(o, "region",
+			json_object_new_int(daxctl_region_get_id(region)));
+		devs = json_object_new_array();
+		daxctl_dev_foreach(region, dev) {
+			struct json_object *d;
+
+			/* The seed (size 0) is not a device yet. */
+			if (!daxctl_dev_get_size(dev))
+				continue;
+			d = json_object_new_object();
+			add_string(d, "chardev", daxctl_dev_get_devname(dev));
+			json_object_object_add(d, "size",
+				json_object_new_int64(daxctl_dev_get_size(dev)));
+			if (!daxctl_dev_is_enabled(dev))
+				add_string(d, "state", "disabled");
+			json_object_array_add(devs, d);
+		}
+		json_object_object_add(o, "devices", devs);
+		break;
+	}
+	daxctl_unref(ctx);
+}
+
+struct json_object *iopmem_json(const char *name, bool verbose)
+{
+	static const char *const numeric[] = { "bar", "size", "numa_node" };
+	char path[IOPMEMCTL_PATH_MAX], val[256], mode[32] = "";
+	struct json_object *o = json_object_new_object();
+
+	add_string(o, "dev", name);
+	if (iopmem_pci(name, val, sizeof(val)) == 0)
+		add_string(o, "pci", val);
+	if (read_attr(name, "bar", val, sizeof(val)) == 0)
+		add_number(o, numeric[0], val);
+	if (read_attr(name, "range", val, sizeof(val)) == 0)
+		add_string(o, "range", val);
+	if (read_attr(name, "size", val, sizeof(val)) == 0)
+		add_number(o, numeric[1], val);
+	if (read_attr(name, "cache", val, sizeof(val)) == 0)
+		add_string(o, "cache", val);
+	if (read_attr(name, "mode", mode, sizeof(mode)) == 0)
+		add_string(o, "mode", mode);
+	if (read_attr(name, "numa_node", val, sizeof(val)) == 0)
+		add_number(o, numeric[2], val);
+	if (!strcmp(mode, "fsdax") &&
+	    access(sysfs_path(path, "class/block/%s", name), F_OK) == 0) {
+		snprintf(val, sizeof(val), "/dev/%s", name);
+		add_string(o, "blockdev", val);
+	}
+	if (!strcmp(mode, "devdax"))
+		add_dax_region(o, name);
+	if (verbose) {
+		struct json_object *stats = iopmem_stats_json(name);
+
+		if (stats)
+			json_object_object_add(o, "stats", stats);
+	}
+	return o;
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return "-";
+	return json_object_get_string(v);
+}
+
+/* "/dev/iopmem0", or "region 0: dax0.1 dax0.2", or "-". */
+static void target_text(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *v, *devs;
+	size_t used;
+
+	if (json_object_object_get_ex(o, "blockdev", &v)) {
+		snprintf(buf, len, "%s", json_object_get_string(v));
+		return;
+	}
+	if (!json_object_object_get_ex(o, "region", &v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	snprintf(buf, len, "region %d:", json_object_get_int(v));
+	if (!json_object_object_get_ex(o, "devices", &devs) ||
+	    !json_object_array_length(devs)) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, " no devices");
+		return;
+	}
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		struct json_object *d = json_object_array_get_idx(devs, i);
+
+		used = strlen(buf);
+		snprintf(buf + used, len - used, " /dev/%s", get_str(d, "chardev"));
+	}
+}
+
+void print_devices(struct json_object *arr, bool json, bool verbose)
+{
+	size_t n = json_object_array_length(arr);
+
+	if (json) {
+		printf("%s\n", json_object_to_json_string_ext(arr,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			JSON_C_TO_STRING_NOSLASHESCAPE));
+		return;
+	}
+	if (!n)
+		return;
+	printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-4s %s\n", "DEV", "PCI",
+	       "BAR", "RANGE", "SIZE", "CACHE", "MODE", "NODE", "DEVICE");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i), *v;
+		char size[32] = "-", target[1024];
+
+		if (json_object_object_get_ex(o, "size", &v))
+			format_size(json_object_get_int64(v), size, sizeof(size));
+		target_text(o, target, sizeof(target));
+		printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-4s %s\n",
+		       get_str(o, "dev"), get_str(o, "pci"), get_str(o, "bar"),
+		       get_str(o, "range"), size, get_str(o, "cache"),
+		       get_str(o, "mode"), get_str(o, "numa_node"), target);
+		if (verbose && json_object_object_get_ex(o, "stats", &v)) {
+			printf("  stats:");
+			json_object_object_foreach(v, key, val)
+				printf(" %s=%s", key, json_object_get_string(val));
+			printf("\n");
+		}
+	}
+}
+
+void print_device(const char *name, bool json)
+{
+	struct json_object *arr = json_object_new_array();
+
+	json_object_array_add(arr, iopmem_json(name, false));
+	print_devices(arr, json, false);
+	json_object_put(arr);
+}
+
+struct kmsg {
+	int fd;
+	char found[1024];
+};
+
+struct kmsg *kmsg_open(void)
+{
+	struct kmsg *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->fd = sysfs_is_fake() ? -1 :
+		open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (k->fd >= 0 && lseek(k->fd, 0, SEEK_END) < 0) {
+		close(k->fd);
+		k->fd = -1;
+	}
+	return k;
+}
+
+/* Records are "PRI,SEQ,TS,FLAGS;TEXT\n" plus " KEY=VALUE" lines. */
+const char *kmsg_find(struct kmsg *k, const char *needle)
+{
+	char rec[8192], pat[128];
+	const char *hit = NULL;
+
+	if (!k || k->fd < 0)
+		return NULL;
+	snprintf(pat, sizeof(pat), "%s: ", needle);
+	for (;;) {
+		ssize_t n = read(k->fd, rec, sizeof(rec) - 1);
+		char *text, *p;
+
+		if (n < 0 && errno == EPIPE)	/* overwritten: skip ahead */
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		text[strcspn(text, "\n")] = '\0';
+		p = strstr(text, pat);
+		if (!p)
+			continue;
+		snprintf(k->found, sizeof(k->found), "%s", p + strlen(pat));
+		hit = k->found;
+	}
+	return hit;
+}
+
+void kmsg_close(struct kmsg *k)
+{
+	if (!k)
+		return;
+	if (k->fd >= 0)
+		close(k->fd);
+	free(k);
+}
