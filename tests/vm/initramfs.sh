@@ -15,7 +15,7 @@
 #            script changes.
 #   overlay  /init, /tests (tests/cases), /tests/fio, /rig/demo.sh,
 #            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), /usr/bin/dax-rdma
-#            (tests/rdma/dax-rdma.c), the built
+#            (tests/rdma/dax-rdma.c), /usr/bin/iopmemctl (tools/iopmemctl), the built
 #            modules in /lib/modules/$KVER/extra and the modules.dep that
 #            covers them. Small; rebuilt whenever a test script changes.
 # Both are cached under $CACHE/initramfs/, keyed by a hash of their inputs.
@@ -134,6 +134,9 @@ build_base() {
 overlay_files() {
 	printf '%s\n' "$RIG_DIR/init.sh" "$RIG_DIR/demo-guest.sh" "$RIG_DIR/tools/mmap-io.c"
 	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then echo "$REPO_DIR/tests/rdma/dax-rdma.c"; fi
+	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
+		find "$REPO_DIR/tools/iopmemctl" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | LC_ALL=C sort
+	fi
 	# tests/fio may not exist (git keeps no empty directories); a failing
 	# find would end this list early under errexit.
 	local d
@@ -143,6 +146,23 @@ overlay_files() {
 	if [[ ${IOPMEM_NO_MODULE:-0} != 1 && -d $BUILD_DIR/$KVER ]]; then
 		find "$BUILD_DIR/$KVER" -name '*.ko' | LC_ALL=C sort
 	fi
+}
+
+# install_iopmemctl STAGE BASE_STAGE : build tools/iopmemctl out of tree
+# and put it and the libraries the base lacks into STAGE.
+install_iopmemctl() {
+	local stage=$1 base_stage=$2 obj lib dst
+	obj=$(mktemp -d)
+	make -s -C "$REPO_DIR/tools/iopmemctl" O="$obj" "$obj/iopmemctl" ||
+		die "cannot build tools/iopmemctl (needs libjson-c-dev, libkmod-dev, libdaxctl-dev, pkg-config: run tests/vm/setup.sh)"
+	install -m 0755 "$obj/iopmemctl" "$stage/usr/bin/iopmemctl"
+	while read -r lib; do
+		dst=/usr${lib#/usr}
+		[[ -e $base_stage$dst ]] && continue
+		mkdir -p "$stage$(dirname "$dst")"
+		cp -L "$lib" "$stage$dst"
+	done < <(ldd "$obj/iopmemctl" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }')
+	rm -rf "$obj"
 }
 
 build_overlay() {
@@ -161,6 +181,12 @@ build_overlay() {
 	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then
 		gcc -O2 -Wall -Wextra -Werror -o "$stage/usr/bin/dax-rdma" "$REPO_DIR/tests/rdma/dax-rdma.c" -libverbs ||
 			die "cannot build tests/rdma/dax-rdma.c (needs libibverbs-dev: run tests/vm/setup.sh)"
+	fi
+	# iopmemctl (tools/iopmemctl): dynamic, it links json-c, libkmod and
+	# libdaxctl; daxctl brings those into the base, any other library ldd
+	# lists goes into usr/lib here.
+	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
+		install_iopmemctl "$stage" "$base_stage"
 	fi
 	# usr/lib, not lib: a "lib" directory in this archive would replace the
 	# base archive's lib -> usr/lib symlink and hide every base module.
