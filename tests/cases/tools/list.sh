@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# iopmemctl list on the real driver: nothing before a bind, then a device
+# whose JSON fields match sysfs, the table, -v with the counters, a named
+# device, a missing one; an unprivileged user can list but not change.
+# vm: ivshmem 512M addr=04.0
+. /tests/lib.sh
+. /tests/iopmem.sh
+
+check "modprobe iopmem" iopmem_load
+check_eq "list --json before a bind: empty array" 0 "$(iopmemctl list --json | jq length)"
+check_eq "list before a bind: no output" "" "$(iopmemctl list)"
+
+dev=$(iopmem_bind $IOPMEM_PCI) || die "bind"
+j=$(iopmemctl list --json) || die "list --json"
+info "$j"
+check_eq "one device" 1 "$(echo "$j" | jq length)"
+check_eq "dev" "$dev" "$(echo "$j" | jq -r '.[0].dev')"
+check_eq "pci" $IOPMEM_PCI "$(echo "$j" | jq -r '.[0].pci')"
+check_eq "bar (a number)" "$(iopmem_attr "$dev" bar)" "$(echo "$j" | jq '.[0].bar')"
+check_eq "range" "$(iopmem_attr "$dev" range)" "$(echo "$j" | jq -r '.[0].range')"
+check_eq "size (a number)" 536870912 "$(echo "$j" | jq '.[0].size')"
+check_eq "cache" wc "$(echo "$j" | jq -r '.[0].cache')"
+check_eq "mode" fsdax "$(echo "$j" | jq -r '.[0].mode')"
+check_eq "numa_node" "$(iopmem_attr "$dev" numa_node)" "$(echo "$j" | jq '.[0].numa_node')"
+check_eq "blockdev" "/dev/$dev" "$(echo "$j" | jq -r '.[0].blockdev')"
+check "the blockdev is a block device" test -b "$(echo "$j" | jq -r '.[0].blockdev')"
+check_eq "no region in fsdax mode" null "$(echo "$j" | jq -r '.[0].region')"
+check_eq "no stats without -v" null "$(echo "$j" | jq -r '.[0].stats')"
+
+jv=$(iopmemctl list -v --json)
+check_eq "-v: every counter of stats/" "$(ls /sys/class/iopmem/"$dev"/stats | sort | tr '\n' ' ')" \
+	"$(echo "$jv" | jq -r '.[0].stats | keys | join(" ")') "
+check_eq "-v: bio_reads matches sysfs" "$(iopmem_stat "$dev" bio_reads)" "$(echo "$jv" | jq '.[0].stats.bio_reads')"
+
+iopmemctl list >/tmp/table
+info "$(cat /tmp/table)"
+check "table header" grep -Eq '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +NODE +DEVICE' /tmp/table
+check "table row" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +512 MiB +wc +fsdax +-?[0-9]+ +/dev/$dev\$" /tmp/table
+check "list -v: a stats line" sh -c "iopmemctl list -v | grep -Eq '^  stats: .*bio_reads=[0-9]+'"
+check_eq "list $dev --json names it" "$dev" "$(iopmemctl list --json "$dev" | jq -r '.[0].dev')"
+
+out=$(iopmemctl list iopmem7 2>&1)
+check_eq "list of a missing device: exit 1" 1 "$?"
+check_eq "... one line naming it and the fix" "iopmemctl: list iopmem7: no such iopmem device; 'iopmemctl list' shows them" "$out"
+
+# An unprivileged user (busybox has no adduser here: write the files).
+grep -q '^tester:' /etc/passwd || {
+	echo 'tester:x:1000:1000:tester:/tmp:/bin/sh' >>/etc/passwd
+	echo 'tester:x:1000:' >>/etc/group
+}
+check_eq "su runs as the unprivileged user" 1000 "$(su tester -c 'id -u')"
+uj=$(su tester -c 'iopmemctl list -v --json')
+check_eq "unprivileged list --json works" "$dev fsdax" "$(echo "$uj" | jq -r '.[0] | "\(.dev) \(.mode)"')"
+check_eq "... with the counters" "$(echo "$jv" | jq '.[0].stats | length')" "$(echo "$uj" | jq '.[0].stats | length')"
+check "unprivileged stats works" su tester -c "iopmemctl stats $dev"
+out=$(su tester -c "iopmemctl set $dev --cache uc" 2>&1)
+check_eq "unprivileged set: exit 1" 1 "$?"
+check_eq "... one line: needs root" "iopmemctl: set $dev: needs root: run it with sudo" "$out"
+check_eq "... and the cache is unchanged" wc "$(iopmem_attr "$dev" cache)"
+out=$(su tester -c "iopmemctl unbind $dev" 2>&1)
+check_eq "unprivileged unbind refused" "1 iopmemctl: unbind $dev: needs root: run it with sudo" "$? $out"
+out=$(su tester -c "iopmemctl bind 0000:00:05.0" 2>&1)
+check_eq "unprivileged bind refused" "1 iopmemctl: bind 0000:00:05.0: needs root: run it with sudo" "$? $out"
+out=$(su tester -c "iopmemctl stats --reset $dev" 2>&1)
+check_eq "unprivileged stats --reset refused" "1 iopmemctl: stats --reset $dev: needs root: run it with sudo" "$? $out"
+check_eq "the device is still bound" iopmem "$(pci_driver $IOPMEM_PCI)"
