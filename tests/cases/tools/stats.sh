@@ -19,7 +19,8 @@ j=$(iopmemctl stats --json "$dev")
 info "$j"
 check_eq "bio_write_bytes" 4194304 "$(echo "$j" | jq '.[0].stats.bio_write_bytes')"
 check_eq "bio_read_bytes" 2097152 "$(echo "$j" | jq '.[0].stats.bio_read_bytes')"
-for c in $(ls "/sys/class/iopmem/$dev/stats"); do
+for f in /sys/class/iopmem/"$dev"/stats/*; do
+	c=${f##*/}
 	check_eq "$c matches sysfs" "$(iopmem_stat "$dev" "$c")" "$(echo "$j" | jq ".[0].stats.$c")"
 done
 check "table line" sh -c "iopmemctl stats $dev | grep -Eq '^  bio_write_bytes +4194304\$'"
