@@ -82,8 +82,9 @@ void print_device(const char *name, bool json);
 
 /*
  * The kernel log: kmsg_open() before an operation, kmsg_find() after it
- * returns the last message since then that contains needle (with the
- * "driver device: " prefix removed), or NULL; kmsg_close() frees it.
+ * returns the last message since then that contains "needle: " (with the
+ * "driver device: " prefix removed; the driver core's "probe with driver X
+ * failed" summary is skipped), or NULL; kmsg_close() frees it.
  * Without read access to /dev/kmsg (not root, dmesg_restrict) it finds
  * nothing and the caller explains the cause itself.
  */
