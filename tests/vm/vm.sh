@@ -106,7 +106,8 @@ vm_prepare() {
 	local -a w
 	vm_parse "$file"
 	mkdir -p "$dir"
-	: >"$dir/vm.env"
+	# The guest's kernel, for hooks that build against it (dkms).
+	printf 'export KVER=%q KDIR=%q\n' "${KVER-}" "${KDIR-}" >"$dir/vm.env"
 	VM_DEV_ARGS=()
 	for i in "${!VM_BARS[@]}"; do
 		read -ra w <<<"${VM_BARS[$i]}"
