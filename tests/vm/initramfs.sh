@@ -32,6 +32,7 @@ GUEST_PROGRAMS=(
 	/usr/bin/fio /usr/bin/daxctl /usr/bin/ndctl /usr/bin/jq
 	/usr/bin/lspci /usr/bin/setpci
 	/usr/sbin/ip /usr/bin/rdma /usr/bin/ib_write_bw
+	/usr/bin/udevadm
 )
 # Data files the programs read. libibverbs finds its providers through
 # /etc/libibverbs.d/*.driver and dlopen()s them, so ldd cannot see them:
@@ -133,6 +134,7 @@ build_base() {
 # overlay inputs: repository files (content-hashed) and built modules.
 overlay_files() {
 	printf '%s\n' "$RIG_DIR/init.sh" "$RIG_DIR/demo-guest.sh" "$RIG_DIR/tools/mmap-io.c"
+	find "$REPO_DIR/udev" -name '*.rules' 2>/dev/null | LC_ALL=C sort
 	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then echo "$REPO_DIR/tests/rdma/dax-rdma.c"; fi
 	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
 		find "$REPO_DIR/tools/iopmemctl" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | LC_ALL=C sort
@@ -172,6 +174,9 @@ build_overlay() {
 	install -m 0755 "$RIG_DIR/demo-guest.sh" "$stage/rig/demo.sh"
 	cp -R "$CASES_DIR/." "$stage/tests/"
 	if [[ -d $REPO_DIR/tests/fio ]]; then cp -R "$REPO_DIR/tests/fio" "$stage/tests/fio"; fi
+	# The project's udev rules, for `udevadm test` in the udev group.
+	mkdir -p "$stage/etc/udev/rules.d"
+	find "$REPO_DIR/udev" -name '*.rules' -exec cp {} "$stage/etc/udev/rules.d/" \; 2>/dev/null || true
 	# Guest helper for I/O through a mapping (BARs via sysfs, DAX files).
 	mkdir -p "$stage/usr/bin"
 	gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/mmap-io" "$RIG_DIR/tools/mmap-io.c" ||
