@@ -3,6 +3,9 @@
 # make              build iopmem.ko against KDIR (default: the running kernel)
 # make demo         boot a QEMU guest on an emulated BAR and show iopmem at work
 # make check        run every test group in QEMU (TESTS="group ..." KERNEL=6.1|6.12)
+# make install      iopmem.ko (INSTALL_MOD_PATH, INSTALL_MOD_DIR=updates),
+#                   iopmemctl and its man pages (DESTDIR, PREFIX=/usr/local),
+#                   the udev rule (DESTDIR/lib/udev/rules.d)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -11,8 +14,18 @@ all: modules
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+tools:
+	$(MAKE) -C tools/iopmemctl
+
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) IOPMEM_TESTS=n modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) IOPMEM_TESTS=n INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C tools/iopmemctl install
+	install -D -m 0644 udev/60-iopmem.rules $(DESTDIR)/lib/udev/rules.d/60-iopmem.rules
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/iopmemctl clean
 
 demo:
 	tests/vm/demo.sh
@@ -20,4 +33,4 @@ demo:
 check:
 	TESTS="$(TESTS)" KERNEL="$(KERNEL)" tests/vm/check.sh
 
-.PHONY: all modules clean demo check
+.PHONY: all modules tools install clean demo check
