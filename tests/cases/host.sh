@@ -46,3 +46,13 @@ host_check_text() {
 		dd if="$file" bs=4096 skip=$((off / 4096)) count=1 status=none | head -c 128 | od -c | sed 's/^/#   /'
 	fi
 }
+
+# host_check_p2p : after the p2p scenarios' jobs: the pattern from the NVMe
+# image is in the BAR at the buffer's place, and fio's buffer pattern
+# ("iopmem-p2p") is at the start of each block it wrote to the NVMe image
+# (8 blocks of 2040 KiB).
+host_check_p2p() {
+	host_check_pattern p2p
+	host_check_text iopmem-p2p "$NVME0_IMG" 0
+	host_check_text iopmem-p2p "$NVME0_IMG" $((7 * 2040 * 1024))
+}

@@ -16,6 +16,7 @@
 #   map_hold FILE OFFSET LEN / map_release   keep a mapping alive
 #   user_memtype FILE OFFSET LEN    "pte|pmd TYPE" of a user DAX mapping
 #   dax_enabled FILE                true if statx reports STATX_ATTR_DAX
+#   fs_dax_checks FSTYPE DIR        DAX on, hostcheck line, fio fill + verify
 #   file_phys FILE                  byte offset of FILE's first extent in
 #                                   the block device (FIEMAP)
 
@@ -197,4 +198,23 @@ nvme_wait() {
 		sleep 0.25
 	done
 	return 1
+}
+
+# fs_dax_checks FSTYPE DIR : on a file system mounted with -o dax at DIR
+# (of a 512 MiB device): DAX is on, a pattern file's place is reported for
+# the host hook ("# hostcheck FSTYPE-dax OFFSET"), and a fio write + crc32c
+# verify fills most of it (400 MiB).
+fs_dax_checks() {
+	check "mounted with dax" grep -q " $2 $1 .*dax" /proc/mounts
+	pattern "$1-dax" >"$2/pattern"
+	sync
+	check "statx reports DAX on a file" dax_enabled "$2/pattern"
+	_off=$(file_phys "$2/pattern")
+	[ -n "$_off" ] && info "hostcheck $1-dax $_off"
+	check "FIEMAP gives the file's place on the device" test -n "$_off"
+	check "fio write + crc32c verify of 400 MiB on $1 -o dax" \
+		fio --name=fill --filename="$2/fill" --size=400M --bs=1M \
+		--rw=write --ioengine=psync --verify=crc32c --do_verify=1 \
+		--verify_fatal=1 --end_fsync=1
+	rm -f "$2/fill"
 }

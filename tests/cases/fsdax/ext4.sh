@@ -17,20 +17,7 @@ mkdir -p /mnt
 mount -t ext4 -o dax /dev/iopmem0 /mnt || die "mount -t ext4 -o dax"
 on_exit "unmount_if_mounted /mnt"
 ok "mount -t ext4 -o dax"
-check "mounted with dax" grep -q ' /mnt ext4 .*dax' /proc/mounts
-
-pattern ext4-dax >/mnt/pattern
-sync
-check "statx reports DAX on a file" dax_enabled /mnt/pattern
-off=$(file_phys /mnt/pattern)
-[ -n "$off" ] && info "hostcheck ext4-dax $off"
-check "FIEMAP gives the file's place on the device" test -n "$off"
-
-check "fio write + crc32c verify of 400 MiB on ext4 -o dax" \
-	fio --name=fill --filename=/mnt/fill --size=400M --bs=1M \
-	--rw=write --ioengine=psync --verify=crc32c --do_verify=1 \
-	--verify_fatal=1 --end_fsync=1
-rm -f /mnt/fill
+fs_dax_checks ext4 /mnt
 
 check "umount" umount /mnt
 check "e2fsck -fn finds the file system clean" e2fsck -fn /dev/iopmem0

@@ -20,21 +20,7 @@ check_eq "queue advertises DAX" 1 "$(cat /sys/block/iopmem0/queue/dax)"
 
 iopmem_mount_xfs iopmem0 /mnt || die "mkfs.xfs -m reflink=0 and mount -o dax"
 ok "mkfs.xfs -m reflink=0 and mount -o dax"
-check "mounted with dax" grep -q ' /mnt xfs .*dax' /proc/mounts
-
-pattern xfs-dax >/mnt/pattern
-sync
-check "statx reports DAX on a file" dax_enabled /mnt/pattern
-off=$(file_phys /mnt/pattern)
-[ -n "$off" ] && info "hostcheck xfs-dax $off"
-check "FIEMAP gives the file's place on the device" test -n "$off"
-
-# Most of the file system: 400 MiB of the 512 MiB device.
-check "fio write + crc32c verify of 400 MiB on XFS -o dax" \
-	fio --name=fill --filename=/mnt/fill --size=400M --bs=1M \
-	--rw=write --ioengine=psync --verify=crc32c --do_verify=1 \
-	--verify_fatal=1 --end_fsync=1
-rm -f /mnt/fill
+fs_dax_checks xfs /mnt
 
 check "umount" umount /mnt
 check "xfs_repair -n finds the file system clean" xfs_repair -n /dev/iopmem0
