@@ -143,6 +143,54 @@ run_hook() {
 	) >"$dir/$name.log" 2>&1 </dev/null
 }
 
+# boot_phase DIR INITRD SCEN PHASE : one boot of a scenario's guest (of
+# VM_BOOTS, on the same backing files); its verdicts are appended to the
+# caller's fails array, its output to DIR/output.log and DIR/dmesg.log.
+boot_phase() {
+	local dir=$1 initrd=$2 scen=$3 phase=$4 rc=0 status
+	local tag=''
+	((VM_BOOTS > 1)) && tag="boot $phase: "
+	vm_boot "$dir" "$KIMAGE" "$initrd" "$scen" "$phase" || rc=$?
+	local log=$dir/guest.log
+	if [[ -f $dir/killed ]]; then
+		# A power cut the scenario asked for: no END, no dmesg dump.
+		section "$log" 'IOPMEM-RIG: BEGIN' 'IOPMEM-RIG: KILL' >>"$dir/output.log"
+		grep -E "$DMESG_BAD" "$dir/console.log" | sort -u >"$dir/dmesg-bad.log" || true
+		if [[ -s $dir/dmesg-bad.log ]]; then
+			fails+=("${tag}the kernel console has $(wc -l <"$dir/dmesg-bad.log") error line(s) (shown below)")
+		fi
+		return
+	fi
+	section "$log" 'IOPMEM-RIG: BEGIN' 'IOPMEM-RIG: END' >>"$dir/output.log"
+	section "$log" 'IOPMEM-RIG: DMESG BEGIN' 'IOPMEM-RIG: DMESG END' >"$dir/dmesg-$phase.log"
+	cat "$dir/dmesg-$phase.log" >>"$dir/dmesg.log"
+	status=$(sed -n 's/^IOPMEM-RIG: END status=\([0-9]*\).*/\1/p' "$log")
+	if ((rc == 124 || rc == 137)); then
+		fails+=("${tag}timeout: the guest was killed after ${VM_TIMEOUT}s (raise it with '# vm: timeout N'; console: $dir/console.log)")
+	elif [[ -z $status ]]; then
+		if grep -q 'IOPMEM-RIG: BEGIN' "$log"; then
+			fails+=("${tag}the guest stopped before the scenario finished (panic? QEMU status $rc; console: $dir/console.log)")
+		else
+			fails+=("${tag}the guest never started the scenario (QEMU status $rc: $(tail -n 3 "$dir/qemu.out" | tr '\n' ' '); console: $dir/console.log)")
+		fi
+	elif ((status != 0)); then
+		fails+=("${tag}the scenario exited with status $status")
+	fi
+	if [[ -n $status ]] && ! grep -q '^IOPMEM-RIG: DONE' "$log"; then
+		fails+=("${tag}the guest's report is incomplete (no DONE marker)")
+	fi
+	# The console log covers guests that died before dumping dmesg.
+	cat "$dir/dmesg-$phase.log" "$dir/console.log" | grep -E "$DMESG_BAD" | sort -u >"$dir/dmesg-bad.log" || true
+	if [[ -s $dir/dmesg-bad.log ]]; then
+		fails+=("${tag}the kernel log has $(wc -l <"$dir/dmesg-bad.log") error line(s) (shown below)")
+	fi
+	local taint
+	taint=$(sed -n 's/^IOPMEM-RIG: TAINT \([0-9]*\)$/\1/p' "$log")
+	if [[ -n $taint ]] && ((taint & ~TAINT_OK)); then
+		fails+=("${tag}the kernel is tainted $taint ($(taint_letters "$taint")); only O and E are allowed")
+	fi
+}
+
 # run_scenario KERNEL SCEN DIR INITRD : one guest; the verdict goes to files
 # in DIR: report (text for the user), results (one line per result: "ok",
 # "not ok", "skip" with description), done (written last).
@@ -150,7 +198,7 @@ run_scenario() {
 	local kname=$1 scen=$2 dir=$3 initrd=$4
 	local file=$CASES_DIR/$scen.sh
 	local pre=$CASES_DIR/$scen.pre.sh host=$CASES_DIR/$scen.host.sh
-	local t0 rc=0 status
+	local t0
 	local -a fails=()
 	t0=$(date +%s.%N)
 	kernel_select "$kname"
@@ -169,35 +217,16 @@ run_scenario() {
 		fails+=("pre hook $scen.pre.sh failed (output: $dir/pre.log)")
 	fi
 	if ((${#fails[@]} == 0)) && ! grep -q '^# host-only$' "$file"; then
-		vm_boot "$dir" "$KIMAGE" "$initrd" "$scen" || rc=$?
-		local log=$dir/guest.log
-		section "$log" 'IOPMEM-RIG: BEGIN' 'IOPMEM-RIG: END' >"$dir/output.log"
-		section "$log" 'IOPMEM-RIG: DMESG BEGIN' 'IOPMEM-RIG: DMESG END' >"$dir/dmesg.log"
-		status=$(sed -n 's/^IOPMEM-RIG: END status=\([0-9]*\).*/\1/p' "$log")
-		if ((rc == 124 || rc == 137)); then
-			fails+=("timeout: the guest was killed after ${VM_TIMEOUT}s (raise it with '# vm: timeout N'; console: $dir/console.log)")
-		elif [[ -z $status ]]; then
-			if grep -q 'IOPMEM-RIG: BEGIN' "$log"; then
-				fails+=("the guest stopped before the scenario finished (panic? QEMU status $rc; console: $dir/console.log)")
-			else
-				fails+=("the guest never started the scenario (QEMU status $rc: $(tail -n 3 "$dir/qemu.out" | tr '\n' ' '); console: $dir/console.log)")
-			fi
-		elif ((status != 0)); then
-			fails+=("the scenario exited with status $status")
-		fi
-		if [[ -n $status ]] && ! grep -q '^IOPMEM-RIG: DONE' "$log"; then
-			fails+=("the guest's report is incomplete (no DONE marker)")
-		fi
-		# The console log covers guests that died before dumping dmesg.
-		cat "$dir/dmesg.log" "$dir/console.log" | grep -E "$DMESG_BAD" | sort -u >"$dir/dmesg-bad.log" || true
-		if [[ -s $dir/dmesg-bad.log ]]; then
-			fails+=("the kernel log has $(wc -l <"$dir/dmesg-bad.log") error line(s) (shown below)")
-		fi
-		local taint
-		taint=$(sed -n 's/^IOPMEM-RIG: TAINT \([0-9]*\)$/\1/p' "$log")
-		if [[ -n $taint ]] && ((taint & ~TAINT_OK)); then
-			fails+=("the kernel is tainted $taint ($(taint_letters "$taint")); only O and E are allowed")
-		fi
+		local phase all=$dir/guest-all.log
+		: >"$all"
+		: >"$dir/output.log"
+		: >"$dir/dmesg.log"
+		for ((phase = 1; phase <= VM_BOOTS; phase++)); do
+			boot_phase "$dir" "$initrd" "$scen" "$phase"
+			cat "$dir/guest.log" >>"$all"
+		done
+		# Hooks read every boot's output.
+		cp "$all" "$dir/guest.log"
 		if [[ -f $host ]] && ! run_hook "$host" "$dir" host; then
 			fails+=("host hook $scen.host.sh failed (output: $dir/host.log)")
 		fi
@@ -219,7 +248,7 @@ run_scenario() {
 	n_ok=$(($(grep -c '^[a-z]*: ok ' "$dir/results" || true) - n_skip))
 	n_fail=$(grep -c '^[a-z]*: not ok' "$dir/results" || true)
 	secs=$(echo "$t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
-	boot=$(sed -n 's/^IOPMEM-RIG: BEGIN .*uptime=\([0-9.]*\).*/, boot \1 s/p' "$dir/guest.log" 2>/dev/null || true)
+	boot=$(sed -n 's/^IOPMEM-RIG: BEGIN .*uptime=\([0-9.]*\).*/, boot \1 s/p' "$dir/guest.log" 2>/dev/null | head -n 1 || true)
 	local verdict=PASS
 	((n_fail > 0)) && verdict=FAIL
 	local skips=''
@@ -233,7 +262,7 @@ run_scenario() {
 				echo "  --- ${f/output/guest} output ($dir/$f.log)"
 				sed 's/^/  | /' "$dir/$f.log"
 			done
-			if [[ -z ${status:-} && -s $dir/console.log ]]; then
+			if ! grep -q '^IOPMEM-RIG: END' "$dir/guest.log" 2>/dev/null && [[ -s $dir/console.log ]]; then
 				echo "  --- kernel console, last 40 lines ($dir/console.log)"
 				tail -n 40 "$dir/console.log" | tr -d '\r' | sed 's/^/  | /'
 			fi

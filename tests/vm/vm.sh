@@ -15,6 +15,10 @@
 #   # vm: timeout SECONDS            kill QEMU and fail after this (default 240)
 #   # vm: machine pc|q35             default pc (i440fx)
 #   # vm: cmdline ARGS...            extra kernel command line
+#   # vm: boots N                    boot N guests one after another on the
+#                                    same backing files; each sees PHASE=k.
+#                                    A guest line "IOPMEM-RIG: KILL" makes
+#                                    the host SIGKILL QEMU (a power cut)
 #   # vm: qemu ARGS...               extra raw QEMU arguments (word-split)
 # Host files are exported to hooks as BAR0_FILE, BAR1_FILE, ... (order of the
 # ivshmem lines) and NVME0_IMG, NVME1_IMG, ...
@@ -42,7 +46,7 @@ vm_parse() {
 	local file=$1 line kw
 	local -a words
 	VM_MEM=2G VM_SMP=${IOPMEM_SMP:-2} VM_TIMEOUT=$VM_DEFAULT_TIMEOUT
-	VM_MACHINE=pc VM_CMDLINE='' VM_QEMU_EXTRA=()
+	VM_MACHINE=pc VM_CMDLINE='' VM_QEMU_EXTRA=() VM_BOOTS=1
 	VM_BARS=() VM_NVMES=() VM_DEVICES=()
 	local no_bar=0
 	while IFS= read -r line; do
@@ -87,6 +91,10 @@ vm_parse() {
 		machine)
 			[[ ${words[1]-} == pc || ${words[1]-} == q35 ]] || die "$bad: want 'machine pc' or 'machine q35'"
 			VM_MACHINE=${words[1]}
+			;;
+		boots)
+			[[ ${words[1]-} =~ ^[1-9]$ ]] || die "$bad: want 'boots N' (1 to 9)"
+			VM_BOOTS=${words[1]}
 			;;
 		cmdline) VM_CMDLINE+=" ${words[*]:1}" ;;
 		qemu) VM_QEMU_EXTRA+=("${words[@]:1}") ;;
@@ -147,11 +155,11 @@ vm_accel_args() {
 # goes to DIR/console.log, the scenario channel (ttyS1) to DIR/guest.log.
 # Returns QEMU's status; 124 means the timeout killed it.
 vm_boot() {
-	local dir=$1 kimage=$2 initrd=$3 t=$4
+	local dir=$1 kimage=$2 initrd=$3 t=$4 phase=${5:-1}
 	local -a accel
 	mapfile -t accel < <(vm_accel_args)
 	need_cmd qemu-system-x86_64 qemu-system-x86
-	rm -f "$dir/console.log" "$dir/guest.raw" "$dir/guest.log"
+	rm -f "$dir/console.log" "$dir/guest.raw" "$dir/guest.log" "$dir/killed"
 	local -a cmd=(
 		qemu-system-x86_64 "${accel[@]}"
 		-machine "$VM_MACHINE" -m "$VM_MEM" -smp "$VM_SMP"
@@ -160,13 +168,26 @@ vm_boot() {
 		-kernel "$kimage" -initrd "$initrd"
 		# panic=-1: a panic reboots at once, and -no-reboot turns that
 		# into a QEMU exit, instead of a hang until the timeout.
-		-append "console=ttyS0 quiet panic=-1 T=$t${VM_CMDLINE}"
+		-append "console=ttyS0 quiet panic=-1 T=$t PHASE=$phase${VM_CMDLINE}"
 		"${VM_DEV_ARGS[@]}" "${VM_QEMU_EXTRA[@]}"
 	)
 	printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"
 	echo >>"$dir/qemu.cmd"
-	local rc=0
-	timeout --kill-after=10 "$VM_TIMEOUT" "${cmd[@]}" </dev/null >"$dir/qemu.out" 2>&1 || rc=$?
+	local rc=0 pid
+	timeout --kill-after=10 "$VM_TIMEOUT" "${cmd[@]}" </dev/null >"$dir/qemu.out" 2>&1 &
+	pid=$!
+	# A guest line "IOPMEM-RIG: KILL" asks for a power cut: SIGKILL to
+	# QEMU at once, as persistence tests need (DIR/killed records it).
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -q '^IOPMEM-RIG: KILL' "$dir/guest.raw" 2>/dev/null; then
+			pkill -KILL -P "$pid" qemu-system 2>/dev/null
+			touch "$dir/killed"
+			break
+		fi
+		sleep 0.2
+	done
+	wait "$pid" || rc=$?
+	[[ -f $dir/killed ]] && rc=0
 	# The guest's serial line ends lines with CR LF.
 	[[ -f $dir/guest.raw ]] && tr -d '\r' <"$dir/guest.raw" >"$dir/guest.log"
 	touch "$dir/guest.log" "$dir/console.log"
