@@ -147,18 +147,23 @@ static int iopmem_live_stop_idle(struct iopmem_device *idev, const char *what)
 }
 
 /*
- * Rebuild the live state with a new configuration; refused while in use.
- * If the new configuration cannot be built, the old one is restored.
+ * Rebuild the live state with a new cache and/or mode (a negative value
+ * keeps the current one: read under the lock, so concurrent changes of the
+ * other setting are not undone); refused while in use.  If the new
+ * configuration cannot be built, the old one is restored.
  */
-static int iopmem_reconfigure(struct iopmem_device *idev,
-			      enum iopmem_cache cache, enum iopmem_mode mode,
-			      const char *what)
+static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
+			      int new_mode, const char *what)
 {
-	enum iopmem_cache old_cache = idev->cache;
-	enum iopmem_mode old_mode = idev->mode;
+	enum iopmem_cache old_cache, cache;
+	enum iopmem_mode old_mode, mode;
 	int rc;
 
 	mutex_lock(&idev->lock);
+	old_cache = idev->cache;
+	old_mode = idev->mode;
+	cache = new_cache < 0 ? old_cache : new_cache;
+	mode = new_mode < 0 ? old_mode : new_mode;
 	rc = -ENODEV;
 	if (idev->removed)
 		goto out;
@@ -200,7 +205,7 @@ out:
  */
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
 {
-	return iopmem_reconfigure(idev, cache, idev->mode, "cache");
+	return iopmem_reconfigure(idev, cache, -1, "cache");
 }
 
 /**
@@ -212,7 +217,7 @@ int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
  */
 int iopmem_set_mode(struct iopmem_device *idev, enum iopmem_mode mode)
 {
-	return iopmem_reconfigure(idev, idev->cache, mode, "mode");
+	return iopmem_reconfigure(idev, -1, mode, "mode");
 }
 
 /**
