@@ -79,12 +79,13 @@ pat_types() {
 
 # map_hold FILE OFFSET LEN : a background process maps LEN bytes of FILE at
 # OFFSET read-write and touches them; sets MAP_PID and MAP_ADDR (hex).
-# map_release ends it.  One at a time (it holds fd 9).
+# map_release ends it.  One at a time (it holds fd 9).  MAP_MODE=pin
+# instead keeps the pages in a pipe with no mapping left (MAP_ADDR=pinned).
 map_hold() {
 	_fifo=/tmp/map_hold.$$
 	rm -f "$_fifo" "$_fifo.addr"
 	mkfifo "$_fifo"
-	mmap-io hold "$1" "$2" "$3" <"$_fifo" >"$_fifo.addr" &
+	mmap-io "${MAP_MODE:-hold}" "$1" "$2" "$3" <"$_fifo" >"$_fifo.addr" &
 	MAP_PID=$!
 	exec 9>"$_fifo"
 	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do

@@ -14,6 +14,8 @@
 #include <linux/dax.h>
 #include <linux/fs.h>
 #include <linux/kmod.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
@@ -156,22 +158,62 @@ static int iopmem_dev_dax_mapped(struct device *dev, void *name)
 	return 1;
 }
 
+/*
+ * Pages of an instance that something holds beyond its mapping: RDMA
+ * registrations, O_DIRECT in flight, vmsplice into a pipe.  Device-dax
+ * faults take no page reference, so an idle page's count is 1; removing
+ * the instance would wait for the rest for as long as they are held.
+ */
+static bool iopmem_devdax_pinned(struct iopmem_devdax *devdax,
+				 phys_addr_t *where)
+{
+	const struct range *range = &devdax->map.range;
+	struct dev_pagemap *pgmap;
+	unsigned long pfn, end;
+	bool pinned = false;
+
+	for (pfn = PHYS_PFN(range->start);
+	     !pinned && pfn < PHYS_PFN(range->end + 1);
+	     pfn = end) {
+		end = pfn + PHYS_PFN(IOPMEM_ALIGN);
+		/* Parts of the region with no instance have no pages. */
+		pgmap = get_dev_pagemap(pfn, NULL);
+		if (!pgmap)
+			continue;
+		for (; pfn < end; pfn++) {
+			if (page_ref_count(pfn_to_page(pfn)) > 1) {
+				*where = PFN_PHYS(pfn);
+				pinned = true;
+				break;
+			}
+		}
+		put_dev_pagemap(pgmap);
+	}
+	return pinned;
+}
+
 /**
  * iopmem_devdax_stop_idle() - tear the region down unless it is mapped
  * @idev: the device, with @idev->lock held and a region
  * @what: the setting being changed, for the message
  *
- * Return: 0, or -EBUSY (logged, naming the instance) while a process maps
- * one of its device-dax instances.
+ * Return: 0, or -EBUSY (logged, naming the instance or the page) while a
+ * process maps one of its device-dax instances or something pins its pages.
  */
 int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what)
 {
 	char name[IOPMEM_NAME_LEN];
+	phys_addr_t pinned;
 
 	if (device_for_each_child(&idev->devdax->pdev->dev, name,
 				  iopmem_dev_dax_mapped)) {
 		dev_err(&idev->dev, "cannot change %s: /dev/%s is mapped by a process; unmap it (end the process), then retry\n",
 			what, name);
+		return -EBUSY;
+	}
+	if (iopmem_devdax_pinned(idev->devdax, &pinned)) {
+		dev_err(&idev->dev, "cannot change %s: the page at %pa is pinned (an RDMA registration, O_DIRECT in flight, a pipe); release it, then retry\n",
+			what, &pinned);
 		return -EBUSY;
 	}
 	iopmem_devdax_stop(idev);

@@ -10,16 +10,21 @@
  *   mmap-io hold  FILE OFFSET LENGTH             map read-write, touch every
  *       page, print the mapping's address (hex), keep it until stdin ends:
  *       for tests that need a live mapping (page table checks, busy checks)
+ *   mmap-io pin   FILE OFFSET LENGTH             vmsplice the pages into a
+ *       pipe (which holds a reference on each), unmap them, print "pinned",
+ *       keep the pipe until stdin ends: pages in use with no mapping left
  *
  * OFFSET and LENGTH accept 0x.. and K/M/G suffixes. The mapping starts at the
  * page below OFFSET. Built statically by tests/vm/initramfs.sh.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static unsigned long long parse_size(const char *s)
@@ -62,11 +67,12 @@ static int xfer(int fd, char *buf, size_t len, int out)
 int main(int argc, char **argv)
 {
 	if (argc != 5 || (strcmp(argv[1], "read") && strcmp(argv[1], "write") &&
-			  strcmp(argv[1], "hold"))) {
-		fprintf(stderr, "usage: mmap-io read|write|hold FILE OFFSET LENGTH\n");
+			  strcmp(argv[1], "hold") && strcmp(argv[1], "pin"))) {
+		fprintf(stderr, "usage: mmap-io read|write|hold|pin FILE OFFSET LENGTH\n");
 		return 2;
 	}
-	int holding = !strcmp(argv[1], "hold");
+	int pinning = !strcmp(argv[1], "pin");
+	int holding = pinning || !strcmp(argv[1], "hold");
 	int writing = holding || !strcmp(argv[1], "write");
 	unsigned long long off = parse_size(argv[3]);
 	size_t len = parse_size(argv[4]);
@@ -97,7 +103,21 @@ int main(int argc, char **argv)
 		/* Write faults: the page tables get writable entries. */
 		for (size_t i = 0; i < len; i += page)
 			v[i] = v[i];
-		printf("%lx\n", (unsigned long)map);
+		if (pinning) {
+			int pfd[2];
+			struct iovec iov = { .iov_base = p, .iov_len = page };
+
+			/* One page is enough to pin; the pipe keeps it. */
+			if (pipe(pfd) || vmsplice(pfd[1], &iov, 1, 0) != page) {
+				fprintf(stderr, "mmap-io: vmsplice: %s\n", strerror(errno));
+				return 1;
+			}
+			munmap(map, maplen);
+			map = NULL;
+			printf("pinned\n");
+		} else {
+			printf("%lx\n", (unsigned long)map);
+		}
 		fflush(stdout);
 		for (;;) {
 			ssize_t n = read(0, &c, 1);
@@ -123,7 +143,8 @@ int main(int argc, char **argv)
 	} else {
 		ret = xfer(1, p, len, 1) ? 1 : 0;
 	}
-	munmap(map, maplen);
+	if (map)
+		munmap(map, maplen);
 	close(fd);
 	return ret;
 }
