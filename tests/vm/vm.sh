@@ -18,7 +18,10 @@
 #   # vm: boots N                    boot N guests one after another on the
 #                                    same backing files; each sees PHASE=k.
 #                                    A guest line "IOPMEM-RIG: KILL" makes
-#                                    the host SIGKILL QEMU (a power cut)
+#                                    the host SIGKILL QEMU (a power cut);
+#                                    "IOPMEM-RIG: QMP <json>" sends a QMP
+#                                    command to QEMU (hot-plug); @BAR0_FILE@
+#                                    in it is the host path of BAR0's file
 #   # vm: qemu ARGS...               extra raw QEMU arguments (word-split)
 # Host files are exported to hooks as BAR0_FILE, BAR1_FILE, ... (order of the
 # ivshmem lines) and NVME0_IMG, NVME1_IMG, ...
@@ -117,6 +120,10 @@ vm_prepare() {
 	# The guest's kernel, for hooks that build against it (dkms).
 	printf 'export KVER=%q KDIR=%q\n' "${KVER-}" "${KDIR-}" >"$dir/vm.env"
 	VM_DEV_ARGS=()
+	# Plain devices first: a root port must exist before what sits on it.
+	for spec in "${VM_DEVICES[@]}"; do
+		VM_DEV_ARGS+=(-device "$spec")
+	done
 	for i in "${!VM_BARS[@]}"; do
 		read -ra w <<<"${VM_BARS[$i]}"
 		size=${w[0]}
@@ -135,9 +142,6 @@ vm_prepare() {
 		printf 'export NVME%d_IMG=%q\n' "$i" "$f" >>"$dir/vm.env"
 		VM_DEV_ARGS+=(-drive "file=$f,if=none,id=nvme$i,format=raw"
 			-device "nvme,drive=nvme$i,serial=iopmem-nvme$i$(_vm_opts "${w[@]:1}")")
-	done
-	for spec in "${VM_DEVICES[@]}"; do
-		VM_DEV_ARGS+=(-device "$spec")
 	done
 }
 
@@ -165,6 +169,7 @@ vm_boot() {
 		-machine "$VM_MACHINE" -m "$VM_MEM" -smp "$VM_SMP"
 		-nodefaults -display none -vga none -no-reboot
 		-serial "file:$dir/console.log" -serial "file:$dir/guest.raw"
+		-qmp "unix:$dir/qmp.sock,server=on,wait=off"
 		-kernel "$kimage" -initrd "$initrd"
 		# panic=-1: a panic reboots at once, and -no-reboot turns that
 		# into a QEMU exit, instead of a hang until the timeout.
@@ -178,12 +183,28 @@ vm_boot() {
 	pid=$!
 	# A guest line "IOPMEM-RIG: KILL" asks for a power cut: SIGKILL to
 	# QEMU at once, as persistence tests need (DIR/killed records it).
+	# A guest line "IOPMEM-RIG: QMP <json>" is sent to QEMU's monitor
+	# (hot-plug tests); replies go to DIR/qmp.log.
+	local qmp_done=0 line n
+	: >"$dir/qmp.log"
 	while kill -0 "$pid" 2>/dev/null; do
 		if grep -q '^IOPMEM-RIG: KILL' "$dir/guest.raw" 2>/dev/null; then
 			pkill -KILL -P "$pid" qemu-system 2>/dev/null
 			touch "$dir/killed"
 			break
 		fi
+		n=0
+		while IFS= read -r line; do
+			n=$((n + 1))
+			((n <= qmp_done)) && continue
+			qmp_done=$n
+			# @BARn_FILE@ stands for the host path of that BAR's file.
+			line=${line#IOPMEM-RIG: QMP }
+			line=${line//@BAR0_FILE@/$dir/bar0.img}
+			echo "> $line" >>"$dir/qmp.log"
+			"$RIG_DIR/qmp.py" "$dir/qmp.sock" "$line" >>"$dir/qmp.log" 2>&1 ||
+				echo "(failed)" >>"$dir/qmp.log"
+		done < <(tr -d '\r' <"$dir/guest.raw" 2>/dev/null | grep '^IOPMEM-RIG: QMP ')
 		sleep 0.2
 	done
 	wait "$pid" || rc=$?

@@ -9,7 +9,9 @@
  *   mmap-io read  FILE OFFSET LENGTH   > data    mapping -> stdout
  *   mmap-io hold  FILE OFFSET LENGTH             map read-write, touch every
  *       page, print the mapping's address (hex), keep it until stdin ends:
- *       for tests that need a live mapping (page table checks, busy checks)
+ *       for tests that need a live mapping (page table checks, busy checks);
+ *       a line "touch" on stdin touches every page again (SIGBUS ends the
+ *       process if the mapping died)
  *   mmap-io pin   FILE OFFSET LENGTH             vmsplice the pages into a
  *       pipe (which holds a reference on each), unmap them, print "pinned",
  *       keep the pipe until stdin ends: pages in use with no mapping left
@@ -119,11 +121,29 @@ int main(int argc, char **argv)
 			printf("%lx\n", (unsigned long)map);
 		}
 		fflush(stdout);
+		char line[16];
+		size_t used = 0;
+
 		for (;;) {
 			ssize_t n = read(0, &c, 1);
 
 			if (n == 0 || (n < 0 && errno != EINTR))
 				break;
+			if (n < 0)
+				continue;
+			if (c != '\n') {
+				if (used < sizeof(line) - 1)
+					line[used++] = c;
+				continue;
+			}
+			line[used] = '\0';
+			used = 0;
+			if (map && !strcmp(line, "touch")) {
+				for (size_t i = 0; i < len; i += page)
+					v[i] = v[i];
+				printf("touched\n");
+				fflush(stdout);
+			}
 		}
 		ret = 0;
 	} else if (writing) {
