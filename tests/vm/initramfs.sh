@@ -15,7 +15,8 @@
 #            script changes.
 #   overlay  /init, /tests (tests/cases), /tests/fio, /rig/demo.sh,
 #            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), /usr/bin/dax-rdma
-#            (tests/rdma/dax-rdma.c), /usr/bin/iopmemctl (tools/iopmemctl), the built
+#            (tests/rdma/dax-rdma.c), /usr/bin/dax-bw (bench/dax-bw.c),
+#            /usr/bin/iopmemctl (tools/iopmemctl), the built
 #            modules in /lib/modules/$KVER/extra and the modules.dep that
 #            covers them. Small; rebuilt whenever a test script changes.
 # Both are cached under $CACHE/initramfs/, keyed by a hash of their inputs.
@@ -136,6 +137,7 @@ overlay_files() {
 	printf '%s\n' "$RIG_DIR/init.sh" "$RIG_DIR/demo-guest.sh" "$RIG_DIR/tools/mmap-io.c"
 	find "$REPO_DIR/udev" -name '*.rules' 2>/dev/null | LC_ALL=C sort
 	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then echo "$REPO_DIR/tests/rdma/dax-rdma.c"; fi
+	if [[ -f $REPO_DIR/bench/dax-bw.c ]]; then echo "$REPO_DIR/bench/dax-bw.c"; fi
 	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
 		find "$REPO_DIR/tools/iopmemctl" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | LC_ALL=C sort
 	fi
@@ -181,6 +183,11 @@ build_overlay() {
 	mkdir -p "$stage/usr/bin"
 	gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/mmap-io" "$RIG_DIR/tools/mmap-io.c" ||
 		die "cannot build tests/vm/tools/mmap-io.c (needs gcc and libc6-dev: run tests/vm/setup.sh)"
+	# Streaming bandwidth through a DAX mapping (make bench, bench-smoke).
+	if [[ -f $REPO_DIR/bench/dax-bw.c ]]; then
+		gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/dax-bw" "$REPO_DIR/bench/dax-bw.c" ||
+			die "cannot build bench/dax-bw.c (needs gcc and libc6-dev: run tests/vm/setup.sh)"
+	fi
 	# RDMA into a DAX mapping. Dynamic: libibverbs dlopen()s its provider,
 	# and the base image has the libraries (ib_write_bw needs the same).
 	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then
