@@ -3,6 +3,8 @@
 # make              build iopmem.ko against KDIR (default: the running kernel)
 # make demo         boot a QEMU guest on an emulated BAR and show iopmem at work
 # make check        run every test group in QEMU (TESTS="group ..." KERNEL=6.1|6.12)
+# make bench        iopmem against pmem, brd and memcpy in one QEMU guest
+#                   (KERNEL=6.1|6.12 BENCH_RUNS=5); table, bench/results/
 # make install      iopmem.ko (INSTALL_MOD_PATH, INSTALL_MOD_DIR=updates),
 #                   iopmemctl and its man pages (DESTDIR, PREFIX=/usr/local),
 #                   the udev rule (DESTDIR/lib/udev/rules.d)
@@ -33,4 +35,7 @@ demo:
 check:
 	TESTS="$(TESTS)" KERNEL="$(KERNEL)" tests/vm/check.sh
 
-.PHONY: all modules tools install clean demo check
+bench:
+	KERNEL="$(KERNEL)" BENCH_RUNS="$(or $(BENCH_RUNS),5)" bench/run.sh
+
+.PHONY: all modules tools install clean demo check bench

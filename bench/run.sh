@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: one QEMU guest (tests/cases/bench-smoke/full.inc) holding
+# /dev/pmem0 (memmap=), /dev/ram0 (brd) and /dev/iopmem0 (512 MiB ivshmem
+# BAR, cache wc and uc); every workload BENCH_RUNS times, devices
+# interleaved.  Prints one table (median, min-max) and writes
+# bench/results/bench-<kernel>.json and .png.
+#
+#   bench/run.sh [-k 6.1|6.12] [-r RUNS] [-t SECONDS_PER_FIO_JOB]
+#   bench/run.sh -p RESULTS.txt     only summarise saved BENCH lines
+#
+# Under TCG only ratios within one run mean anything.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/vm/kernel.sh
+. "$BENCH_DIR/../tests/vm/kernel.sh"
+# shellcheck source=tests/vm/vm.sh
+. "$RIG_DIR/vm.sh"
+
+kernel=${KERNEL:-6.1} runs=${BENCH_RUNS:-5} runtime=${BENCH_RUNTIME:-3} parse=''
+while getopts k:r:t:p: opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	t) runtime=$OPTARG ;;
+	p) parse=$OPTARG ;;
+	*) die "usage: bench/run.sh [-k KERNEL] [-r RUNS] [-t SECONDS] | -p RESULTS.txt" ;;
+	esac
+done
+[[ -n $kernel ]] || kernel=6.1
+results=$BENCH_DIR/results
+mkdir -p "$results"
+
+if [[ -z $parse ]]; then
+	kernel_select "$kernel"
+	"$RIG_DIR/setup.sh" "$kernel"
+	"$RIG_DIR/build.sh" "$kernel" >/dev/null
+	initrd=$("$RIG_DIR/initramfs.sh" "$kernel")
+	dir=$OUT_DIR/bench/$KVER
+	guest=$CASES_DIR/bench-smoke/full.inc
+	vm_prepare "$guest" "$dir"
+	VM_CMDLINE+=" BENCH_RUNS=$runs BENCH_RUNTIME=$runtime"
+	log "bench: booting $KVER, $runs rounds (logs: $dir)"
+	start=$(date +%s)
+	rc=0
+	vm_boot "$dir" "$KIMAGE" "$initrd" /tests/bench-smoke/full.inc || rc=$?
+	elapsed=$(($(date +%s) - start))
+	grep -E '^(# |not ok|ok )' "$dir/guest.log" >&2 || true
+	grep '^BENCH ' "$dir/guest.log" >"$dir/results.txt" || true
+	if ((rc != 0)) || ! grep -q '^ok .*bench:' "$dir/guest.log"; then
+		die "bench: the guest failed (status $rc; see $dir/guest.log, $dir/console.log)"
+	fi
+	parse=$dir/results.txt
+	meta_kernel=$KVER
+else
+	elapsed=0
+	meta_kernel=${KVER:-unknown}
+fi
+
+json=$results/bench-$kernel.json
+python3 "$BENCH_DIR/report.py" "$parse" "$json" "$meta_kernel" "$elapsed" "$runs" "$runtime"
+
+if command -v gnuplot >/dev/null 2>&1; then
+	dat=$(mktemp)
+	python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["rows"]:
+    print("\"%s\" %s %s" % (r["label"], r["ratio"] if r["ratio"] is not None else "NaN", r["target"] if r["target"] is not None else "NaN"))' "$json" >"$dat"
+	gnuplot <<GP
+set terminal pngcairo size 1100,600 noenhanced
+set output "$results/bench-$kernel.png"
+set title "iopmem (wc) / peer, median of $runs runs, TCG guest $meta_kernel"
+set style data histograms
+set style fill solid 0.8 border -1
+set boxwidth 0.8
+set xtics rotate by -40 scale 0 font ",9"
+set ylabel "ratio (1.0 = peer)"
+set yrange [0:*]
+set grid ytics
+plot "$dat" using 2:xtic(1) title "iopmem-wc / peer" lc rgb "#3070b0", \
+     "" using 0:3 with points pt 7 ps 1.2 lc rgb "#c03030" title "target"
+GP
+	rm -f "$dat"
+	log "bench: wrote $json and $results/bench-$kernel.png"
+else
+	log "bench: wrote $json (no gnuplot: apt-get install gnuplot-nox for the plot)"
+fi

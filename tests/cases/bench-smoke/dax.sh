@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, tiny: DAX mmap streaming (dax-bw) on XFS -o dax on iopmem
+# (wc, uc) and pmem, guest memcpy, and NVMe -> DAX mapping / RAM with
+# O_DIRECT; every one must report a positive number.
+# vm: ivshmem 512M addr=04.0
+# vm: nvme 64M
+# vm: mem 4G
+# vm: cmdline memmap=512M!2G
+# vm: timeout 240
+. /tests/lib.sh
+. /tests/iopmem.sh
+. /tests/bench-smoke/bench.inc
+
+BENCH_RUNTIME=1 BENCH_SIZE=16M BENCH_PASSES=1
+check "/dev/pmem0 from memmap=" bench_pmem || die "no /dev/pmem0"
+check "iopmem bound" bench_iopmem || die "iopmem"
+nvme_wait || die "no /dev/nvme0n1"
+check "dax round" bench_dax_round 1
+for d in iopmem-wc iopmem-uc pmem memcpy; do
+	for w in dax-stream-read dax-stream-write; do
+		check "$w on $d: $(bench_value "$w" "$d") MB/s > 0" bench_positive "$w" "$d"
+	done
+done
+for d in iopmem-wc iopmem-uc ram; do
+	check "nvme-read-p2p into $d: $(bench_value nvme-read-p2p "$d") MB/s > 0" \
+		bench_positive nvme-read-p2p "$d"
+done
+check "nothing left mounted" sh -c '! grep -q " /mnt " /proc/mounts'
