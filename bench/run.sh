@@ -5,7 +5,7 @@
 # /dev/pmem0 (memmap=), /dev/ram0 (brd) and /dev/iopmem0 (512 MiB ivshmem
 # BAR, cache wc and uc); every workload BENCH_RUNS times, devices
 # interleaved.  Prints one table (median, min-max) and writes
-# bench/results/bench-<kernel>.json and .png.
+# bench/results/bench-<kernel>.json, .png and .txt (the raw BENCH lines).
 #
 #   bench/run.sh [-k 6.1|6.12] [-r RUNS] [-t SECONDS_PER_FIO_JOB]
 #   bench/run.sh -p RESULTS.txt     only summarise saved BENCH lines
@@ -55,11 +55,13 @@ if [[ -z $parse ]]; then
 	parse=$dir/results.txt
 	meta_kernel=$KVER
 else
-	elapsed=0
-	meta_kernel=${KVER:-unknown}
+	# Summarising a saved run: BENCH_KVER / BENCH_ELAPSED describe it.
+	elapsed=${BENCH_ELAPSED:-0}
+	meta_kernel=${BENCH_KVER:-unknown}
 fi
 
 json=$results/bench-$kernel.json
+[[ $parse == "$results/bench-$kernel.txt" ]] || cp "$parse" "$results/bench-$kernel.txt"
 python3 "$BENCH_DIR/report.py" "$parse" "$json" "$meta_kernel" "$elapsed" "$runs" "$runtime"
 
 if command -v gnuplot >/dev/null 2>&1; then
@@ -78,6 +80,8 @@ set xtics rotate by -40 scale 0 font ",9"
 set ylabel "ratio (1.0 = peer)"
 set yrange [0:*]
 set grid ytics
+set rmargin 12
+set bmargin 9
 plot "$dat" using 2:xtic(1) title "iopmem-wc / peer" lc rgb "#3070b0", \
      "" using 0:3 with points pt 7 ps 1.2 lc rgb "#c03030" title "target"
 GP

@@ -13,6 +13,7 @@
 . /tests/iopmem.sh
 . /tests/bench-smoke/bench.inc
 
+# shellcheck disable=SC2034 # read by bench.inc
 BENCH_RUNTIME=1 BENCH_SIZE=16M BENCH_PASSES=1
 check "/dev/pmem0 from memmap=" bench_pmem || die "no /dev/pmem0"
 check "iopmem bound" bench_iopmem || die "iopmem"

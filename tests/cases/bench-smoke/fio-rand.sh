@@ -11,11 +11,13 @@
 . /tests/iopmem.sh
 . /tests/bench-smoke/bench.inc
 
+# shellcheck disable=SC2034 # read by bench.inc
 BENCH_RUNTIME=1
 check "/dev/pmem0 from memmap=" bench_pmem || die "no /dev/pmem0"
 check "brd: /dev/ram0" bench_brd
 check "iopmem bound" bench_iopmem || die "iopmem"
 bench_aio_engine
+# shellcheck disable=SC2034 # read by bench.inc
 BENCH_FIO_WORKLOADS="randread-4k randwrite-4k randread-4k-qd32"
 check "fio round" bench_fio_round 1
 for w in $BENCH_FIO_WORKLOADS; do

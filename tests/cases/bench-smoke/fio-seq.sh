@@ -11,10 +11,12 @@
 . /tests/iopmem.sh
 . /tests/bench-smoke/bench.inc
 
+# shellcheck disable=SC2034 # read by bench.inc
 BENCH_RUNTIME=1
 check "/dev/pmem0 from memmap=" bench_pmem || die "no /dev/pmem0"
 check "brd: /dev/ram0" bench_brd
 check "iopmem bound" bench_iopmem || die "iopmem"
+# shellcheck disable=SC2034 # read by bench.inc
 BENCH_FIO_WORKLOADS="read-1m write-1m"
 check "fio round" bench_fio_round 1
 for w in $BENCH_FIO_WORKLOADS; do
