@@ -204,7 +204,7 @@ vm_boot() {
 			echo "> $line" >>"$dir/qmp.log"
 			"$RIG_DIR/qmp.py" "$dir/qmp.sock" "$line" >>"$dir/qmp.log" 2>&1 ||
 				echo "(failed)" >>"$dir/qmp.log"
-		done < <(tr -d '\r' <"$dir/guest.raw" 2>/dev/null | grep '^IOPMEM-RIG: QMP ')
+		done < <([[ -f $dir/guest.raw ]] && tr -d '\r' <"$dir/guest.raw" | grep '^IOPMEM-RIG: QMP ')
 		sleep 0.2
 	done
 	wait "$pid" || rc=$?
