@@ -90,10 +90,13 @@ int iopmem_open(struct gendisk *disk)
 void iopmem_release(struct gendisk *disk)
 {
 	struct iopmem_fsdax *fsdax = disk->private_data;
+	bool last;
 
 	spin_lock(&fsdax->lock);
-	fsdax->openers--;
+	last = !--fsdax->openers;
 	spin_unlock(&fsdax->lock);
+	if (last)
+		wake_up(&fsdax->closed);
 }
 
 static void iopmem_free_disk(struct gendisk *disk)
@@ -135,6 +138,7 @@ int iopmem_fsdax_start(struct iopmem_device *idev)
 	if (!fsdax)
 		return -ENOMEM;
 	spin_lock_init(&fsdax->lock);
+	init_waitqueue_head(&fsdax->closed);
 	fsdax->idev = idev;
 
 	rc = iopmem_map(&fsdax->map, &idev->dev, &idev->range, idev->cache,
@@ -206,10 +210,32 @@ void iopmem_fsdax_stop(struct iopmem_device *idev)
 	put_disk(fsdax->disk);
 }
 
+/*
+ * Opens that end on their own within this time do not make a device busy:
+ * the partition scan of add_disk() closes its file only when the task
+ * that added the disk returns to user space (6.9+), and udev's blkid
+ * probes every new disk.
+ */
+#define IOPMEM_TRANSIENT_OPEN_WAIT	(HZ / 2)
+
+/* With no opener left, refuse new opens and say so. */
+static bool iopmem_fsdax_mark_dying(struct iopmem_fsdax *fsdax,
+				    unsigned int *openers)
+{
+	spin_lock(&fsdax->lock);
+	*openers = fsdax->openers;
+	if (!*openers)
+		fsdax->dying = true;
+	spin_unlock(&fsdax->lock);
+	return !*openers;
+}
+
 /**
  * iopmem_fsdax_stop_idle() - tear the live fsdax state down if unused
  * @idev: the device, with @idev->lock held and live state
  * @what: the setting being changed, for the message
+ *
+ * Waits up to IOPMEM_TRANSIENT_OPEN_WAIT for openers to close.
  *
  * Return: 0 once the memory is unmapped, or -EBUSY (logged, naming the
  * holder) while the block device is open or mounted.
@@ -218,15 +244,11 @@ int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what)
 {
 	struct iopmem_fsdax *fsdax = idev->fsdax;
 	struct range range = idev->range;
-	unsigned int openers;
+	unsigned int openers = 0;
 
-	spin_lock(&fsdax->lock);
-	openers = fsdax->openers;
-	if (!openers)
-		fsdax->dying = true;
-	spin_unlock(&fsdax->lock);
-
-	if (openers) {
+	if (!wait_event_timeout(fsdax->closed,
+				iopmem_fsdax_mark_dying(fsdax, &openers),
+				IOPMEM_TRANSIENT_OPEN_WAIT)) {
 		dev_err(&idev->dev, "cannot change %s: /dev/%s is in use (%u opener%s; a mounted file system counts as one); unmount it or close it, then retry\n",
 			what, fsdax->disk->disk_name, openers,
 			openers == 1 ? "" : "s");

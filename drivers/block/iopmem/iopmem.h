@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/range.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 
 struct dax_device;
 struct gendisk;
@@ -64,6 +65,7 @@ struct iopmem_mapping {
  * @lock: protects @openers and @dying
  * @openers: opens of the block device (a mount counts as one)
  * @dying: set once teardown started; refuses new opens
+ * @closed: woken when @openers drops to zero
  *
  * Freed from the gendisk's free_disk() callback, when the last opener
  * (typically a mounted file system) is gone, even if the device was
@@ -77,6 +79,7 @@ struct iopmem_fsdax {
 	spinlock_t lock;		/* protects openers, dying */
 	unsigned int openers;
 	bool dying;
+	wait_queue_head_t closed;
 };
 
 /**
