@@ -33,5 +33,6 @@ struct iopmem_range_desc {
 struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc);
 void iopmem_remove(struct iopmem_device *idev);
 struct iopmem_device *devm_iopmem_add(const struct iopmem_range_desc *desc);
+void iopmem_offline(struct iopmem_device *idev, const char *why);
 
 #endif /* _LINUX_IOPMEM_H */

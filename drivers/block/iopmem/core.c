@@ -157,6 +157,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 {
 	enum iopmem_cache old_cache, cache;
 	enum iopmem_mode old_mode, mode;
+	bool was_online;
 	int rc;
 
 	mutex_lock(&idev->lock);
@@ -172,6 +173,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 	    (idev->fsdax || idev->devdax))
 		goto out;
 
+	was_online = idev->fsdax || idev->devdax;
 	rc = iopmem_live_stop_idle(idev, what);
 	if (rc)
 		goto out;
@@ -181,15 +183,23 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 	if (rc) {
 		idev->cache = old_cache;
 		idev->mode = old_mode;
+		/* Nothing to restore when an offline device stays offline. */
+		if (cache == old_cache && mode == old_mode)
+			goto out;
 		if (iopmem_live_start(idev))
 			dev_err(&idev->dev, "could not restore cache %s, mode %s either; the device is offline until it is set again or rebound\n",
 				iopmem_cache_names[old_cache],
 				iopmem_mode_names[old_mode]);
 		goto out;
 	}
-	dev_info(&idev->dev, "now cache %s, mode %s (was cache %s, mode %s)\n",
-		 iopmem_cache_names[cache], iopmem_mode_names[mode],
-		 iopmem_cache_names[old_cache], iopmem_mode_names[old_mode]);
+	if (was_online)
+		dev_info(&idev->dev, "now cache %s, mode %s (was cache %s, mode %s)\n",
+			 iopmem_cache_names[cache], iopmem_mode_names[mode],
+			 iopmem_cache_names[old_cache],
+			 iopmem_mode_names[old_mode]);
+	else
+		dev_info(&idev->dev, "online again: cache %s, mode %s\n",
+			 iopmem_cache_names[cache], iopmem_mode_names[mode]);
 out:
 	mutex_unlock(&idev->lock);
 	return rc;
@@ -317,6 +327,31 @@ void iopmem_remove(struct iopmem_device *idev)
 	put_device(&idev->dev);
 }
 EXPORT_SYMBOL_GPL(iopmem_remove);
+
+/**
+ * iopmem_offline() - stop all I/O to a device whose memory is unreliable
+ * @idev: the device
+ * @why: what happened, for the log
+ *
+ * For a provider's error handling (a fatal PCIe error, a link reset).  The
+ * live state is torn down as on removal: the block device goes away,
+ * mounted file systems get I/O errors and mappings of their files or of
+ * device-dax instances get SIGBUS.  The device itself stays, offline,
+ * until its mode is written again or it is rebound, because writes in
+ * flight may have been lost and only the user can decide that the data
+ * is good.
+ */
+void iopmem_offline(struct iopmem_device *idev, const char *why)
+{
+	mutex_lock(&idev->lock);
+	if (idev->fsdax || idev->devdax) {
+		iopmem_live_stop(idev);
+		dev_err(&idev->dev, "%s: I/O stopped, the device is offline; writes in flight may have been lost. Unmount it and end the processes that map it, check the data (xfs_repair -n, fsck), then bring it back: echo %s > /sys/class/iopmem/%s/mode\n",
+			why, iopmem_mode_names[idev->mode], dev_name(&idev->dev));
+	}
+	mutex_unlock(&idev->lock);
+}
+EXPORT_SYMBOL_GPL(iopmem_offline);
 
 static void iopmem_remove_action(void *idev)
 {

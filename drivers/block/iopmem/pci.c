@@ -113,13 +113,64 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 	desc.bar = bar;
 	desc.nid = dev_to_node(&pdev->dev);
 	idev = devm_iopmem_add(&desc);
-	return PTR_ERR_OR_ZERO(idev);
+	if (IS_ERR(idev))
+		return PTR_ERR(idev);
+	pci_set_drvdata(pdev, idev);
+	/* slot_reset() restores this after a link reset. */
+	pci_save_state(pdev);
+	return 0;
 }
+
+/*
+ * A non-fatal error leaves the link up: I/O goes on.  A fatal one resets
+ * the link, and writes posted to the BAR before it may be lost, so the
+ * device goes offline and stays so after the reset until the user brings
+ * it back (see iopmem_offline()).
+ */
+static pci_ers_result_t iopmem_pci_error_detected(struct pci_dev *pdev,
+						  pci_channel_state_t state)
+{
+	struct iopmem_device *idev = pci_get_drvdata(pdev);
+
+	switch (state) {
+	case pci_channel_io_normal:
+		dev_warn(&pdev->dev, "non-fatal PCIe error: the link is up, I/O goes on\n");
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	case pci_channel_io_frozen:
+		iopmem_offline(idev, "fatal PCIe error, the link is being reset");
+		return PCI_ERS_RESULT_NEED_RESET;
+	default:
+		iopmem_offline(idev, "the device failed permanently");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+}
+
+static pci_ers_result_t iopmem_pci_slot_reset(struct pci_dev *pdev)
+{
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void iopmem_pci_resume(struct pci_dev *pdev)
+{
+	struct iopmem_device *idev = pci_get_drvdata(pdev);
+
+	dev_info(&pdev->dev, "link recovered; %s stays offline until its mode is written again\n",
+		 dev_name(&idev->dev));
+}
+
+static const struct pci_error_handlers iopmem_pci_err_handlers = {
+	.error_detected	= iopmem_pci_error_detected,
+	.slot_reset	= iopmem_pci_slot_reset,
+	.resume		= iopmem_pci_resume,
+};
 
 /* No ID table: bind with driver_override or new_id only. */
 static struct pci_driver iopmem_pci_driver = {
-	.name	= "iopmem",
-	.probe	= iopmem_pci_probe,
+	.name		= "iopmem",
+	.probe		= iopmem_pci_probe,
+	.err_handler	= &iopmem_pci_err_handlers,
 };
 
 int iopmem_pci_init(void)

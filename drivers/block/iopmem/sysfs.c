@@ -88,6 +88,20 @@ static ssize_t cache_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(cache);
 
+/* offline: no live state, after a fatal error or a failed change. */
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct iopmem_device *idev = to_iopmem_device(dev);
+	bool online;
+
+	mutex_lock(&idev->lock);
+	online = idev->fsdax || idev->devdax;
+	mutex_unlock(&idev->lock);
+	return sysfs_emit(buf, "%s\n", online ? "online" : "offline");
+}
+static DEVICE_ATTR_RO(state);
+
 static struct attribute *iopmem_attrs[] = {
 	&dev_attr_range.attr,
 	&dev_attr_size.attr,
@@ -95,6 +109,7 @@ static struct attribute *iopmem_attrs[] = {
 	&dev_attr_numa_node.attr,
 	&dev_attr_mode.attr,
 	&dev_attr_cache.attr,
+	&dev_attr_state.attr,
 	NULL,
 };
 
