@@ -22,6 +22,7 @@
 #   dmesg_mark / dmesg_since_mark / dmesg_has REGEX   (guest)
 #   pci_bind_iopmem ADDR / pci_unbind ADDR / pci_driver ADDR  (guest)
 #   pattern TAG              4096 reproducible bytes naming TAG (64 lines of 64)
+#   rig_say LINE             a line for the host's rig (IOPMEM-RIG: QMP ...)
 
 _lib_n=0
 _lib_failed=0
@@ -177,4 +178,11 @@ pattern() {
 		printf '%-63.63s\n' "iopmem-rig $1 line $_lib_i"
 		_lib_i=$((_lib_i + 1))
 	done
+}
+
+# rig_say LINE : to the host's rig (IOPMEM-RIG: QMP/KILL requests, see
+# tests/vm/README.md), even from inside `check`, which captures the output
+# of what it runs: straight to the rig's serial line.
+rig_say() {
+	if [ -c /dev/ttyS1 ]; then echo "$*" >/dev/ttyS1; else echo "$*"; fi
 }

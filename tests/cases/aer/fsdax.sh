@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# A fatal error (surprise link down: the link is reset) under a mounted
+# XFS -o dax with a fio verify job running and a process holding a DAX
+# mapping: iopmem stops all I/O and stays offline after the reset, since
+# writes in flight may be lost.  fio gets an I/O error, the mapping's user
+# SIGBUS; bringing the device back is refused while the file system is
+# still mounted, and works after umount, with the data fsynced before the
+# error intact.
+# vm: machine q35
+# vm: device pcie-root-port id=rp0 chassis=1 slot=1 bus=pcie.0 addr=04.0
+# vm: ivshmem 512M bus=rp0 id=iv0
+# vm: timeout 300
+. /tests/lib.sh
+. /tests/iopmem.sh
+. /tests/aer/common.inc
+
+check "modprobe iopmem" iopmem_load
+dev=$(iopmem_bind $AER_PCI) || die "bind $AER_PCI"
+iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
+pattern aer >/mnt/kept
+check "fsync a file before the error" xfs_io -c fsync /mnt/kept
+xfs_io -f -c 'pwrite -q 0 4m' -c fsync /mnt/mapped
+map_hold /mnt/mapped 0 4M || die "cannot map a DAX file"
+fio --name=bg --filename=/mnt/bg --size=64M --bs=64k --rw=write \
+	--ioengine=psync --verify=crc32c --time_based --runtime=120 >/tmp/fio.log 2>&1 &
+fio_pid=$!
+sleep 2
+
+aer_inject SDN || die "the AER core reported no recovery within 30 s"
+check "the AER core reset the link and recovered" \
+	sh -c "echo '$AER_VERDICT' | grep -q successful"
+check "iopmem logged the fatal error, the stop and the way back" \
+	dmesg_has "$dev: fatal PCIe error, the link is being reset: I/O stopped, the device is offline; .* echo fsdax > /sys/class/iopmem/$dev/mode"
+check "after the reset iopmem says the device stays offline" \
+	dmesg_has "iopmem $AER_PCI: link recovered; $dev stays offline"
+check_eq "the device is offline" offline "$(iopmem_attr "$dev" state)"
+check "the block device is gone" test ! -e /dev/$dev
+wait $fio_pid
+check_fail "the fio job ends with an error" test $? -eq 0
+check "... an I/O error" grep -qiE 'error|Input/output' /tmp/fio.log
+echo touch >&9
+map_release
+check_eq "the process that mapped a file gets SIGBUS on its next access" 135 $?
+
+dmesg_mark
+check_fail "bringing it back is refused while the file system is mounted" \
+	sh -c "echo fsdax >/sys/class/iopmem/$dev/mode"
+check "... and the kernel log says to unmount it" \
+	dmesg_has "still mapped by $dev, which was removed while in use; unmount"
+check_eq "... the device stays offline" offline "$(iopmem_attr "$dev" state)"
+check "umount" umount /mnt
+check "bring it back: echo fsdax > mode" sh -c "echo fsdax >/sys/class/iopmem/$dev/mode"
+check_eq "the device is online" online "$(iopmem_attr "$dev" state)"
+mount -o dax /dev/$dev /mnt || die "mount after the recovery (log replay)"
+check_eq "data fsynced before the error is intact" \
+	"$(pattern aer | sha256sum)" "$(sha256sum </mnt/kept)"
+check "umount" umount /mnt
+check "xfs_repair -n then finds the file system consistent" xfs_repair -n /dev/$dev
