@@ -3,8 +3,10 @@
 # make              build iopmem.ko against KDIR (default: the running kernel)
 # make demo         boot a QEMU guest on an emulated BAR and show iopmem at work
 # make check        run every test group in QEMU (TESTS="group ..." KERNEL=6.1|6.12)
-# make bench        iopmem against pmem, brd and memcpy in one QEMU guest
-#                   (KERNEL=6.1|6.12 BENCH_RUNS=5); table, bench/results/
+# make bench        iopmem against pmem, brd and memcpy in one QEMU guest,
+#                   then probe time and RAM cost of 256 MiB-4 GiB BARs with
+#                   memmap=ram|dev in a second (KERNEL=6.1|6.12 BENCH_RUNS=5);
+#                   two tables, bench/results/
 # make install      iopmem.ko (INSTALL_MOD_PATH, INSTALL_MOD_DIR=updates),
 #                   iopmemctl and its man pages (DESTDIR, PREFIX=/usr/local),
 #                   the udev rule (DESTDIR/lib/udev/rules.d)

@@ -4,11 +4,16 @@
 # make bench: one QEMU guest (tests/cases/bench-smoke/full.inc) holding
 # /dev/pmem0 (memmap=), /dev/ram0 (brd) and /dev/iopmem0 (512 MiB ivshmem
 # BAR, cache wc and uc); every workload BENCH_RUNS times, devices
-# interleaved.  Prints one table (median, min-max) and writes
-# bench/results/bench-<kernel>.json, .png and .txt (the raw BENCH lines).
+# interleaved.  Then a second guest (bench-smoke/scale.inc) binds BARs of
+# 256 MiB, 1 GiB and 4 GiB with memmap=ram and =dev, BENCH_RUNS times,
+# for probe time and RAM cost.  Prints two tables (median, min-max) and
+# writes bench/results/bench-<kernel>.json, .png and .txt (the raw BENCH
+# lines).
 #
-#   bench/run.sh [-k 6.1|6.12] [-r RUNS] [-t SECONDS_PER_FIO_JOB]
+#   bench/run.sh [-k 6.1|6.12] [-r RUNS] [-t SECONDS_PER_FIO_JOB] [-S]
 #   bench/run.sh -p RESULTS.txt     only summarise saved BENCH lines
+#   -S                              the scale guest only (no bench-<kernel>.*
+#                                   written; results in out/bench/KVER/scale)
 #
 # Under TCG only ratios within one run mean anything.
 set -euo pipefail
@@ -19,19 +24,38 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/vm/vm.sh
 . "$RIG_DIR/vm.sh"
 
-kernel=${KERNEL:-6.1} runs=${BENCH_RUNS:-5} runtime=${BENCH_RUNTIME:-3} parse=''
-while getopts k:r:t:p: opt; do
+kernel=${KERNEL:-6.1} runs=${BENCH_RUNS:-5} runtime=${BENCH_RUNTIME:-3} parse='' scale_only=0
+while getopts k:r:t:p:S opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	r) runs=$OPTARG ;;
 	t) runtime=$OPTARG ;;
 	p) parse=$OPTARG ;;
-	*) die "usage: bench/run.sh [-k KERNEL] [-r RUNS] [-t SECONDS] | -p RESULTS.txt" ;;
+	S) scale_only=1 ;;
+	*) die "usage: bench/run.sh [-k KERNEL] [-r RUNS] [-t SECONDS] [-S] | -p RESULTS.txt" ;;
 	esac
 done
 [[ -n $kernel ]] || kernel=6.1
 results=$BENCH_DIR/results
 mkdir -p "$results"
+
+# bench_guest NAME INC OKTAG : boot INC (a bench-smoke *.inc) in
+# $OUT_DIR/bench/$KVER/NAME; append its BENCH lines to $dir/results.txt.
+# The guest must print "ok ... OKTAG".
+bench_guest() {
+	local name=$1 inc=$2 tag=$3 gdir=$dir/$1 rc=0
+	vm_prepare "$CASES_DIR/bench-smoke/$inc" "$gdir"
+	VM_CMDLINE+=" BENCH_RUNS=$runs BENCH_RUNTIME=$runtime"
+	log "bench: booting $KVER for $name, $runs rounds (logs: $gdir)"
+	vm_boot "$gdir" "$KIMAGE" "$initrd" "/tests/bench-smoke/$inc" || rc=$?
+	grep -E '^(# |not ok|ok )' "$gdir/guest.log" >&2 || true
+	grep '^BENCH ' "$gdir/guest.log" >>"$dir/results.txt" || true
+	# The sparse BAR files of the scale guest would take 5 GiB if copied.
+	rm -f "$gdir"/bar*.img
+	if ((rc != 0)) || ! grep -q "^ok .*$tag" "$gdir/guest.log"; then
+		die "bench: the $name guest failed (status $rc; see $gdir/guest.log, $gdir/console.log)"
+	fi
+}
 
 if [[ -z $parse ]]; then
 	kernel_select "$kernel"
@@ -39,19 +63,18 @@ if [[ -z $parse ]]; then
 	"$RIG_DIR/build.sh" "$kernel" >/dev/null
 	initrd=$("$RIG_DIR/initramfs.sh" "$kernel")
 	dir=$OUT_DIR/bench/$KVER
-	guest=$CASES_DIR/bench-smoke/full.inc
-	vm_prepare "$guest" "$dir"
-	VM_CMDLINE+=" BENCH_RUNS=$runs BENCH_RUNTIME=$runtime"
-	log "bench: booting $KVER, $runs rounds (logs: $dir)"
+	mkdir -p "$dir"
+	: >"$dir/results.txt"
 	start=$(date +%s)
-	rc=0
-	vm_boot "$dir" "$KIMAGE" "$initrd" /tests/bench-smoke/full.inc || rc=$?
-	elapsed=$(($(date +%s) - start))
-	grep -E '^(# |not ok|ok )' "$dir/guest.log" >&2 || true
-	grep '^BENCH ' "$dir/guest.log" >"$dir/results.txt" || true
-	if ((rc != 0)) || ! grep -q '^ok .*bench:' "$dir/guest.log"; then
-		die "bench: the guest failed (status $rc; see $dir/guest.log, $dir/console.log)"
+	if ((scale_only)); then
+		bench_guest scale scale.inc 'bench: scale'
+		python3 "$BENCH_DIR/report.py" "$dir/results.txt" "$dir/scale.json" \
+			"$KVER" "$(($(date +%s) - start))" "$runs" "$runtime"
+		exit 0
 	fi
+	bench_guest fio full.inc 'bench:'
+	bench_guest scale scale.inc 'bench: scale'
+	elapsed=$(($(date +%s) - start))
 	parse=$dir/results.txt
 	meta_kernel=$KVER
 else

@@ -19,6 +19,7 @@
 #   fs_dax_checks FSTYPE DIR        DAX on, hostcheck line, fio fill + verify
 #   file_phys FILE                  byte offset of FILE's first extent in
 #                                   the block device (FIEMAP)
+#   mem_free_kib                    free RAM in KiB, per-CPU lists included
 
 IOPMEM_PCI=0000:00:04.0
 
@@ -218,4 +219,16 @@ fs_dax_checks() {
 		--rw=write --ioengine=psync --verify=crc32c --do_verify=1 \
 		--verify_fatal=1 --end_fsync=1
 	rm -f "$2/fill"
+}
+
+# mem_free_kib : free RAM in KiB after dropping caches: MemFree plus the
+# pages parked in per-CPU free lists (/proc/zoneinfo "count:"), which
+# MemFree leaves out.  Freed 2 MiB memmap blocks wait there (6.12), so
+# MemFree alone misses a bind that reuses them.
+mem_free_kib() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	_free=$(awk '$1 == "MemFree:" { print $2 }' /proc/meminfo)
+	_pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+	echo $((_free + _pcp * 4))
 }

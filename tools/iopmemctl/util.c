@@ -429,7 +429,8 @@ static void add_dax_region(struct json_object *o, const char *name)
 
 struct json_object *iopmem_json(const char *name, bool verbose)
 {
-	static const char *const numeric[] = { "bar", "size", "numa_node" };
+	static const char *const numeric[] = { "bar", "size", "numa_node",
+						"memmap_reserved" };
 	char path[IOPMEMCTL_PATH_MAX], val[256], mode[32] = "";
 	struct json_object *o = json_object_new_object();
 
@@ -446,6 +447,11 @@ struct json_object *iopmem_json(const char *name, bool verbose)
 		add_string(o, "cache", val);
 	if (read_attr(name, "mode", mode, sizeof(mode)) == 0)
 		add_string(o, "mode", mode);
+	/* Drivers before memmap=dev have neither attribute. */
+	if (read_attr(name, "memmap", val, sizeof(val)) == 0)
+		add_string(o, "memmap", val);
+	if (read_attr(name, "memmap_reserved", val, sizeof(val)) == 0)
+		add_number(o, numeric[3], val);
 	if (read_attr(name, "numa_node", val, sizeof(val)) == 0)
 		add_number(o, numeric[2], val);
 	if (!strcmp(mode, "fsdax") &&
@@ -514,8 +520,9 @@ void print_devices(struct json_object *arr, bool json, bool verbose)
 	}
 	if (!n)
 		return;
-	printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-4s %s\n", "DEV", "PCI",
-	       "BAR", "RANGE", "SIZE", "CACHE", "MODE", "NODE", "DEVICE");
+	printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-6s %-4s %s\n", "DEV",
+	       "PCI", "BAR", "RANGE", "SIZE", "CACHE", "MODE", "MEMMAP", "NODE",
+	       "DEVICE");
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(arr, i), *v;
 		char size[32] = "-", target[1024];
@@ -523,10 +530,11 @@ void print_devices(struct json_object *arr, bool json, bool verbose)
 		if (json_object_object_get_ex(o, "size", &v))
 			format_size(json_object_get_int64(v), size, sizeof(size));
 		target_text(o, target, sizeof(target));
-		printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-4s %s\n",
+		printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-6s %-4s %s\n",
 		       get_str(o, "dev"), get_str(o, "pci"), get_str(o, "bar"),
 		       get_str(o, "range"), size, get_str(o, "cache"),
-		       get_str(o, "mode"), get_str(o, "numa_node"), target);
+		       get_str(o, "mode"), get_str(o, "memmap"),
+		       get_str(o, "numa_node"), target);
 		if (verbose && json_object_object_get_ex(o, "stats", &v)) {
 			printf("  stats:");
 			json_object_object_foreach(v, key, val)

@@ -19,7 +19,7 @@
 static void iopmem_copy_bvec(struct iopmem_mapping *map, struct bio_vec *bvec,
 			     sector_t sector, bool write)
 {
-	void *mem = map->virt + ((u64)sector << SECTOR_SHIFT);
+	void *mem = iopmem_data_virt(map) + ((u64)sector << SECTOR_SHIFT);
 	void *buf = bvec_kmap_local(bvec);
 
 	/* Plain copies: the direct map of the range is already WC or UC. */
@@ -121,8 +121,8 @@ static const struct block_device_operations iopmem_fops = {
  * iopmem_fsdax_start() - build the live fsdax state of a device
  * @idev: the device, with @idev->lock held and no live state
  *
- * Maps the memory with the configured memory type, then creates the gendisk
- * and its DAX host.
+ * Maps the memory with the configured memory type and memmap place, then
+ * creates the gendisk and its DAX host over the data part.
  *
  * Return: 0 or a negative errno, with nothing left behind.
  */
@@ -142,7 +142,7 @@ int iopmem_fsdax_start(struct iopmem_device *idev)
 	fsdax->idev = idev;
 
 	rc = iopmem_map(&fsdax->map, &idev->dev, &idev->range, idev->cache,
-			idev->nid);
+			idev->memmap, idev->nid);
 	if (rc)
 		goto out_free;
 
@@ -154,7 +154,8 @@ int iopmem_fsdax_start(struct iopmem_device *idev)
 	disk->fops = &iopmem_fops;
 	disk->private_data = fsdax;
 	strscpy(disk->disk_name, dev_name(&idev->dev), DISK_NAME_LEN);
-	set_capacity(disk, range_len(&idev->range) >> SECTOR_SHIFT);
+	/* With memmap=dev, the block device starts after the struct pages. */
+	set_capacity(disk, iopmem_data_size(&fsdax->map) >> SECTOR_SHIFT);
 	fsdax->disk = disk;
 
 	fsdax->dax_dev = iopmem_dax_create(fsdax);

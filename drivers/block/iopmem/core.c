@@ -20,6 +20,11 @@ const char *const iopmem_mode_names[] = {
 	[IOPMEM_MODE_DEVDAX] = "devdax",
 };
 
+const char *const iopmem_memmap_names[] = {
+	[IOPMEM_MEMMAP_RAM] = "ram",
+	[IOPMEM_MEMMAP_DEV] = "dev",
+};
+
 static DEFINE_IDA(iopmem_ida);
 
 /**
@@ -105,6 +110,49 @@ module_param_cb(mode, &iopmem_mode_param_ops, &iopmem_default_mode, 0644);
 MODULE_PARM_DESC(mode,
 		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax) or devdax (a device-dax region for daxctl). Change one device with /sys/class/iopmem/iopmemN/mode.");
 
+static enum iopmem_memmap iopmem_default_memmap = IOPMEM_MEMMAP_RAM;
+
+/**
+ * iopmem_parse_memmap() - parse a memmap place
+ * @buf: "ram" or "dev", with or without a trailing newline
+ *
+ * Return: the enum iopmem_memmap value, or -EINVAL.
+ */
+int iopmem_parse_memmap(const char *buf)
+{
+	return sysfs_match_string(iopmem_memmap_names, buf);
+}
+
+static int iopmem_memmap_param_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	int memmap = iopmem_parse_memmap(val);
+
+	if (memmap < 0) {
+		pr_err("iopmem: memmap=%.*s is not a place for struct pages; use memmap=ram (system RAM) or memmap=dev (the start of the device memory)\n",
+		       (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	*(enum iopmem_memmap *)kp->arg = memmap;
+	return 0;
+}
+
+static int iopmem_memmap_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  iopmem_memmap_names[*(enum iopmem_memmap *)kp->arg]);
+}
+
+static const struct kernel_param_ops iopmem_memmap_param_ops = {
+	.set = iopmem_memmap_param_set,
+	.get = iopmem_memmap_param_get,
+};
+
+module_param_cb(memmap, &iopmem_memmap_param_ops, &iopmem_default_memmap,
+		0644);
+MODULE_PARM_DESC(memmap,
+		 "Where devices bound from now on keep their struct pages in fsdax mode: ram (default; 64 bytes of system RAM per 4 KiB page, 16 MiB per GiB) or dev (the first ~1.6% of the device memory, which /dev/iopmemN then leaves out; for large BARs the CPU reaches coherently). Change one device with /sys/class/iopmem/iopmemN/memmap.");
+
 static struct class iopmem_class = {
 	.name		= "iopmem",
 	.dev_groups	= iopmem_attr_groups,
@@ -147,14 +195,16 @@ static int iopmem_live_stop_idle(struct iopmem_device *idev, const char *what)
 }
 
 /*
- * Rebuild the live state with a new cache and/or mode (a negative value
- * keeps the current one: read under the lock, so concurrent changes of the
- * other setting are not undone); refused while in use.  If the new
- * configuration cannot be built, the old one is restored.
+ * Rebuild the live state with a new cache, mode and/or memmap (a negative
+ * value keeps the current one: read under the lock, so concurrent changes
+ * of another setting are not undone); refused while in use.  If the new
+ * configuration cannot be built, the old one is restored.  memmap matters
+ * in fsdax mode only: in devdax mode a change of it alone is just stored.
  */
 static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
-			      int new_mode, const char *what)
+			      int new_mode, int new_memmap, const char *what)
 {
+	enum iopmem_memmap old_memmap, memmap;
 	enum iopmem_cache old_cache, cache;
 	enum iopmem_mode old_mode, mode;
 	bool was_online;
@@ -163,15 +213,23 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 	mutex_lock(&idev->lock);
 	old_cache = idev->cache;
 	old_mode = idev->mode;
+	old_memmap = idev->memmap;
 	cache = new_cache < 0 ? old_cache : new_cache;
 	mode = new_mode < 0 ? old_mode : new_mode;
+	memmap = new_memmap < 0 ? old_memmap : new_memmap;
 	rc = -ENODEV;
 	if (idev->removed)
 		goto out;
 	rc = 0;
-	if (cache == idev->cache && mode == idev->mode &&
-	    (idev->fsdax || idev->devdax))
+	if (cache == old_cache && mode == old_mode &&
+	    (memmap == old_memmap || mode == IOPMEM_MODE_DEVDAX) &&
+	    (idev->fsdax || idev->devdax)) {
+		if (memmap != old_memmap)
+			dev_info(&idev->dev, "memmap %s is kept for fsdax mode; device-dax instances keep their struct pages in system RAM\n",
+				 iopmem_memmap_names[memmap]);
+		idev->memmap = memmap;
 		goto out;
+	}
 
 	was_online = idev->fsdax || idev->devdax;
 	rc = iopmem_live_stop_idle(idev, what);
@@ -179,27 +237,39 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 		goto out;
 	idev->cache = cache;
 	idev->mode = mode;
+	idev->memmap = memmap;
 	rc = iopmem_live_start(idev);
 	if (rc) {
 		idev->cache = old_cache;
 		idev->mode = old_mode;
+		idev->memmap = old_memmap;
 		/* Nothing to restore when an offline device stays offline. */
-		if (cache == old_cache && mode == old_mode)
+		if (cache == old_cache && mode == old_mode &&
+		    memmap == old_memmap)
 			goto out;
 		if (iopmem_live_start(idev))
-			dev_err(&idev->dev, "could not restore cache %s, mode %s either; the device is offline until it is set again or rebound\n",
+			dev_err(&idev->dev, "could not restore cache %s, mode %s, memmap %s either; the device is offline until it is set again or rebound\n",
 				iopmem_cache_names[old_cache],
-				iopmem_mode_names[old_mode]);
+				iopmem_mode_names[old_mode],
+				iopmem_memmap_names[old_memmap]);
 		goto out;
 	}
 	if (was_online)
-		dev_info(&idev->dev, "now cache %s, mode %s (was cache %s, mode %s)\n",
+		dev_info(&idev->dev, "now cache %s, mode %s, memmap %s (was cache %s, mode %s, memmap %s)\n",
 			 iopmem_cache_names[cache], iopmem_mode_names[mode],
+			 iopmem_memmap_names[memmap],
 			 iopmem_cache_names[old_cache],
-			 iopmem_mode_names[old_mode]);
+			 iopmem_mode_names[old_mode],
+			 iopmem_memmap_names[old_memmap]);
 	else
-		dev_info(&idev->dev, "online again: cache %s, mode %s\n",
-			 iopmem_cache_names[cache], iopmem_mode_names[mode]);
+		dev_info(&idev->dev, "online again: cache %s, mode %s, memmap %s\n",
+			 iopmem_cache_names[cache], iopmem_mode_names[mode],
+			 iopmem_memmap_names[memmap]);
+	if (idev->fsdax && memmap != old_memmap)
+		dev_warn(&idev->dev, "/dev/%s now starts at byte %llu of the range (memmap %s): data written under memmap %s is not where it was; create the file system again\n",
+			 dev_name(&idev->dev), idev->fsdax->map.reserved,
+			 iopmem_memmap_names[memmap],
+			 iopmem_memmap_names[old_memmap]);
 out:
 	mutex_unlock(&idev->lock);
 	return rc;
@@ -215,7 +285,7 @@ out:
  */
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
 {
-	return iopmem_reconfigure(idev, cache, -1, "cache");
+	return iopmem_reconfigure(idev, cache, -1, -1, "cache");
 }
 
 /**
@@ -227,7 +297,40 @@ int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
  */
 int iopmem_set_mode(struct iopmem_device *idev, enum iopmem_mode mode)
 {
-	return iopmem_reconfigure(idev, -1, mode, "mode");
+	return iopmem_reconfigure(idev, -1, mode, -1, "mode");
+}
+
+/**
+ * iopmem_set_memmap() - move the struct pages of a device to RAM or to it
+ * @idev: the device
+ * @memmap: new place
+ *
+ * In fsdax mode the block device is rebuilt and its start moves, so the
+ * data on it is no longer where a file system expects it.  In devdax mode
+ * the value is only stored, for the next switch to fsdax.
+ *
+ * Return: as iopmem_set_cache().
+ */
+int iopmem_set_memmap(struct iopmem_device *idev, enum iopmem_memmap memmap)
+{
+	return iopmem_reconfigure(idev, -1, -1, memmap, "memmap");
+}
+
+/**
+ * iopmem_memmap_reserved() - bytes of a device's range that hold struct pages
+ * @idev: the device
+ *
+ * Return: the size of the memmap=dev reservation of the live fsdax state,
+ * 0 with memmap=ram, in devdax mode, or with no live state.
+ */
+u64 iopmem_memmap_reserved(struct iopmem_device *idev)
+{
+	u64 reserved;
+
+	mutex_lock(&idev->lock);
+	reserved = idev->fsdax ? idev->fsdax->map.reserved : 0;
+	mutex_unlock(&idev->lock);
+	return reserved;
 }
 
 /**
@@ -266,6 +369,7 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	idev->nid = desc->nid;
 	idev->cache = iopmem_default_cache;
 	idev->mode = iopmem_default_mode;
+	idev->memmap = iopmem_default_memmap;
 
 	device_initialize(&idev->dev);
 	idev->dev.class = &iopmem_class;
@@ -286,17 +390,19 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 		goto out_del;
 
 	if (idev->bar >= 0)
-		dev_info(&idev->dev, "%s BAR%d %pR %llu MiB, cache %s, mode %s\n",
+		dev_info(&idev->dev, "%s BAR%d %pR %llu MiB, cache %s, mode %s, memmap %s\n",
 			 dev_name(desc->owner), idev->bar, &res,
 			 range_len(&idev->range) >> 20,
 			 iopmem_cache_names[idev->cache],
-			 iopmem_mode_names[idev->mode]);
+			 iopmem_mode_names[idev->mode],
+			 iopmem_memmap_names[idev->memmap]);
 	else
-		dev_info(&idev->dev, "%s %pR %llu MiB, cache %s, mode %s\n",
+		dev_info(&idev->dev, "%s %pR %llu MiB, cache %s, mode %s, memmap %s\n",
 			 dev_name(desc->owner), &res,
 			 range_len(&idev->range) >> 20,
 			 iopmem_cache_names[idev->cache],
-			 iopmem_mode_names[idev->mode]);
+			 iopmem_mode_names[idev->mode],
+			 iopmem_memmap_names[idev->memmap]);
 	return idev;
 
 out_del:

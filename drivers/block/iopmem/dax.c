@@ -2,6 +2,7 @@
 /*
  * dax_operations: file systems mounted with -o dax map the device memory
  * straight into user address spaces, with the device's memory type.
+ * Offsets count from the start of the data part, as the block device's do.
  */
 #include <linux/dax.h>
 #include <linux/pfn_t.h>
@@ -17,7 +18,7 @@ static long iopmem_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 	struct iopmem_stats *stats = &fsdax->idev->stats;
 	struct iopmem_mapping *map = &fsdax->map;
 	u64 offset = PFN_PHYS(pgoff);
-	u64 len = range_len(&map->range);
+	u64 len = iopmem_data_size(map);
 	long avail;
 
 	atomic64_inc(&stats->dax_calls);
@@ -26,10 +27,10 @@ static long iopmem_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 		return -ERANGE;
 	}
 	if (kaddr)
-		*kaddr = map->virt + offset;
+		*kaddr = iopmem_data_virt(map) + offset;
 	/* PFN_MAP: the pages have struct pages, as PMD faults require. */
 	if (pfn)
-		*pfn = phys_to_pfn_t(map->range.start + offset,
+		*pfn = phys_to_pfn_t(iopmem_data_phys(map) + offset,
 				     PFN_DEV | PFN_MAP);
 	avail = PHYS_PFN(len - offset);
 	atomic64_add(min(avail, nr_pages), &stats->dax_pages);
@@ -41,7 +42,8 @@ static int iopmem_dax_zero_page_range(struct dax_device *dax_dev,
 {
 	struct iopmem_fsdax *fsdax = dax_get_private(dax_dev);
 
-	memset(fsdax->map.virt + PFN_PHYS(pgoff), 0, nr_pages << PAGE_SHIFT);
+	memset(iopmem_data_virt(&fsdax->map) + PFN_PHYS(pgoff), 0,
+	       nr_pages << PAGE_SHIFT);
 	return 0;
 }
 

@@ -83,6 +83,9 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 
 	lockdep_assert_held(&idev->lock);
 
+	if (idev->memmap == IOPMEM_MEMMAP_DEV)
+		dev_info(&idev->dev, "memmap dev applies to fsdax mode only: device-dax instances keep their struct pages in system RAM\n");
+
 	/* Instances bind to device_dax as soon as they have a size. */
 	request_module("device_dax");
 

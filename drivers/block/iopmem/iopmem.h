@@ -34,10 +34,18 @@ enum iopmem_mode {
 	IOPMEM_MODE_DEVDAX,
 };
 
+/* Where the struct pages of the range live (fsdax mode). */
+enum iopmem_memmap {
+	IOPMEM_MEMMAP_RAM,
+	IOPMEM_MEMMAP_DEV,
+};
+
 /**
  * struct iopmem_mapping - device memory adopted as ZONE_DEVICE pages
  * @range: physical range mapped
  * @cache: memory type the range was reserved with
+ * @reserved: bytes at the start of @range that hold the struct pages of
+ *	      the whole range (memmap=dev), or 0; data follows them
  * @pgmap: the ZONE_DEVICE page map
  * @uc_hold: the ioremap_uc() mapping that keeps a UC reservation alive
  * @virt: kernel address of @range, with the memory type of @cache
@@ -48,6 +56,7 @@ enum iopmem_mode {
 struct iopmem_mapping {
 	struct range range;
 	enum iopmem_cache cache;
+	u64 reserved;
 	struct dev_pagemap pgmap;
 	void __iomem *uc_hold;
 	void *virt;
@@ -55,6 +64,22 @@ struct iopmem_mapping {
 	char name[16];
 	bool orphaned;
 };
+
+/* The data part of a mapping: all of it, or what follows the struct pages. */
+static inline u64 iopmem_data_size(const struct iopmem_mapping *map)
+{
+	return range_len(&map->range) - map->reserved;
+}
+
+static inline void *iopmem_data_virt(const struct iopmem_mapping *map)
+{
+	return map->virt + map->reserved;
+}
+
+static inline phys_addr_t iopmem_data_phys(const struct iopmem_mapping *map)
+{
+	return map->range.start + map->reserved;
+}
 
 /**
  * struct iopmem_fsdax - live state of a device in fsdax mode
@@ -128,6 +153,7 @@ struct iopmem_stats {
  * @lock: serialises configuration changes and live state changes
  * @cache: configured memory type
  * @mode: configured mode
+ * @memmap: configured place of the struct pages in fsdax mode
  * @fsdax: live state in fsdax mode, or NULL
  * @devdax: live state in devdax mode, or NULL
  * @removed: the owner withdrew the device; no live state is built again
@@ -142,6 +168,7 @@ struct iopmem_device {
 	struct mutex lock;		/* configuration and live state */
 	enum iopmem_cache cache;
 	enum iopmem_mode mode;
+	enum iopmem_memmap memmap;
 	struct iopmem_fsdax *fsdax;
 	struct iopmem_devdax *devdax;
 	bool removed;
@@ -155,19 +182,25 @@ static inline struct iopmem_device *to_iopmem_device(struct device *dev)
 
 extern const char *const iopmem_cache_names[];
 extern const char *const iopmem_mode_names[];
+extern const char *const iopmem_memmap_names[];
 
 /* core.c */
 int iopmem_parse_cache(const char *buf);
 int iopmem_parse_mode(const char *buf);
+int iopmem_parse_memmap(const char *buf);
 int iopmem_set_mode(struct iopmem_device *idev, enum iopmem_mode mode);
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache);
+int iopmem_set_memmap(struct iopmem_device *idev, enum iopmem_memmap memmap);
+u64 iopmem_memmap_reserved(struct iopmem_device *idev);
 
 /* mem.c */
 int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
 		 const struct range *range, enum iopmem_cache cache);
 void iopmem_unclaim(struct iopmem_mapping *map);
+u64 iopmem_memmap_size(const struct range *range);
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
-	       const struct range *range, enum iopmem_cache cache, int nid);
+	       const struct range *range, enum iopmem_cache cache,
+	       enum iopmem_memmap memmap, int nid);
 void iopmem_unmap(struct iopmem_mapping *map);
 void iopmem_orphan(struct iopmem_mapping *map);
 int iopmem_check_range(struct device *dev, const struct range *range);

@@ -7,6 +7,12 @@
  * the memory type is reserved first (write-combining through
  * arch_io_reserve_memtype_wc(), uncached through a held ioremap_uc()) and
  * released only after the pages are gone.  No kernel change is needed.
+ *
+ * The struct pages themselves live in system RAM (memmap=ram) or, as
+ * pmem's "--map=dev", in the first part of the range (memmap=dev): a
+ * vmem_altmap hands that part to the kernel's vmemmap, which maps it
+ * write-back, and the data follows.  Only the data part is ever accessed
+ * through the WC or UC mapping.
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -16,6 +22,13 @@
 #include <linux/wait.h>
 
 #include "iopmem.h"
+
+/*
+ * Room for one struct page in memmap=dev, as pmem's MAX_STRUCT_PAGE_SIZE:
+ * fixed, so that where the data starts (and with it the file system on
+ * the device) does not move with a kernel's struct page layout.
+ */
+#define IOPMEM_MEMMAP_PAGE_SIZE	64
 
 /* Ranges that have (or are about to have) struct pages, live or orphaned. */
 static LIST_HEAD(iopmem_busy_ranges);
@@ -233,17 +246,66 @@ void iopmem_unclaim(struct iopmem_mapping *map)
 }
 
 /**
+ * iopmem_memmap_size() - bytes that hold the struct pages of a range
+ * @range: physical range
+ *
+ * 64 bytes per page, rounded up to 2 MiB: the data after them stays
+ * aligned for PMD mappings, and vmemmap_populate() takes whole 2 MiB
+ * blocks from the altmap for every full memory section of the range (the
+ * memmap of a partial section comes from RAM, using less than reserved).
+ *
+ * Return: the size of the memmap=dev reservation at the start of @range.
+ */
+u64 iopmem_memmap_size(const struct range *range)
+{
+	BUILD_BUG_ON(sizeof(struct page) > IOPMEM_MEMMAP_PAGE_SIZE);
+	return ALIGN(PHYS_PFN(range_len(range)) * IOPMEM_MEMMAP_PAGE_SIZE,
+		     IOPMEM_ALIGN);
+}
+
+/*
+ * memmap=dev: the first @map->reserved bytes become the altmap from which
+ * memremap_pages() allocates the memmap; struct pages of the data part
+ * start right after it (vmem_altmap_offset()).
+ */
+static int iopmem_setup_altmap(struct iopmem_mapping *map, struct device *dev)
+{
+	struct resource res = DEFINE_RES_MEM(map->range.start,
+					     range_len(&map->range));
+	u64 reserved = iopmem_memmap_size(&map->range);
+	struct vmem_altmap altmap = {
+		.base_pfn	= PHYS_PFN(map->range.start),
+		.end_pfn	= PHYS_PFN(map->range.end),
+		.free		= PHYS_PFN(reserved),
+	};
+
+	if (reserved >= range_len(&map->range)) {
+		dev_err(dev, "%pR is too small to hold its own struct pages (memmap=dev needs %llu MiB of it, leaving nothing); use memmap=ram\n",
+			&res, reserved >> 20);
+		return -EINVAL;
+	}
+	/* end_pfn and reserve are const members: copy, as pmem does. */
+	memcpy(&map->pgmap.altmap, &altmap, sizeof(altmap));
+	map->pgmap.flags |= PGMAP_ALTMAP_VALID;
+	map->reserved = reserved;
+	return 0;
+}
+
+/**
  * iopmem_map() - claim a range and give it struct pages and a kernel mapping
  * @map: mapping to fill in
  * @dev: device to report problems against
  * @range: physical range, already checked by iopmem_check_range()
  * @cache: memory type for the kernel mapping and for user DAX mappings
+ * @memmap: IOPMEM_MEMMAP_DEV to keep the struct pages at the start of
+ *	    @range (then only the rest holds data), or IOPMEM_MEMMAP_RAM
  * @nid: NUMA node
  *
  * Return: 0 or a negative errno; on error nothing is left behind.
  */
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
-	       const struct range *range, enum iopmem_cache cache, int nid)
+	       const struct range *range, enum iopmem_cache cache,
+	       enum iopmem_memmap memmap, int nid)
 {
 	void *addr;
 	int rc;
@@ -255,16 +317,30 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	map->pgmap.range = *range;
 	map->pgmap.nr_range = 1;
 	map->pgmap.type = MEMORY_DEVICE_FS_DAX;
+	map->pgmap.flags = 0;
+	map->reserved = 0;
+	if (memmap == IOPMEM_MEMMAP_DEV) {
+		rc = iopmem_setup_altmap(map, dev);
+		if (rc)
+			goto out_unclaim;
+	}
 	addr = memremap_pages(&map->pgmap, nid);
 	if (IS_ERR(addr)) {
 		rc = PTR_ERR(addr);
-		dev_err(dev, "cannot create struct pages for the range (%d)\n",
-			rc);
-		iopmem_unclaim(map);
-		return rc;
+		if (memmap == IOPMEM_MEMMAP_DEV)
+			dev_err(dev, "cannot create struct pages in the first %llu MiB of the range (%d); use memmap=ram\n",
+				map->reserved >> 20, rc);
+		else
+			dev_err(dev, "cannot create struct pages for the range (%d)\n",
+				rc);
+		goto out_unclaim;
 	}
 	map->virt = addr;
 	return 0;
+
+out_unclaim:
+	iopmem_unclaim(map);
+	return rc;
 }
 
 /**
@@ -316,12 +392,13 @@ void iopmem_wait_all_ranges_free(void)
  * @map: the mapping
  *
  * sfence empties this CPU's write-combining buffers; a read from the device
- * then cannot complete before the posted writes ahead of it.
+ * then cannot complete before the posted writes ahead of it.  The read is
+ * of the data part: the struct pages are only accessed through the vmemmap.
  */
 void iopmem_drain(struct iopmem_mapping *map)
 {
 	wmb();		/* drain write-combining buffers before the read */
-	(void)READ_ONCE(*(u8 *)map->virt);
+	(void)READ_ONCE(*(u8 *)iopmem_data_virt(map));
 }
 
 /*

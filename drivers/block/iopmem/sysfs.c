@@ -102,6 +102,47 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(state);
 
+static ssize_t memmap_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  iopmem_memmap_names[to_iopmem_device(dev)->memmap]);
+}
+
+static ssize_t memmap_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	int memmap = iopmem_parse_memmap(buf);
+	int rc;
+
+	if (memmap < 0) {
+		dev_err(dev, "memmap: '%.*s' is not a place for struct pages; write ram (system RAM) or dev (the start of the device memory)\n",
+			(int)strcspn(buf, "\n"), buf);
+		return -EINVAL;
+	}
+	rc = iopmem_set_memmap(to_iopmem_device(dev), memmap);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(memmap);
+
+static ssize_t memmap_reserved_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  iopmem_memmap_reserved(to_iopmem_device(dev)));
+}
+static DEVICE_ATTR_RO(memmap_reserved);
+
+static ssize_t data_size_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct iopmem_device *idev = to_iopmem_device(dev);
+
+	return sysfs_emit(buf, "%llu\n", range_len(&idev->range) -
+			  iopmem_memmap_reserved(idev));
+}
+static DEVICE_ATTR_RO(data_size);
+
 static struct attribute *iopmem_attrs[] = {
 	&dev_attr_range.attr,
 	&dev_attr_size.attr,
@@ -110,6 +151,9 @@ static struct attribute *iopmem_attrs[] = {
 	&dev_attr_mode.attr,
 	&dev_attr_cache.attr,
 	&dev_attr_state.attr,
+	&dev_attr_memmap.attr,
+	&dev_attr_memmap_reserved.attr,
+	&dev_attr_data_size.attr,
 	NULL,
 };
 

@@ -15,7 +15,8 @@ p=/sys/module/iopmem/parameters
 
 # state : everything a bad write must leave alone.
 state() {
-	cat $a/cache $a/mode $a/range $a/size $p/bar $p/cache $p/mode
+	cat $a/cache $a/mode $a/memmap $a/memmap_reserved $a/data_size \
+		$a/range $a/size $p/bar $p/cache $p/mode $p/memmap
 	ls /sys/class/iopmem /dev | tr '\n' ' '
 }
 
@@ -31,8 +32,10 @@ refused() {
 for v in "" bogus -1 18446744073709551616 "wc wc" "$(printf 'x%.0s' $(seq 300))"; do
 	refused $a/cache "$v"
 	refused $a/mode "$v"
+	refused $a/memmap "$v"
 	refused $p/cache "$v"
 	refused $p/mode "$v"
+	refused $p/memmap "$v"
 done
 for v in "" x 6 -2 2147483648 -9999999999 1.5; do
 	refused $p/bar "$v"
@@ -43,7 +46,7 @@ done
 
 # Valid values, wrong state: the block device is open.
 exec 3<"/dev/$dev"
-for f in cache:uc mode:devdax; do
+for f in cache:uc mode:devdax memmap:dev; do
 	_before=$(state)
 	dmesg_mark
 	check_fail "${f%%:*} <- ${f#*:} while open refused" sh -c "echo ${f#*:} >$a/${f%%:*}"
@@ -52,5 +55,7 @@ for f in cache:uc mode:devdax; do
 done
 exec 3<&-
 
-check_fail "read-only attributes cannot be written" sh -c "echo 0 >$a/size"
+for f in size memmap_reserved data_size; do
+	check_fail "read-only $f cannot be written" sh -c "echo 0 >$a/$f"
+done
 check_eq "the device still works" 4096 "$(dd if=/dev/$dev bs=4096 count=1 iflag=direct status=none | wc -c)"

@@ -23,6 +23,8 @@ check_eq "range" "$(iopmem_attr "$dev" range)" "$(echo "$j" | jq -r '.[0].range'
 check_eq "size (a number)" 536870912 "$(echo "$j" | jq '.[0].size')"
 check_eq "cache" wc "$(echo "$j" | jq -r '.[0].cache')"
 check_eq "mode" fsdax "$(echo "$j" | jq -r '.[0].mode')"
+check_eq "memmap" "$(iopmem_attr "$dev" memmap)" "$(echo "$j" | jq -r '.[0].memmap')"
+check_eq "memmap_reserved (a number)" 0 "$(echo "$j" | jq '.[0].memmap_reserved')"
 check_eq "numa_node" "$(iopmem_attr "$dev" numa_node)" "$(echo "$j" | jq '.[0].numa_node')"
 check_eq "blockdev" "/dev/$dev" "$(echo "$j" | jq -r '.[0].blockdev')"
 check "the blockdev is a block device" test -b "$(echo "$j" | jq -r '.[0].blockdev')"
@@ -36,9 +38,13 @@ check_eq "-v: bio_reads matches sysfs" "$(iopmem_stat "$dev" bio_reads)" "$(echo
 
 iopmemctl list >/tmp/table
 info "$(cat /tmp/table)"
-check "table header" grep -Eq '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +NODE +DEVICE' /tmp/table
-check "table row" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +512 MiB +wc +fsdax +-?[0-9]+ +/dev/$dev\$" /tmp/table
+check "table header" grep -Eq '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP +NODE +DEVICE' /tmp/table
+check "table row" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +512 MiB +wc +fsdax +ram +-?[0-9]+ +/dev/$dev\$" /tmp/table
 check "list -v: a stats line" sh -c "iopmemctl list -v | grep -Eq '^  stats: .*bio_reads=[0-9]+'"
+echo dev >"/sys/class/iopmem/$dev/memmap"
+check_eq "memmap dev: memmap, memmap_reserved" "dev 8388608" \
+	"$(iopmemctl list --json | jq -r '.[0] | "\(.memmap) \(.memmap_reserved)"')"
+echo ram >"/sys/class/iopmem/$dev/memmap"
 check_eq "list $dev --json names it" "$dev" "$(iopmemctl list --json "$dev" | jq -r '.[0].dev')"
 
 out=$(iopmemctl list iopmem7 2>&1)

@@ -66,6 +66,8 @@ fake_dev() {
 	echo "$5" >"$d/numa_node"
 	echo "$3" >"$d/mode"
 	echo "$4" >"$d/cache"
+	echo ram >"$d/memmap"
+	echo 0 >"$d/memmap_reserved"
 	for c in bio_reads bio_writes bio_read_bytes bio_write_bytes flushes dax_calls dax_pages errors; do
 		echo 0 >"$d/stats/$c"
 	done
@@ -90,6 +92,8 @@ expect "list with no devices: no output" 0 '^$' "$CTL" list
 fake_dev 0 0000:00:04.0 fsdax wc -1
 fake_dev 1 0000:00:05.0 devdax uc 0
 fake_dev 10 0000:00:06.0 fsdax wc 1
+echo dev >"$S/devices/pci0000:00/0000:00:06.0/iopmem/iopmem10/memmap"
+echo 8388608 >"$S/devices/pci0000:00/0000:00:06.0/iopmem/iopmem10/memmap_reserved"
 # A PCI device of another driver.
 mkdir -p "$S/devices/pci0000:00/0000:00:07.0"
 ln -sfn ../../../devices/pci0000:00/0000:00:07.0 "$S/bus/pci/devices/0000:00:07.0"
@@ -105,6 +109,9 @@ eq "list --json: range" 0xfe000000-0x11dffffff "$(echo "$J" | jq -r '.[0].range'
 eq "list --json: cache" wc "$(echo "$J" | jq -r '.[0].cache')"
 eq "list --json: mode" fsdax "$(echo "$J" | jq -r '.[0].mode')"
 eq "list --json: numa_node -1" -1 "$(echo "$J" | jq '.[0].numa_node')"
+eq "list --json: memmap" ram "$(echo "$J" | jq -r '.[0].memmap')"
+eq "list --json: memmap_reserved is a number" 0 "$(echo "$J" | jq '.[0].memmap_reserved')"
+eq "list --json: memmap dev" "dev 8388608" "$(echo "$J" | jq -r '.[2] | "\(.memmap) \(.memmap_reserved)"')"
 eq "list --json: blockdev in fsdax mode" /dev/iopmem0 "$(echo "$J" | jq -r '.[0].blockdev')"
 eq "list --json: no blockdev in devdax mode" null "$(echo "$J" | jq -r '.[1].blockdev')"
 eq "list --json: devdax device's cache" uc "$(echo "$J" | jq -r '.[1].cache')"
@@ -113,8 +120,9 @@ J=$("$CTL" list -v --json)
 eq "list -v --json: stats.bio_reads" 7 "$(echo "$J" | jq '.[0].stats.bio_reads')"
 eq "list -v --json: eight counters" 8 "$(echo "$J" | jq '.[0].stats | length')"
 eq "list iopmem1 --json: just that device" iopmem1 "$(IOPMEMCTL_SYSFS=$S "$CTL" list --json iopmem1 | jq -r '[.[].dev] | join(" ")')"
-expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +NODE +DEVICE' "$CTL" list
-expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +-1 +/dev/iopmem0$' "$CTL" list
+expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP +NODE +DEVICE' "$CTL" list
+expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +ram +-1 +/dev/iopmem0$' "$CTL" list
+expect "list: table row of iopmem10 with memmap dev" 0 '^iopmem10 +0000:00:06\.0 .* +fsdax +dev +1 +/dev/iopmem10$' "$CTL" list
 expect "list -v: counters under the row" 0 '^  stats: bio_read_bytes=28672 bio_reads=7 bio_write_bytes=0' "$CTL" list -v
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
 expect "list with an unknown option fails with usage" 1 '^usage: iopmemctl list' "$CTL" list --bogus
