@@ -124,12 +124,20 @@ vm_prepare() {
 	for spec in "${VM_DEVICES[@]}"; do
 		VM_DEV_ARGS+=(-device "$spec")
 	done
+	# IOPMEM_BAR_DIR puts the BAR backing files elsewhere (make bench: on
+	# tmpfs), IOPMEM_BAR_PREALLOC=1 allocates them instead of leaving
+	# them sparse.
+	local bar_dir=${IOPMEM_BAR_DIR:-$dir}
 	for i in "${!VM_BARS[@]}"; do
 		read -ra w <<<"${VM_BARS[$i]}"
 		size=${w[0]}
-		local f=$dir/bar$i.img
+		local f=$bar_dir/bar$i.img
 		rm -f "$f"
-		truncate -s "$size" "$f"
+		if [[ ${IOPMEM_BAR_PREALLOC:-0} == 1 ]]; then
+			fallocate -l "$size" "$f"
+		else
+			truncate -s "$size" "$f"
+		fi
 		printf 'export BAR%d_FILE=%q\n' "$i" "$f" >>"$dir/vm.env"
 		VM_DEV_ARGS+=(-object "memory-backend-file,id=bar$i,share=on,mem-path=$f,size=$size"
 			-device "ivshmem-plain,memdev=bar$i$(_vm_opts "${w[@]:1}")")
@@ -200,7 +208,7 @@ vm_boot() {
 			qmp_done=$n
 			# @BARn_FILE@ stands for the host path of that BAR's file.
 			line=${line#IOPMEM-RIG: QMP }
-			line=${line//@BAR0_FILE@/$dir/bar0.img}
+			line=${line//@BAR0_FILE@/${IOPMEM_BAR_DIR:-$dir}/bar0.img}
 			echo "> $line" >>"$dir/qmp.log"
 			"$RIG_DIR/qmp.py" "$dir/qmp.sock" "$line" >>"$dir/qmp.log" 2>&1 ||
 				echo "(failed)" >>"$dir/qmp.log"
