@@ -14,6 +14,10 @@
 #   bench/run.sh -p RESULTS.txt     only summarise saved BENCH lines
 #   -S                              the scale guest only (no bench-<kernel>.*
 #                                   written; results in out/bench/KVER/scale)
+#   -P                              a perf profile of the write and read
+#                                   workloads on pmem, iopmem wc and uc
+#                                   (bench-smoke/profile-full.inc) instead;
+#                                   writes bench/results/profile-<kernel>.txt
 #
 # Under TCG only ratios within one run mean anything.
 set -euo pipefail
@@ -24,15 +28,16 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/vm/vm.sh
 . "$RIG_DIR/vm.sh"
 
-kernel=${KERNEL:-6.1} runs=${BENCH_RUNS:-5} runtime=${BENCH_RUNTIME:-3} parse='' scale_only=0
-while getopts k:r:t:p:S opt; do
+kernel=${KERNEL:-6.1} runs=${BENCH_RUNS:-5} runtime=${BENCH_RUNTIME:-3} parse='' scale_only=0 profile=0
+while getopts k:r:t:p:SP opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	r) runs=$OPTARG ;;
 	t) runtime=$OPTARG ;;
 	p) parse=$OPTARG ;;
 	S) scale_only=1 ;;
-	*) die "usage: bench/run.sh [-k KERNEL] [-r RUNS] [-t SECONDS] [-S] | -p RESULTS.txt" ;;
+	P) profile=1 ;;
+	*) die "usage: bench/run.sh [-k KERNEL] [-r RUNS] [-t SECONDS] [-S | -P] | -p RESULTS.txt" ;;
 	esac
 done
 [[ -n $kernel ]] || kernel=6.1
@@ -64,7 +69,7 @@ bench_guest() {
 	log "bench: booting $KVER for $name, $runs rounds (logs: $gdir)"
 	vm_boot "$gdir" "$KIMAGE" "$initrd" "/tests/bench-smoke/$inc" || rc=$?
 	grep -E '^(# |not ok|ok )' "$gdir/guest.log" >&2 || true
-	grep '^BENCH ' "$gdir/guest.log" >>"$dir/results.txt" || true
+	grep -E '^(BENCH|PROFILE) ' "$gdir/guest.log" >>"$dir/results.txt" || true
 	# The sparse BAR files of the scale guest would take 5 GiB if copied.
 	rm -f "$gdir"/bar*.img
 	if [[ -n $bar_tmp ]]; then
@@ -86,6 +91,16 @@ if [[ -z $parse ]]; then
 	mkdir -p "$dir"
 	: >"$dir/results.txt"
 	start=$(date +%s)
+	if ((profile)); then
+		bench_guest profile profile-full.inc 'bench: profile' tmpfs
+		{
+			echo "# perf in the guest (cpu-clock, idle left out, symbols over 2%),"
+			echo "# kernel $KVER under TCG, fio psync direct=1, ${runtime} s per job"
+			grep '^PROFILE ' "$dir/results.txt" | cut -d' ' -f2-
+		} | tee "$results/profile-$kernel.txt"
+		log "bench: wrote $results/profile-$kernel.txt"
+		exit 0
+	fi
 	if ((scale_only)); then
 		bench_guest scale scale.inc 'bench: scale'
 		python3 "$BENCH_DIR/report.py" "$dir/results.txt" "$dir/scale.json" \

@@ -34,6 +34,7 @@ GUEST_PROGRAMS=(
 	/usr/bin/lspci /usr/bin/setpci
 	/usr/sbin/ip /usr/bin/rdma /usr/bin/ib_write_bw
 	/usr/bin/udevadm
+	/usr/bin/perf
 )
 # Data files the programs read. libibverbs finds its providers through
 # /etc/libibverbs.d/*.driver and dlopen()s them, so ldd cannot see them:

@@ -1,0 +1,19 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The profile harness of `bench/run.sh -P`, once, tiny: perf samples a
+# write job on /dev/iopmemN and resolves the symbols of iopmem's copy.
+# vm: ivshmem 512M addr=04.0
+. /tests/lib.sh
+. /tests/iopmem.sh
+. /tests/bench-smoke/bench.inc
+. /tests/bench-smoke/profile.inc
+
+BENCH_RUNTIME=1
+check "bind iopmem" bench_iopmem
+bench_profile_setup
+bench_profile iopmem-wc "/dev/$BENCH_IOPMEM" randwrite 4k >/tmp/profile.txt
+cat /tmp/profile.txt
+check "perf profiled the job" grep -q '^PROFILE iopmem-wc randwrite 4k [0-9]* iops' /tmp/profile.txt
+check "the write copy shows up by name" \
+	grep -qE '^PROFILE iopmem-wc randwrite 4k [0-9.]+% (__memcpy_flushcache|iopmem_submit_bio)' /tmp/profile.txt
