@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax]
+ *                          [--memmap ram|dev]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,16 +11,21 @@
 #include "iopmemctl.h"
 
 static const char set_usage[] =
-"usage: iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax] [--json]\n"
+"usage: iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax]\n"
+"                               [--memmap ram|dev] [--json]\n"
 "\n"
-"Change the memory type or the mode of an iopmem device; the data in\n"
-"device memory is kept. Refused while the device is in use: in fsdax mode\n"
-"while /dev/iopmemN is mounted or open, in devdax mode while a /dev/daxN.M\n"
-"is mapped. Needs root.\n"
+"Change the memory type, the mode or the place of the struct pages of an\n"
+"iopmem device; the data in device memory is kept (a memmap change moves\n"
+"where /dev/iopmemN starts: make the file system again). Refused while\n"
+"the device is in use: in fsdax mode while /dev/iopmemN is mounted or\n"
+"open, in devdax mode while a /dev/daxN.M is mapped. On a device that a\n"
+"fatal PCIe error took offline, --mode brings it back. Needs root.\n"
 "\n"
 "  -c, --cache wc|uc         write-combining or uncached\n"
 "  -m, --mode fsdax|devdax   block device for DAX file systems, or a\n"
 "                            device-dax region for daxctl\n"
+"  -M, --memmap ram|dev      struct pages in system RAM, or in the first\n"
+"                            ~1.6% of the device memory (fsdax mode)\n"
 "  -j, --json                print the resulting device as JSON\n"
 "  -h, --help                this text\n";
 
@@ -45,9 +51,14 @@ static int set_attr(const char *name, const char *attr, const char *val)
 	struct kmsg *k;
 	int rc;
 
+	/* Writing the same value brings an offline device back. */
+	sysfs_path(path, "class/iopmem/%s/state", name);
+	if (sysfs_read(path, cur, sizeof(cur)) != 0 || strcmp(cur, "offline")) {
+		sysfs_path(path, "class/iopmem/%s/%s", name, attr);
+		if (sysfs_read(path, cur, sizeof(cur)) == 0 && !strcmp(cur, val))
+			return 0;
+	}
 	sysfs_path(path, "class/iopmem/%s/%s", name, attr);
-	if (sysfs_read(path, cur, sizeof(cur)) == 0 && !strcmp(cur, val))
-		return 0;
 
 	k = kmsg_open();
 	rc = sysfs_write(path, val);
@@ -88,22 +99,26 @@ int cmd_set(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "cache", required_argument, NULL, 'c' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "memmap", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *cache = NULL, *mode = NULL, *name;
+	const char *cache = NULL, *mode = NULL, *memmap = NULL, *name;
 	bool json = false;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:m:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:m:M:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cache = optarg;
 			break;
 		case 'm':
 			mode = optarg;
+			break;
+		case 'M':
+			memmap = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -123,8 +138,11 @@ int cmd_set(int argc, char **argv)
 	if (mode && parse_mode(mode) < 0)
 		return fail("set %s: '%s' is not a mode; use --mode fsdax or --mode devdax",
 			    name, mode);
-	if (!cache && !mode)
-		return fail("set %s: nothing to change; give --cache wc|uc or --mode fsdax|devdax",
+	if (memmap && parse_memmap(memmap) < 0)
+		return fail("set %s: '%s' is not a place for struct pages; use --memmap ram (system RAM) or --memmap dev (device memory)",
+			    name, memmap);
+	if (!cache && !mode && !memmap)
+		return fail("set %s: nothing to change; give --cache wc|uc, --mode fsdax|devdax or --memmap ram|dev",
 			    name);
 	if (!iopmem_exists(name))
 		return fail("set %s: no such iopmem device; 'iopmemctl list' shows them",
@@ -132,6 +150,8 @@ int cmd_set(int argc, char **argv)
 	if (need_root("set", name))
 		return 1;
 	if (cache && set_attr(name, "cache", cache))
+		return 1;
+	if (memmap && set_attr(name, "memmap", memmap))
 		return 1;
 	if (mode && set_attr(name, "mode", mode))
 		return 1;

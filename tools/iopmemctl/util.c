@@ -130,6 +130,15 @@ int parse_mode(const char *s)
 	return -1;
 }
 
+int parse_memmap(const char *s)
+{
+	if (!strcmp(s, "ram"))
+		return 0;
+	if (!strcmp(s, "dev"))
+		return 1;
+	return -1;
+}
+
 int parse_bar(const char *s, int *bar)
 {
 	char *end;
@@ -454,6 +463,9 @@ struct json_object *iopmem_json(const char *name, bool verbose)
 		add_number(o, numeric[3], val);
 	if (read_attr(name, "numa_node", val, sizeof(val)) == 0)
 		add_number(o, numeric[2], val);
+	/* "offline" after a fatal PCIe error; drivers before it lack it. */
+	if (read_attr(name, "state", val, sizeof(val)) == 0)
+		add_string(o, "state", val);
 	if (!strcmp(mode, "fsdax") &&
 	    access(sysfs_path(path, "class/block/%s", name), F_OK) == 0) {
 		snprintf(val, sizeof(val), "/dev/%s", name);
@@ -485,6 +497,11 @@ static void target_text(struct json_object *o, char *buf, size_t len)
 	struct json_object *v, *devs;
 	size_t used;
 
+	if (!strcmp(get_str(o, "state"), "offline")) {
+		snprintf(buf, len, "offline: iopmemctl set %s --mode %s",
+			 get_str(o, "dev"), get_str(o, "mode"));
+		return;
+	}
 	if (json_object_object_get_ex(o, "blockdev", &v)) {
 		snprintf(buf, len, "%s", json_object_get_string(v));
 		return;

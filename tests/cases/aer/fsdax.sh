@@ -51,7 +51,9 @@ check "... and the kernel log says to unmount it" \
 	dmesg_has "still mapped by $dev, which was removed while in use; unmount"
 check_eq "... the device stays offline" offline "$(iopmem_attr "$dev" state)"
 check "umount" umount /mnt
-check "bring it back: echo fsdax > mode" sh -c "echo fsdax >/sys/class/iopmem/$dev/mode"
+check "iopmemctl list shows it offline, with the way back" \
+	sh -c "iopmemctl list | grep -Eq '^$dev .* offline: iopmemctl set $dev --mode fsdax\$'"
+check "bring it back: iopmemctl set --mode fsdax" iopmemctl set "$dev" --mode fsdax
 check_eq "the device is online" online "$(iopmem_attr "$dev" state)"
 mount -o dax /dev/$dev /mnt || die "mount after the recovery (log replay)"
 check_eq "data fsynced before the error is intact" \

@@ -52,6 +52,11 @@ check "set --mode fsdax --cache uc after unmapping" iopmemctl set "$dev" --mode 
 check_eq "fsdax uc with a block device" "fsdax uc /dev/$dev" \
 	"$(iopmemctl list --json | jq -r '.[0] | "\(.mode) \(.cache) \(.blockdev)"')"
 
+check "set --memmap dev: the struct pages move into the BAR" \
+	sh -c "iopmemctl set $dev --memmap dev --json | jq -e '.[0].memmap == \"dev\" and .[0].memmap_reserved > 0'"
+check "set --memmap ram: and back" \
+	sh -c "iopmemctl set $dev --memmap ram --json | jq -e '.[0].memmap == \"ram\" and .[0].memmap_reserved == 0'"
+
 out=$(iopmemctl set "$dev" --cache none 2>&1)
 check_eq "bad cache value" \
 	"1 iopmemctl: set $dev: 'none' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)" "$? $out"
@@ -60,4 +65,4 @@ check_eq "missing device" \
 	"1 iopmemctl: set iopmem5: no such iopmem device; 'iopmemctl list' shows them" "$? $out"
 out=$(iopmemctl set "$dev" 2>&1)
 check_eq "nothing to change" \
-	"1 iopmemctl: set $dev: nothing to change; give --cache wc|uc or --mode fsdax|devdax" "$? $out"
+	"1 iopmemctl: set $dev: nothing to change; give --cache wc|uc, --mode fsdax|devdax or --memmap ram|dev" "$? $out"

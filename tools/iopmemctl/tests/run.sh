@@ -67,6 +67,7 @@ fake_dev() {
 	echo "$3" >"$d/mode"
 	echo "$4" >"$d/cache"
 	echo ram >"$d/memmap"
+	echo online >"$d/state"
 	echo 0 >"$d/memmap_reserved"
 	for c in bio_reads bio_writes bio_read_bytes bio_write_bytes flushes dax_calls dax_pages errors; do
 		echo 0 >"$d/stats/$c"
@@ -112,6 +113,7 @@ eq "list --json: numa_node -1" -1 "$(echo "$J" | jq '.[0].numa_node')"
 eq "list --json: memmap" ram "$(echo "$J" | jq -r '.[0].memmap')"
 eq "list --json: memmap_reserved is a number" 0 "$(echo "$J" | jq '.[0].memmap_reserved')"
 eq "list --json: memmap dev" "dev 8388608" "$(echo "$J" | jq -r '.[2] | "\(.memmap) \(.memmap_reserved)"')"
+eq "list --json: state" online "$(echo "$J" | jq -r '.[0].state')"
 eq "list --json: blockdev in fsdax mode" /dev/iopmem0 "$(echo "$J" | jq -r '.[0].blockdev')"
 eq "list --json: no blockdev in devdax mode" null "$(echo "$J" | jq -r '.[1].blockdev')"
 eq "list --json: devdax device's cache" uc "$(echo "$J" | jq -r '.[1].cache')"
@@ -123,6 +125,9 @@ eq "list iopmem1 --json: just that device" iopmem1 "$(IOPMEMCTL_SYSFS=$S "$CTL" 
 expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP +NODE +DEVICE' "$CTL" list
 expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +ram +-1 +/dev/iopmem0$' "$CTL" list
 expect "list: table row of iopmem10 with memmap dev" 0 '^iopmem10 +0000:00:06\.0 .* +fsdax +dev +1 +/dev/iopmem10$' "$CTL" list
+echo offline >"$S/class/iopmem/iopmem1/state"
+expect "list: an offline device says how to bring it back" 0 '^iopmem1 .* +devdax +ram +0 +offline: iopmemctl set iopmem1 --mode devdax$' "$CTL" list
+echo online >"$S/class/iopmem/iopmem1/state"
 expect "list -v: counters under the row" 0 '^  stats: bio_read_bytes=28672 bio_reads=7 bio_write_bytes=0' "$CTL" list -v
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
 expect "list with an unknown option fails with usage" 1 '^usage: iopmemctl list' "$CTL" list --bogus
@@ -135,6 +140,7 @@ expect "stats with two devices is misuse" 1 '^usage: iopmemctl stats' "$CTL" sta
 
 expect "set: bad cache value names device, value and fix" 1 "^iopmemctl: set iopmem0: 'bogus' is not a cache mode; use --cache wc" "$CTL" set iopmem0 --cache bogus
 expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax or --mode devdax" "$CTL" set iopmem0 --mode dax
+expect "set: bad memmap value" 1 "^iopmemctl: set iopmem0: 'disk' is not a place for struct pages; use --memmap ram .* or --memmap dev" "$CTL" set iopmem0 --memmap disk
 expect "set: nothing to change" 1 '^iopmemctl: set iopmem0: nothing to change; give --cache' "$CTL" set iopmem0
 expect "set: missing device" 1 '^iopmemctl: set iopmem9: no such iopmem device' "$CTL" set iopmem9 --cache uc
 expect "set: no device is misuse" 1 '^usage: iopmemctl set' "$CTL" set --cache uc
@@ -154,6 +160,16 @@ if [ "$(id -u)" = 0 ]; then
 	expect "set iopmem0 --cache uc writes the attribute" 0 'iopmem0 .* uc ' "$CTL" set iopmem0 --cache uc
 	eq "... cache file" uc "$(cat "$S/class/iopmem/iopmem0/cache")"
 	expect "set iopmem1 --mode fsdax --json prints the device" 0 '"mode": "fsdax"' "$CTL" set iopmem1 --mode fsdax --json
+	expect "set iopmem10 --memmap ram writes the attribute" 0 'iopmem10 .* ram ' "$CTL" set iopmem10 --memmap ram
+	eq "... memmap file" ram "$(cat "$S/class/iopmem/iopmem10/memmap")"
+	m=$S/class/iopmem/iopmem0/mode
+	touch -d 2000-01-01 "$m"
+	expect "set --mode with the current mode" 0 'iopmem0 ' "$CTL" set iopmem0 --mode fsdax
+	eq "... does not write it on an online device" "" "$(find -L "$m" -newermt 2001-01-01)"
+	echo offline >"$S/class/iopmem/iopmem0/state"
+	expect "set --mode on an offline device" 0 'iopmem0 ' "$CTL" set iopmem0 --mode fsdax
+	eq "... writes it even though unchanged, to bring it back" "$m" "$(find -L "$m" -newermt 2001-01-01)"
+	echo online >"$S/class/iopmem/iopmem0/state"
 	expect "stats --reset iopmem0" 0 '^  bio_reads +0$' "$CTL" stats --reset iopmem0
 	eq "... zeroed the counter file" 0 "$(cat "$S/class/iopmem/iopmem0/stats/bio_reads")"
 	eq "... and left iopmem10's" 7 "$(cat "$S/class/iopmem/iopmem10/stats/bio_reads")"
