@@ -38,39 +38,6 @@ int iopmem_parse_cache(const char *buf)
 	return sysfs_match_string(iopmem_cache_names, buf);
 }
 
-static enum iopmem_cache iopmem_default_cache = IOPMEM_CACHE_WC;
-
-static int iopmem_cache_param_set(const char *val,
-				  const struct kernel_param *kp)
-{
-	int cache = iopmem_parse_cache(val);
-
-	if (cache < 0) {
-		pr_err("iopmem: cache=%.*s is not a memory type; use cache=wc (write-combining) or cache=uc (uncached)\n",
-		       (int)strcspn(val, "\n"), val);
-		return -EINVAL;
-	}
-	*(enum iopmem_cache *)kp->arg = cache;
-	return 0;
-}
-
-static int iopmem_cache_param_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n",
-			  iopmem_cache_names[*(enum iopmem_cache *)kp->arg]);
-}
-
-static const struct kernel_param_ops iopmem_cache_param_ops = {
-	.set = iopmem_cache_param_set,
-	.get = iopmem_cache_param_get,
-};
-
-module_param_cb(cache, &iopmem_cache_param_ops, &iopmem_default_cache, 0644);
-MODULE_PARM_DESC(cache,
-		 "Memory type of devices bound from now on: wc (write-combining, default) or uc (uncached). Change one device with /sys/class/iopmem/iopmemN/cache.");
-
-static enum iopmem_mode iopmem_default_mode = IOPMEM_MODE_FSDAX;
-
 /**
  * iopmem_parse_mode() - parse a mode name
  * @buf: "fsdax" or "devdax", with or without a trailing newline
@@ -81,36 +48,6 @@ int iopmem_parse_mode(const char *buf)
 {
 	return sysfs_match_string(iopmem_mode_names, buf);
 }
-
-static int iopmem_mode_param_set(const char *val, const struct kernel_param *kp)
-{
-	int mode = iopmem_parse_mode(val);
-
-	if (mode < 0) {
-		pr_err("iopmem: mode=%.*s is not a mode; use mode=fsdax (block device for DAX file systems) or mode=devdax (device-dax region for daxctl)\n",
-		       (int)strcspn(val, "\n"), val);
-		return -EINVAL;
-	}
-	*(enum iopmem_mode *)kp->arg = mode;
-	return 0;
-}
-
-static int iopmem_mode_param_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n",
-			  iopmem_mode_names[*(enum iopmem_mode *)kp->arg]);
-}
-
-static const struct kernel_param_ops iopmem_mode_param_ops = {
-	.set = iopmem_mode_param_set,
-	.get = iopmem_mode_param_get,
-};
-
-module_param_cb(mode, &iopmem_mode_param_ops, &iopmem_default_mode, 0644);
-MODULE_PARM_DESC(mode,
-		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax) or devdax (a device-dax region for daxctl). Change one device with /sys/class/iopmem/iopmemN/mode.");
-
-static enum iopmem_memmap iopmem_default_memmap = IOPMEM_MEMMAP_RAM;
 
 /**
  * iopmem_parse_memmap() - parse a memmap place
@@ -123,33 +60,81 @@ int iopmem_parse_memmap(const char *buf)
 	return sysfs_match_string(iopmem_memmap_names, buf);
 }
 
-static int iopmem_memmap_param_set(const char *val,
-				   const struct kernel_param *kp)
-{
-	int memmap = iopmem_parse_memmap(val);
+/*
+ * The module parameters cache, mode and memmap each take one of a few
+ * names and give the setting of devices bound from then on.
+ */
+struct iopmem_choice {
+	int value;			/* index into names */
+	const char *name;
+	const char *const *names;
+	unsigned int count;
+	const char *what;		/* "is not <what>" */
+	const char *hint;		/* the valid values, explained */
+};
 
-	if (memmap < 0) {
-		pr_err("iopmem: memmap=%.*s is not a place for struct pages; use memmap=ram (system RAM) or memmap=dev (the start of the device memory)\n",
-		       (int)strcspn(val, "\n"), val);
+static int iopmem_choice_set(const char *val, const struct kernel_param *kp)
+{
+	struct iopmem_choice *choice = kp->arg;
+	int i = __sysfs_match_string(choice->names, choice->count, val);
+
+	if (i < 0) {
+		pr_err("iopmem: %s=%.*s is not %s; use %s\n", choice->name,
+		       (int)strcspn(val, "\n"), val, choice->what,
+		       choice->hint);
 		return -EINVAL;
 	}
-	*(enum iopmem_memmap *)kp->arg = memmap;
+	choice->value = i;
 	return 0;
 }
 
-static int iopmem_memmap_param_get(char *buf, const struct kernel_param *kp)
+static int iopmem_choice_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n",
-			  iopmem_memmap_names[*(enum iopmem_memmap *)kp->arg]);
+	const struct iopmem_choice *choice = kp->arg;
+
+	return sysfs_emit(buf, "%s\n", choice->names[choice->value]);
 }
 
-static const struct kernel_param_ops iopmem_memmap_param_ops = {
-	.set = iopmem_memmap_param_set,
-	.get = iopmem_memmap_param_get,
+static const struct kernel_param_ops iopmem_choice_ops = {
+	.set = iopmem_choice_set,
+	.get = iopmem_choice_get,
 };
 
-module_param_cb(memmap, &iopmem_memmap_param_ops, &iopmem_default_memmap,
-		0644);
+static struct iopmem_choice iopmem_default_cache = {
+	.value	= IOPMEM_CACHE_WC,
+	.name	= "cache",
+	.names	= iopmem_cache_names,
+	.count	= ARRAY_SIZE(iopmem_cache_names),
+	.what	= "a memory type",
+	.hint	= "cache=wc (write-combining) or cache=uc (uncached)",
+};
+module_param_cb(cache, &iopmem_choice_ops, &iopmem_default_cache, 0644);
+MODULE_PARM_DESC(cache,
+		 "Memory type of devices bound from now on: wc (write-combining, default) or uc (uncached). Change one device with /sys/class/iopmem/iopmemN/cache.");
+
+static struct iopmem_choice iopmem_default_mode = {
+	.value	= IOPMEM_MODE_FSDAX,
+	.name	= "mode",
+	.names	= iopmem_mode_names,
+	.count	= ARRAY_SIZE(iopmem_mode_names),
+	.what	= "a mode",
+	.hint	=
+		"mode=fsdax (block device for DAX file systems) or mode=devdax (device-dax region for daxctl)",
+};
+module_param_cb(mode, &iopmem_choice_ops, &iopmem_default_mode, 0644);
+MODULE_PARM_DESC(mode,
+		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax) or devdax (a device-dax region for daxctl). Change one device with /sys/class/iopmem/iopmemN/mode.");
+
+static struct iopmem_choice iopmem_default_memmap = {
+	.value	= IOPMEM_MEMMAP_RAM,
+	.name	= "memmap",
+	.names	= iopmem_memmap_names,
+	.count	= ARRAY_SIZE(iopmem_memmap_names),
+	.what	= "a place for struct pages",
+	.hint	=
+		"memmap=ram (system RAM) or memmap=dev (the start of the device memory)",
+};
+module_param_cb(memmap, &iopmem_choice_ops, &iopmem_default_memmap, 0644);
 MODULE_PARM_DESC(memmap,
 		 "Where devices bound from now on keep their struct pages in fsdax mode: ram (default; 64 bytes of system RAM per 4 KiB page, 16 MiB per GiB) or dev (the first ~1.6% of the device memory, which /dev/iopmemN then leaves out; for large BARs the CPU reaches coherently). Change one device with /sys/class/iopmem/iopmemN/memmap.");
 
@@ -367,9 +352,9 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	idev->range = desc->range;
 	idev->bar = desc->bar;
 	idev->nid = desc->nid;
-	idev->cache = iopmem_default_cache;
-	idev->mode = iopmem_default_mode;
-	idev->memmap = iopmem_default_memmap;
+	idev->cache = iopmem_default_cache.value;
+	idev->mode = iopmem_default_mode.value;
+	idev->memmap = iopmem_default_memmap.value;
 
 	device_initialize(&idev->dev);
 	idev->dev.class = &iopmem_class;
