@@ -19,6 +19,10 @@
 #   fs_dax_checks FSTYPE DIR        DAX on, hostcheck line, fio fill + verify
 #   file_phys FILE                  byte offset of FILE's first extent in
 #                                   the block device (FIEMAP)
+#   xfs_under_load DEV TAG          XFS -o dax on /mnt, TAG's pattern
+#                                   fsynced in /mnt/kept, /mnt/mapped held
+#                                   by map_hold, a fio verify job writing
+#                                   /mnt/bg (FIO_PID, /tmp/fio.log)
 #   mem_free_kib                    free RAM in KiB, per-CPU lists included
 
 IOPMEM_PCI=0000:00:04.0
@@ -231,4 +235,18 @@ mem_free_kib() {
 	_free=$(awk '$1 == "MemFree:" { print $2 }' /proc/meminfo)
 	_pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
 	echo $((_free + _pcp * 4))
+}
+
+# xfs_under_load DEV TAG : the state removal and error tests start from.
+xfs_under_load() {
+	iopmem_mount_xfs "$1" /mnt || die "mkfs.xfs and mount -o dax"
+	pattern "$2" >/mnt/kept
+	check "fsync a file first" xfs_io -c fsync /mnt/kept
+	xfs_io -f -c 'pwrite -q 0 4m' -c fsync /mnt/mapped
+	map_hold /mnt/mapped 0 4M || die "cannot map a DAX file"
+	fio --name=bg --filename=/mnt/bg --size=64M --bs=64k --rw=write \
+		--ioengine=psync --verify=crc32c --time_based --runtime=120 \
+		>/tmp/fio.log 2>&1 &
+	FIO_PID=$!
+	sleep 2
 }

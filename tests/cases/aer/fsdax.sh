@@ -18,15 +18,7 @@
 
 check "modprobe iopmem" iopmem_load
 dev=$(iopmem_bind $AER_PCI) || die "bind $AER_PCI"
-iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
-pattern aer >/mnt/kept
-check "fsync a file before the error" xfs_io -c fsync /mnt/kept
-xfs_io -f -c 'pwrite -q 0 4m' -c fsync /mnt/mapped
-map_hold /mnt/mapped 0 4M || die "cannot map a DAX file"
-fio --name=bg --filename=/mnt/bg --size=64M --bs=64k --rw=write \
-	--ioengine=psync --verify=crc32c --time_based --runtime=120 >/tmp/fio.log 2>&1 &
-fio_pid=$!
-sleep 2
+xfs_under_load "$dev" aer
 
 aer_inject SDN || die "the AER core reported no recovery within 30 s"
 check "the AER core reset the link and recovered" \
@@ -37,7 +29,7 @@ check "after the reset iopmem says the device stays offline" \
 	dmesg_has "iopmem $AER_PCI: link recovered; $dev stays offline"
 check_eq "the device is offline" offline "$(iopmem_attr "$dev" state)"
 check "the block device is gone" test ! -e /dev/$dev
-wait $fio_pid
+wait $FIO_PID
 check_fail "the fio job ends with an error" test $? -eq 0
 check "... an I/O error" grep -qiE 'error|Input/output' /tmp/fio.log
 echo touch >&9

@@ -16,18 +16,10 @@
 
 check "modprobe iopmem" iopmem_load
 dev=$(iopmem_bind $UNPLUG_PCI) || die "bind $UNPLUG_PCI"
-iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
-pattern unplug >/mnt/kept
-check "fsync a file before the removal" xfs_io -c fsync /mnt/kept
-xfs_io -f -c 'pwrite -q 0 4m' -c fsync /mnt/mapped
-map_hold /mnt/mapped 0 4M || die "cannot map a DAX file"
-fio --name=bg --filename=/mnt/bg --size=64M --bs=64k --rw=write \
-	--ioengine=psync --verify=crc32c --time_based --runtime=120 >/tmp/fio.log 2>&1 &
-fio_pid=$!
-sleep 2
+xfs_under_load "$dev" unplug
 
 check "device_del: the guest removes the device" unplug_device
-wait $fio_pid
+wait $FIO_PID
 check_fail "the fio job ends with an error" test $? -eq 0
 check "... an I/O error" grep -qiE 'error|Input/output' /tmp/fio.log
 check_fail "a new mapping of a file on the removed device cannot fault pages in" \
