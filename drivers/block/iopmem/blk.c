@@ -26,9 +26,7 @@ static void iopmem_copy_bvec(struct iopmem_mapping *map, struct bio_vec *bvec,
 	/*
 	 * The direct map of the range is already WC or UC.  Writes use
 	 * non-temporal 8-byte stores: fast strings (rep movsb) lose their
-	 * speed on UC memory, and full-width stores fill WC buffers.  A
-	 * profile under TCG showed the plain memcpy at 23% of a 4 KiB
-	 * random-write job against pmem's 3.5% for memcpy_flushcache().
+	 * speed on UC memory, and full-width stores fill WC buffers.
 	 * PREFLUSH and FUA fence them (iopmem_drain()).
 	 */
 	if (write) {
@@ -227,7 +225,7 @@ void iopmem_fsdax_stop(struct iopmem_device *idev)
  */
 #define IOPMEM_TRANSIENT_OPEN_WAIT	(HZ / 2)
 
-/* With no opener left, refuse new opens and say so. */
+/* True, and new opens refused from now on, once no opener is left. */
 static bool iopmem_fsdax_mark_dying(struct iopmem_fsdax *fsdax,
 				    unsigned int *openers)
 {
