@@ -111,7 +111,8 @@ vm_parse() {
 }
 
 # vm_prepare FILE DIR : parse FILE's header, create the backing files in DIR
-# (sparse), write DIR/vm.env (exports for hooks) and set VM_DEV_ARGS.
+# (sparse), write DIR/vm.env (exports for hooks) and set VM_DEV_ARGS and
+# VM_BAR_DIR (where the BAR files are).
 vm_prepare() {
 	local file=$1 dir=$2 i spec size
 	local -a w
@@ -127,11 +128,11 @@ vm_prepare() {
 	# IOPMEM_BAR_DIR puts the BAR backing files elsewhere (make bench: on
 	# tmpfs), IOPMEM_BAR_PREALLOC=1 allocates them instead of leaving
 	# them sparse.
-	local bar_dir=${IOPMEM_BAR_DIR:-$dir}
+	VM_BAR_DIR=${IOPMEM_BAR_DIR:-$dir}
 	for i in "${!VM_BARS[@]}"; do
 		read -ra w <<<"${VM_BARS[$i]}"
 		size=${w[0]}
-		local f=$bar_dir/bar$i.img
+		local f=$VM_BAR_DIR/bar$i.img
 		rm -f "$f"
 		if [[ ${IOPMEM_BAR_PREALLOC:-0} == 1 ]]; then
 			fallocate -l "$size" "$f"
@@ -208,7 +209,7 @@ vm_boot() {
 			qmp_done=$n
 			# @BARn_FILE@ stands for the host path of that BAR's file.
 			line=${line#IOPMEM-RIG: QMP }
-			line=${line//@BAR0_FILE@/${IOPMEM_BAR_DIR:-$dir}/bar0.img}
+			line=${line//@BAR0_FILE@/$VM_BAR_DIR/bar0.img}
 			echo "> $line" >>"$dir/qmp.log"
 			"$RIG_DIR/qmp.py" "$dir/qmp.sock" "$line" >>"$dir/qmp.log" 2>&1 ||
 				echo "(failed)" >>"$dir/qmp.log"
