@@ -23,6 +23,10 @@
 #                                   fsynced in /mnt/kept, /mnt/mapped held
 #                                   by map_hold, a fio verify job writing
 #                                   /mnt/bg (FIO_PID, /tmp/fio.log)
+#   devdax_under_load TAG           a 64 MiB instance in region 0
+#                                   (DAX_DEV), 2 MiB of TAG msync'ed at 0
+#                                   (also in /tmp/block), the next 2 MiB
+#                                   held by map_hold
 #   mem_free_kib                    free RAM in KiB, per-CPU lists included
 
 IOPMEM_PCI=0000:00:04.0
@@ -249,4 +253,14 @@ xfs_under_load() {
 		>/tmp/fio.log 2>&1 &
 	FIO_PID=$!
 	sleep 2
+}
+
+# devdax_under_load TAG : the devdax counterpart of xfs_under_load.
+devdax_under_load() {
+	DAX_DEV=$(daxctl create-device -r 0 -s 64M | jq -r '.[0].chardev')
+	check "create a 64 MiB instance" test -c "/dev/$DAX_DEV"
+	{ pattern "$1"; head -c $((2097152 - 4096)) /dev/zero; } >/tmp/block
+	check "write 2 MiB through a mapping (msync)" \
+		mmap-io write "/dev/$DAX_DEV" 0 2097152 </tmp/block
+	map_hold "/dev/$DAX_DEV" 2097152 2097152 || die "cannot map /dev/$DAX_DEV"
 }

@@ -16,11 +16,8 @@
 M=1048576
 check "modprobe iopmem mode=devdax" iopmem_load mode=devdax
 dev=$(iopmem_bind $AER_PCI) || die "bind $AER_PCI"
-a=$(daxctl create-device -r 0 -s 64M | jq -r '.[0].chardev')
-check "create a 64 MiB instance" test -c "/dev/$a"
-{ pattern aer-devdax; head -c $((2 * M - 4096)) /dev/zero; } >/tmp/block
-check "write 2 MiB through a mapping (msync)" mmap-io write "/dev/$a" 0 $((2 * M)) </tmp/block
-map_hold "/dev/$a" $((2 * M)) $((2 * M)) || die "cannot map /dev/$a"
+devdax_under_load aer-devdax
+a=$DAX_DEV
 
 aer_inject SDN || die "the AER core reported no recovery within 30 s"
 check "the AER core reset the link and recovered" \
