@@ -112,31 +112,28 @@ int usage(const char *text, bool help)
 	return help ? 0 : 1;
 }
 
+/* The index of @s in the two names the driver accepts, or -1. */
+static int parse_pair(const char *s, const char *const names[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
 int parse_cache(const char *s)
 {
-	if (!strcmp(s, "wc"))
-		return 0;
-	if (!strcmp(s, "uc"))
-		return 1;
-	return -1;
+	return parse_pair(s, (const char *const[]){ "wc", "uc" });
 }
 
 int parse_mode(const char *s)
 {
-	if (!strcmp(s, "fsdax"))
-		return 0;
-	if (!strcmp(s, "devdax"))
-		return 1;
-	return -1;
+	return parse_pair(s, (const char *const[]){ "fsdax", "devdax" });
 }
 
 int parse_memmap(const char *s)
 {
-	if (!strcmp(s, "ram"))
-		return 0;
-	if (!strcmp(s, "dev"))
-		return 1;
-	return -1;
+	return parse_pair(s, (const char *const[]){ "ram", "dev" });
 }
 
 int parse_bar(const char *s, int *bar)
