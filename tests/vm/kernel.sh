@@ -3,6 +3,7 @@
 # Map a KERNEL name (6.1, 6.12, see kernels.conf) to its paths. Sourced:
 #   . tests/vm/kernel.sh; kernel_select 6.12
 # sets KVER, KVERSION, KSUITE, KIMAGE_PKG, KHEADER_PKGS, KGROUPS,
+#      KSOURCE_PKG, KCONFIG_BASE, KFRAGMENT, KKEY (kernels built from source),
 #      KCACHE  ($CACHE_DIR/kernels/$KVER: everything of this kernel),
 #      KROOT   (the unpacked image: $KROOT/lib/modules/$KVER, with depmod run),
 #      KIMAGE  (the bzImage QEMU boots),
@@ -33,10 +34,22 @@ kernel_select() {
 	KIMAGE_PKG=$(kernel_var "$name" image)
 	KHEADER_PKGS=$(kernel_var "$name" headers)
 	KGROUPS=$(kernel_var "$name" groups)
+	KSOURCE_PKG=$(kernel_var "$name" source)
 	KCACHE=$CACHE_DIR/kernels/$KVER
+	KKEY=
+	if [[ -n $KSOURCE_PKG ]]; then
+		# Built here (kbuild.sh): keyed by source version and config, so
+		# editing the fragment builds a new kernel beside the old one.
+		KCONFIG_BASE=$(kernel_var "$name" config)
+		KFRAGMENT=$RIG_DIR/kconfig/$(kernel_var "$name" fragment)
+		[[ -f $KFRAGMENT ]] || die "kernels.conf: $KFRAGMENT does not exist"
+		KKEY=$({ echo "$KVERSION $KCONFIG_BASE"; cat "$KFRAGMENT"; } | hash_stdin)
+		KCACHE=$CACHE_DIR/kernels/$KVER-$KKEY
+	fi
 	KROOT=$KCACHE/root
 	KIMAGE=$KROOT/boot/vmlinuz-$KVER
 	KDIR=$KCACHE/headers/usr/src/linux-headers-$KVER
+	[[ -n $KSOURCE_PKG ]] && KDIR=$KCACHE/headers
 	# A stamp per pinned version: a changed pin in kernels.conf re-fetches.
 	KSTAMP=$KCACHE/.ready-$KVERSION
 }

@@ -13,6 +13,8 @@ set -euo pipefail
 
 # shellcheck source=tests/vm/kernel.sh
 . "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
+# shellcheck source=tests/vm/kbuild.sh
+. "$RIG_DIR/kbuild.sh"
 
 DEBIAN_MIRROR=http://deb.debian.org/debian
 DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -149,12 +151,16 @@ fetch_kernel() {
 	if [[ -f $KSTAMP && -f $KIMAGE && -f $KDIR/Makefile ]]; then
 		return 0
 	fi
-	log "setup: fetching kernel $KNAME ($KVER, $KVERSION) into $KCACHE"
 	rm -f "$KCACHE"/.ready-*
 	mkdir -p "$KCACHE/debs"
-	# shellcheck disable=SC2086 # KHEADER_PKGS is a word list
-	download_debs "$KCACHE/debs" "$KIMAGE_PKG" $KHEADER_PKGS
-	unpack_kernel
+	if [[ -n $KSOURCE_PKG ]]; then
+		build_kernel
+	else
+		log "setup: fetching kernel $KNAME ($KVER, $KVERSION) into $KCACHE"
+		# shellcheck disable=SC2086 # KHEADER_PKGS is a word list
+		download_debs "$KCACHE/debs" "$KIMAGE_PKG" $KHEADER_PKGS
+		unpack_kernel
+	fi
 	touch "$KSTAMP"
 	log "setup: kernel $KNAME ready: KDIR=$KDIR"
 }
