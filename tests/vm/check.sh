@@ -90,10 +90,11 @@ plan() {
 	local text
 	# shellcheck disable=SC2086 # TESTS is a word list
 	text=$(select_scenarios ${TESTS:-}) || exit 1
-	[[ -n $text ]] && mapfile -t selected <<<"$text"
+	# TESTS="fsdax fsdax/xfs" names fsdax/xfs twice: it runs once.
+	[[ -n $text ]] && mapfile -t selected < <(awk '!seen[$0]++' <<<"$text")
 	local k s groups_k
 	if [[ -n ${KERNEL:-} ]]; then
-		read -ra kernels <<<"$KERNEL"
+		read -ra kernels < <(tr ' ' '\n' <<<"$KERNEL" | awk 'NF && !seen[$0]++' | tr '\n' ' ')
 		for k in "${kernels[@]}"; do
 			kernel_select "$k"
 			for s in "${selected[@]}"; do echo "$k $s"; done
