@@ -146,11 +146,15 @@ unpack_kernel() {
 		die "$KDIR is not a kernel build tree; check kernel_${KNAME//./_}_headers in kernels.conf"
 }
 
-fetch_kernel() {
+# kernel_ready NAME : the kernel is complete in the cache (the stamp is
+# written last).
+kernel_ready() {
 	kernel_select "$1"
-	if [[ -f $KSTAMP && -f $KIMAGE && -f $KDIR/Makefile ]]; then
-		return 0
-	fi
+	[[ -f $KSTAMP && -f $KIMAGE && -f $KDIR/Makefile ]]
+}
+
+fetch_kernel() {
+	kernel_ready "$1" && return 0
 	rm -f "$KCACHE"/.ready-*
 	mkdir -p "$KCACHE/debs"
 	if [[ -n $KSOURCE_PKG ]]; then
@@ -171,10 +175,16 @@ main() {
 	install_host_packages
 	mkdir -p "$CACHE_DIR" 2>/dev/null || as_root mkdir -p "$CACHE_DIR"
 	[[ -w $CACHE_DIR ]] || die "cache $CACHE_DIR is not writable; set IOPMEM_CACHE to a writable directory"
+	local k unready=0
+	for k in "${kernels[@]}"; do
+		kernel_ready "$k" || unready=1
+	done
+	# Without the lock when all are there: a 40-minute kernel build holds
+	# it, and runs on the kernels already cached must not wait for it.
+	((unready)) || return 0
 	# Concurrent runs must not unpack the same kernel twice at once.
 	exec 9>"$CACHE_DIR/.setup.lock"
 	flock 9
-	local k
 	for k in "${kernels[@]}"; do
 		fetch_kernel "$k"
 	done
