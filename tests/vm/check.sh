@@ -27,6 +27,8 @@
 # taint has bits other than O (4096, out-of-tree module) and E (8192,
 # unsigned module). The last line of output is "N passed, N failed[, N skipped]".
 set -euo pipefail
+# Command substitutions too: errexit is off inside $(...) otherwise.
+shopt -s inherit_errexit
 
 # shellcheck source=tests/vm/kernel.sh
 . "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
@@ -308,11 +310,6 @@ run_job() {
 	touch "$dir/done"
 }
 
-# prepare_kernel KERNEL : cached kernel, built modules, initramfs path on stdout.
-prepare_kernel() {
-	"$RIG_DIR/build.sh" "$1" >/dev/null
-	"$RIG_DIR/initramfs.sh" "$1"
-}
 
 main() {
 	local -a items=() kernels
@@ -340,7 +337,10 @@ main() {
 	for k in "${kernels[@]}"; do
 		# A private link to the image: a concurrent run may prune the cache.
 		local img
-		img=$(prepare_kernel "$k")
+		# Not inside $(...), where errexit is off: a failed build
+		# stops the run here, its compiler errors on stderr.
+		"$RIG_DIR/build.sh" "$k" >/dev/null || exit 1
+		img=$("$RIG_DIR/initramfs.sh" "$k") || exit 1
 		initrd[$k]=$run_dir/initramfs-$k.img
 		ln -f "$img" "${initrd[$k]}" 2>/dev/null || cp "$img" "${initrd[$k]}"
 	done

@@ -5,6 +5,7 @@
 #
 # usage: tests/vm/initramfs.sh KERNEL        (6.1 | 6.12)
 # env:   IOPMEM_NO_MODULE=1  leave out the repository's modules
+#        IOPMEM_MODULES=...  pack the subset build.sh made (see build.sh)
 #
 # The image is two gzip'd cpio archives, concatenated (the kernel unpacks
 # them in order, later files replace earlier ones):
@@ -148,8 +149,13 @@ overlay_files() {
 	for d in "$CASES_DIR" "$REPO_DIR/tests/fio"; do
 		if [[ -d $d ]]; then find "$d" -type f; fi
 	done | LC_ALL=C sort
-	if [[ ${IOPMEM_NO_MODULE:-0} != 1 && -d $BUILD_DIR/$KVER ]]; then
-		find "$BUILD_DIR/$KVER" -name '*.ko' | LC_ALL=C sort
+	if [[ ${IOPMEM_NO_MODULE:-0} != 1 ]]; then
+		# What the last build made, written only when it succeeded: a
+		# failed or stale build is never packed.
+		local list
+		list=$(module_build_dir)/.rig-modules
+		[[ -f $list ]] || die "no successful module build in ${list%/*}; run tests/vm/build.sh $KNAME (or set IOPMEM_NO_MODULE=1)"
+		LC_ALL=C sort "$list"
 	fi
 }
 

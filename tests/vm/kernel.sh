@@ -53,3 +53,13 @@ kernel_select() {
 	# A stamp per pinned version: a changed pin in kernels.conf re-fetches.
 	KSTAMP=$KCACHE/.ready-$KVERSION
 }
+
+# module_build_dir : where tests/vm/build.sh builds the repository's modules
+# for the selected kernel (IOPMEM_MODULES: a subset, in a tree of its own).
+module_build_dir() {
+	if [[ -n ${IOPMEM_MODULES:-} ]]; then
+		printf '%s\n' "$BUILD_DIR/$KVER-only"
+	else
+		printf '%s\n' "$BUILD_DIR/$KVER"
+	fi
+}
