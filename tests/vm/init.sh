@@ -13,6 +13,9 @@
 #   IOPMEM-RIG: BEGIN T=<T> uptime=<s>
 #   ... scenario output ...
 #   IOPMEM-RIG: END status=<exit status> uptime=<s>
+#   IOPMEM-RIG: KMEMLEAK BEGIN       (kernels with kmemleak only)
+#   ... the leaks kmemleak found after the scenario ...
+#   IOPMEM-RIG: KMEMLEAK END
 #   IOPMEM-RIG: DMESG BEGIN
 #   ... full dmesg ...
 #   IOPMEM-RIG: DMESG END
@@ -37,6 +40,17 @@ out=/dev/ttyS1
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
+# kmemleak_report : the leaks kmemleak finds once the scenario is over. It
+# reports only objects older than 5 s that a scan found unreferenced; an
+# object whose pointer was in flight during one scan is referenced again in
+# the next, so: scan, let the scenario's last objects age, scan again.
+kmemleak_report() {
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+}
+
 # libcrc32c (xfs, ext4) has only a soft dependency on a crc32c provider.
 modprobe crc32c_generic 2>/dev/null
 
@@ -60,6 +74,11 @@ esac
 		status=$?
 	fi
 	echo "IOPMEM-RIG: END status=$status uptime=$(uptime_s)"
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		echo "IOPMEM-RIG: KMEMLEAK BEGIN"
+		kmemleak_report
+		echo "IOPMEM-RIG: KMEMLEAK END"
+	fi
 	echo "IOPMEM-RIG: DMESG BEGIN"
 	dmesg
 	echo "IOPMEM-RIG: DMESG END"

@@ -164,6 +164,21 @@ vm_accel_args() {
 	fi
 }
 
+# vm_memcheck_args : kernel arguments for the memory checks a stock kernel
+# has built in but off, on every boot: slub_debug=FZPU (slab consistency
+# checks, red zones, poisoning, allocation owners), init_on_free=1 (freed
+# memory reads as zeroes, not as the data it held), and KFENCE sampling
+# where the kernel has KFENCE (Debian 6.12 ships it with sample_interval=0,
+# i.e. off; Debian 6.1 lacks it). The selected kernel's KDIR/.config says.
+# IOPMEM_MEMCHECK=0 leaves them out (make bench: they cost time).
+vm_memcheck_args() {
+	[[ ${IOPMEM_MEMCHECK:-1} == 0 ]] && return 0
+	printf ' slub_debug=FZPU init_on_free=1'
+	if grep -qx 'CONFIG_KFENCE=y' "${KDIR:-/nonexistent}/.config" 2>/dev/null; then
+		printf ' kfence.sample_interval=10'
+	fi
+}
+
 # vm_boot DIR KIMAGE INITRAMFS T : boot the prepared VM; the kernel console
 # goes to DIR/console.log, the scenario channel (ttyS1) to DIR/guest.log.
 # Returns QEMU's status; 124 means the timeout killed it.
@@ -182,7 +197,10 @@ vm_boot() {
 		-kernel "$kimage" -initrd "$initrd"
 		# panic=-1: a panic reboots at once, and -no-reboot turns that
 		# into a QEMU exit, instead of a hang until the timeout.
-		-append "console=ttyS0 quiet panic=-1 T=$t PHASE=$phase${VM_CMDLINE}"
+		# loglevel=5: the console shows KERN_WARNING and worse (WARN,
+		# Oops, Call Trace), the only kernel log of a boot killed on
+		# purpose; "quiet" (4) hid warnings.
+		-append "console=ttyS0 loglevel=5 panic=-1$(vm_memcheck_args) T=$t PHASE=$phase${VM_CMDLINE}"
 		"${VM_DEV_ARGS[@]}" "${VM_QEMU_EXTRA[@]}"
 	)
 	printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"
@@ -211,8 +229,9 @@ vm_boot() {
 			line=${line#IOPMEM-RIG: QMP }
 			line=${line//@BAR0_FILE@/$VM_BAR_DIR/bar0.img}
 			echo "> $line" >>"$dir/qmp.log"
+			# check.sh fails the boot on a "! " line.
 			"$RIG_DIR/qmp.py" "$dir/qmp.sock" "$line" >>"$dir/qmp.log" 2>&1 ||
-				echo "(failed)" >>"$dir/qmp.log"
+				echo "! QEMU refused: $line" >>"$dir/qmp.log"
 		done < <([[ -f $dir/guest.raw ]] && tr -d '\r' <"$dir/guest.raw" | grep '^IOPMEM-RIG: QMP ')
 		sleep 0.2
 	done
