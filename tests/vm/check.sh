@@ -22,10 +22,14 @@
 #
 # Every "ok N - ..." / "not ok N - ..." line of the hooks and the guest is one
 # result ("# SKIP" = skipped). A scenario also gets one failed result when
-# the guest did not finish, the script exited non-zero, a hook failed, no
-# result was reported, the kernel log shows a warning/oops/..., or the kernel
-# taint has bits other than O (4096, out-of-tree module) and E (8192,
-# unsigned module). The last line of output is "N passed, N failed[, N skipped]".
+# the guest did not finish, the script exited non-zero, a hook failed or
+# timed out, no result was reported, the count differs from the scenario's
+# "# results: N", every result is a SKIP, QEMU refused a QMP command, the
+# kernel log shows a warning/oops/KASAN/lockdep/... report, kmemleak found a
+# leak, or the kernel taint has bits other than O (4096, out-of-tree module)
+# and E (8192, unsigned module). A passing scenario's BAR and NVMe backing
+# files are deleted; a failing one keeps them. The last line of output is
+# "N passed, N failed[, N skipped]".
 set -euo pipefail
 # Command substitutions too: errexit is off inside $(...) otherwise.
 shopt -s inherit_errexit
@@ -35,8 +39,13 @@ shopt -s inherit_errexit
 # shellcheck source=tests/vm/vm.sh
 . "$RIG_DIR/vm.sh"
 
-# Kernel log lines that fail a scenario whatever its results say.
-DMESG_BAD='WARNING:|BUG:|Oops|general protection fault|Kernel panic|INFO: task .* blocked|possible circular locking|lockdep|UBSAN|Call Trace'
+# Kernel log lines that fail a scenario whatever its results say: WARN and
+# lockdep splats ("WARNING: possible circular locking dependency" ...),
+# "BUG: KASAN: ...", "BUG: KFENCE: ...", "BUG: sleeping function called
+# from invalid context", SLUB's "BUG kmalloc-64 (Not tainted): Poison
+# overwritten" (slub_debug), "kernel BUG at", "UBSAN: ...", oopses, hung
+# tasks, and any stack trace.
+DMESG_BAD='WARNING:|BUG:|BUG [^ ]+ \([^)]*\): |kernel BUG at|Oops|general protection fault|Kernel panic|INFO: task .* blocked|possible circular locking|lockdep|UBSAN|Call Trace'
 # Taint bits a scenario may leave: O (out-of-tree module), E (unsigned module).
 TAINT_OK=$((4096 | 8192))
 TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
@@ -104,14 +113,31 @@ plan() {
 		return
 	fi
 	read -ra kernels <<<"$KERNELS"
+	local only
 	for k in "${kernels[@]}"; do
 		groups_k=$(kernel_var "$k" groups)
 		for s in "${selected[@]}"; do
-			if [[ $groups_k == all || " $groups_k " == *" ${s%%/*} "* ]]; then
-				echo "$k $s"
-			fi
+			[[ $groups_k == all || " $groups_k " == *" ${s%%/*} "* ]] || continue
+			only=$(header_line "$CASES_DIR/$s.sh" kernels)
+			[[ -z $only || " $only " == *" $k "* ]] || continue
+			echo "$k $s"
 		done
 	done
+}
+
+# header_line FILE KEY : the value of a "# KEY: value" line in FILE's
+# leading comment lines ("# kernels: 7.2": in the default plan, the
+# scenario runs on these kernels only).
+header_line() {
+	local line
+	while IFS= read -r line; do
+		[[ $line == '#!'* || -z $line ]] && continue
+		[[ $line == '#'* ]] || break
+		if [[ $line =~ ^#[[:space:]]*$2:[[:space:]]*(.*[^[:space:]])[[:space:]]*$ ]]; then
+			printf '%s' "${BASH_REMATCH[1]}"
+			return
+		fi
+	done <"$1"
 }
 
 # taint_letters VALUE : the kernel's one-letter names of the set taint bits.
@@ -133,17 +159,53 @@ results() {
 	grep -E '^(not )?ok [0-9]+( |$)' "$1" | sed "s|^|$2: |" || true
 }
 
-# run_hook HOOK DIR NAME : run a host hook with the scenario's environment;
-# its output goes to DIR/NAME.log. Returns the hook's status.
+# host_verdict DESC STATUS LOG : a host hook's or host-only scenario's exit
+# status into the caller's fails array. They run under timeout(1) with the
+# scenario's limit (VM_TIMEOUT, "# vm: timeout N"): 124/137 is a hang.
+host_verdict() {
+	local desc=$1 rc=$2 log=$3
+	if ((rc == 124 || rc == 137)); then
+		fails+=("$desc timed out: killed after ${VM_TIMEOUT}s (raise it with '# vm: timeout N'; output: $log)")
+	elif ((rc != 0)); then
+		fails+=("$desc failed with status $rc (output: $log)")
+	fi
+}
+
+# run_hook HOOK DIR NAME : a host hook with the scenario's environment;
+# its output goes to DIR/NAME.log.
 run_hook() {
-	local hook=$1 dir=$2 name=$3
+	local hook=$1 dir=$2 name=$3 rc=0
 	(
 		# shellcheck source=/dev/null
 		. "$dir/vm.env"
 		export GUEST_LOG=$dir/guest.log SCENARIO_DIR=$dir
 		cd "$dir"
-		bash "$hook"
-	) >"$dir/$name.log" 2>&1 </dev/null
+		exec timeout --kill-after=10 "$VM_TIMEOUT" bash "$hook"
+	) >"$dir/$name.log" 2>&1 </dev/null || rc=$?
+	host_verdict "$name hook ${hook##*/}" "$rc" "$dir/$name.log"
+}
+
+# declared_results FILE KERNEL : how many results FILE declares in its
+# leading comment lines for KERNEL: "# results[KERNEL]: N" if it has one,
+# else "# results: N"; nothing if it declares none.
+declared_results() {
+	local line n='' nk=''
+	while IFS= read -r line; do
+		[[ $line == '#!'* || -z $line ]] && continue
+		[[ $line == '#'* ]] || break
+		if [[ $line =~ ^#[[:space:]]*results:[[:space:]]*([0-9]+)[[:space:]]*$ ]]; then
+			n=${BASH_REMATCH[1]}
+		elif [[ $line =~ ^#[[:space:]]*results\[([^]]+)\]:[[:space:]]*([0-9]+)[[:space:]]*$ && ${BASH_REMATCH[1]} == "$2" ]]; then
+			nk=${BASH_REMATCH[2]}
+		fi
+	done <"$1"
+	printf '%s' "${nk:-$n}"
+}
+
+# bad_lines FILE... : the kernel log lines of FILE... that fail a scenario,
+# once each (dmesg and the console repeat each other).
+bad_lines() {
+	cat "$@" | tr -d '\r' | grep -E "$DMESG_BAD" | sort -u || true
 }
 
 # early_boot_crash DIR : the guest kernel died before /init started the
@@ -170,16 +232,27 @@ boot_phase() {
 		vm_boot "$dir" "$KIMAGE" "$initrd" "$scen" "$phase" || rc=$?
 	fi
 	local log=$dir/guest.log
+	local refused
+	refused=$(sed -n 's/^! QEMU refused: //p' "$dir/qmp.log" 2>/dev/null | head -n 1)
+	if [[ -n $refused ]]; then
+		fails+=("${tag}QEMU refused a QMP command the guest asked for: $refused (replies: $dir/qmp.log)")
+	fi
 	if [[ -f $dir/killed ]]; then
 		# A power cut the scenario asked for: no END, no dmesg dump.
 		section "$log" 'IOPMEM-RIG: BEGIN' 'IOPMEM-RIG: KILL' >>"$dir/output.log"
-		grep -E "$DMESG_BAD" "$dir/console.log" | sort -u >"$dir/dmesg-bad.log" || true
-		if [[ -s $dir/dmesg-bad.log ]]; then
-			fails+=("${tag}the kernel console has $(wc -l <"$dir/dmesg-bad.log") error line(s) (shown below)")
+		bad_lines "$dir/console.log" >"$dir/dmesg-bad-$phase.log"
+		if [[ -s $dir/dmesg-bad-$phase.log ]]; then
+			fails+=("${tag}the kernel console has $(wc -l <"$dir/dmesg-bad-$phase.log") error line(s) (shown below)")
+			sed "s/^/$tag/" "$dir/dmesg-bad-$phase.log" >>"$dir/dmesg-bad.log"
 		fi
 		return
 	fi
 	section "$log" 'IOPMEM-RIG: BEGIN' 'IOPMEM-RIG: END' >>"$dir/output.log"
+	section "$log" 'IOPMEM-RIG: KMEMLEAK BEGIN' 'IOPMEM-RIG: KMEMLEAK END' >"$dir/kmemleak-$phase.log"
+	if grep -q '^unreferenced object' "$dir/kmemleak-$phase.log"; then
+		fails+=("${tag}kmemleak found $(grep -c '^unreferenced object' "$dir/kmemleak-$phase.log") leaked object(s) (report below: $dir/kmemleak-$phase.log)")
+		cat "$dir/kmemleak-$phase.log" >>"$dir/kmemleak.log"
+	fi
 	section "$log" 'IOPMEM-RIG: DMESG BEGIN' 'IOPMEM-RIG: DMESG END' >"$dir/dmesg-$phase.log"
 	cat "$dir/dmesg-$phase.log" >>"$dir/dmesg.log"
 	status=$(sed -n 's/^IOPMEM-RIG: END status=\([0-9]*\).*/\1/p' "$log")
@@ -198,9 +271,10 @@ boot_phase() {
 		fails+=("${tag}the guest's report is incomplete (no DONE marker)")
 	fi
 	# The console log covers guests that died before dumping dmesg.
-	cat "$dir/dmesg-$phase.log" "$dir/console.log" | grep -E "$DMESG_BAD" | sort -u >"$dir/dmesg-bad.log" || true
-	if [[ -s $dir/dmesg-bad.log ]]; then
-		fails+=("${tag}the kernel log has $(wc -l <"$dir/dmesg-bad.log") error line(s) (shown below)")
+	bad_lines "$dir/dmesg-$phase.log" "$dir/console.log" >"$dir/dmesg-bad-$phase.log"
+	if [[ -s $dir/dmesg-bad-$phase.log ]]; then
+		fails+=("${tag}the kernel log has $(wc -l <"$dir/dmesg-bad-$phase.log") error line(s) (shown below)")
+		sed "s/^/$tag/" "$dir/dmesg-bad-$phase.log" >>"$dir/dmesg-bad.log"
 	fi
 	local taint
 	taint=$(sed -n 's/^IOPMEM-RIG: TAINT \([0-9]*\)$/\1/p' "$log")
@@ -220,20 +294,20 @@ run_scenario() {
 	local -a fails=()
 	t0=$(date +%s.%N)
 	kernel_select "$kname"
+	# The header's timeout bounds hooks and host-only scenarios too.
+	vm_parse "$file"
 	if grep -q '^# host-only$' "$file"; then
 		# No guest: checks of the tree itself (lint), run with bash from the
 		# top of the repository; KERNEL names the kernel of this run.
-		if ! (cd "$REPO_DIR" && KERNEL=$kname bash "$file") \
-			>"$dir/host.log" 2>&1 </dev/null; then
-			fails+=("host-only scenario $scen.sh exited non-zero (output: $dir/host.log)")
-		fi
+		local rc=0
+		(cd "$REPO_DIR" && KERNEL=$kname exec timeout --kill-after=10 "$VM_TIMEOUT" bash "$file") \
+			>"$dir/host.log" 2>&1 </dev/null || rc=$?
+		host_verdict "host-only scenario $scen.sh" "$rc" "$dir/host.log"
 	else
 		vm_prepare "$file" "$dir"
 	fi
 
-	if [[ -f $pre ]] && ! run_hook "$pre" "$dir" pre; then
-		fails+=("pre hook $scen.pre.sh failed (output: $dir/pre.log)")
-	fi
+	if [[ -f $pre ]]; then run_hook "$pre" "$dir" pre; fi
 	if ((${#fails[@]} == 0)) && ! grep -q '^# host-only$' "$file"; then
 		local phase all=$dir/guest-all.log
 		: >"$all"
@@ -242,12 +316,12 @@ run_scenario() {
 		for ((phase = 1; phase <= VM_BOOTS; phase++)); do
 			boot_phase "$dir" "$initrd" "$scen" "$phase"
 			cat "$dir/guest.log" >>"$all"
+			# The next boot starts a new console log.
+			if ((VM_BOOTS > 1)); then cp "$dir/console.log" "$dir/console-$phase.log"; fi
 		done
 		# Hooks read every boot's output.
 		cp "$all" "$dir/guest.log"
-		if [[ -f $host ]] && ! run_hook "$host" "$dir" host; then
-			fails+=("host hook $scen.host.sh failed (output: $dir/host.log)")
-		fi
+		if [[ -f $host ]]; then run_hook "$host" "$dir" host; fi
 	fi
 
 	{
@@ -257,6 +331,20 @@ run_scenario() {
 	} >"$dir/results"
 	if ! [[ -s $dir/results ]] && ((${#fails[@]} == 0)); then
 		fails+=("no test results reported (expected 'ok N - ...' lines)")
+	fi
+	# A script that stops half-way with status 0, or a result that
+	# vanished, shows only in the count; a scenario that skips every
+	# check tested nothing.
+	local got declared
+	got=$(wc -l <"$dir/results")
+	declared=$(declared_results "$file" "$kname")
+	if [[ -z $declared ]]; then
+		fails+=("$scen.sh declares no result count: a line '# results: N' in its leading comments (tests/vm/README.md); this run reported $got")
+	elif ((got != declared)); then
+		fails+=("declared $declared results, got $got")
+	fi
+	if ((got > 0)) && ! grep -qv ' # SKIP' "$dir/results"; then
+		fails+=("all $got results are SKIP: the scenario tested nothing")
 	fi
 	local f
 	for f in "${fails[@]}"; do echo "rig: not ok - $f"; done >>"$dir/results"
@@ -269,6 +357,15 @@ run_scenario() {
 	boot=$(sed -n 's/^IOPMEM-RIG: BEGIN .*uptime=\([0-9.]*\).*/, boot \1 s/p' "$dir/guest.log" 2>/dev/null | head -n 1 || true)
 	local verdict=PASS
 	((n_fail > 0)) && verdict=FAIL
+	# Backing files: up to gigabytes each once written. A failed
+	# scenario keeps them for inspection; the summary lists them.
+	local -a images=()
+	mapfile -t images < <(find "${VM_BAR_DIR:-$dir}" "$dir" -maxdepth 1 -type f \
+		\( -name 'bar[0-9]*.img' -o -name 'nvme[0-9]*.img' \) 2>/dev/null | LC_ALL=C sort -u)
+	if [[ $verdict == PASS ]] && ((${#images[@]} > 0)); then
+		rm -f "${images[@]}"
+		images=()
+	fi
 	local skips=''
 	((n_skip > 0)) && skips=", $n_skip skipped"
 	{
@@ -287,6 +384,13 @@ run_scenario() {
 			if [[ -s $dir/dmesg-bad.log ]]; then
 				echo "  --- offending kernel log lines (full log: $dir/dmesg.log)"
 				sed 's/^/  | /' "$dir/dmesg-bad.log"
+			fi
+			if ((${#images[@]} > 0)); then
+				echo "  --- backing files kept: ${images[*]}"
+			fi
+			if [[ -s $dir/kmemleak.log ]]; then
+				echo "  --- kmemleak report, first 60 lines ($dir/kmemleak.log)"
+				head -n 60 "$dir/kmemleak.log" | sed 's/^/  | /'
 			fi
 		fi
 	} >"$dir/report"
@@ -389,6 +493,13 @@ main() {
 			scen=${d#"$run_dir/$k/"}
 			grep '^[a-z]*: not ok' "$d/results" | sed "s|^|  [$k] $scen: |" || true
 		done
+	fi
+	local -a kept=()
+	mapfile -t kept < <(find "$run_dir" -type f \( -name 'bar[0-9]*.img' -o -name 'nvme[0-9]*.img' \) \
+		-printf '%h\n' | LC_ALL=C sort -u)
+	if ((${#kept[@]} > 0)); then
+		echo "failed scenarios keep their BAR/NVMe backing files ($(du -sch "${kept[@]}" | tail -n 1 | cut -f1) on disk with their logs; delete them when done):"
+		printf '  %s\n' "${kept[@]}"
 	fi
 	log "check: total $(echo "$t_start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }') s"
 	local line="$passed passed, $failed failed"
