@@ -8,6 +8,7 @@
 # vm: device pcie-root-port id=rp0 chassis=1 slot=1 bus=pcie.0 addr=04.0
 # vm: ivshmem 512M bus=rp0 id=iv0
 # vm: timeout 180
+# vm: smp 2
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/aer/common.inc
