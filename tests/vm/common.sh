@@ -10,7 +10,8 @@ REPO_DIR=$(cd "$RIG_DIR/../.." && pwd)
 # IOPMEM_CASES_DIR: another scenario tree (tests/vm/selftest.sh uses it).
 CASES_DIR=${IOPMEM_CASES_DIR:-$REPO_DIR/tests/cases}
 CACHE_DIR=${IOPMEM_CACHE:-/var/cache/iopmem}
-OUT_DIR=$REPO_DIR/out
+# IOPMEM_OUT_DIR: logs elsewhere (the selftest runs check.sh inside check.sh).
+OUT_DIR=${IOPMEM_OUT_DIR:-$REPO_DIR/out}
 BUILD_DIR=$REPO_DIR/build
 
 # log MSG... : progress message on stderr, so stdout stays usable for values.

@@ -1,5 +1,6 @@
 #!/bin/sh
 # expect: FAIL the kernel log has 1 error line
+# results: 1
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 ok "results are fine, the kernel log is not"
