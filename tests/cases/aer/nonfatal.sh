@@ -9,6 +9,7 @@
 # vm: ivshmem 512M bus=rp0 id=iv0
 # vm: timeout 180
 # vm: smp 2
+# results: 7
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/aer/common.inc

@@ -9,6 +9,7 @@
 # vm: mem 4G
 # vm: cmdline memmap=512M!2G
 # vm: timeout 240
+# results: 15
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/bench-smoke/bench.inc

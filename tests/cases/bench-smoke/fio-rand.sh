@@ -7,6 +7,7 @@
 # vm: mem 4G
 # vm: cmdline memmap=512M!2G
 # vm: timeout 240
+# results: 16
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/bench-smoke/bench.inc

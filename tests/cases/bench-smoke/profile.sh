@@ -4,6 +4,7 @@
 # The profile harness of `bench/run.sh -P`, once, tiny: perf samples a
 # write job on /dev/iopmemN and resolves the symbols of iopmem's copy.
 # vm: ivshmem 512M addr=04.0
+# results: 3
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/bench-smoke/bench.inc

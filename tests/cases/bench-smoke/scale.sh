@@ -6,6 +6,7 @@
 # struct pages and memmap=dev under 1 MiB of RAM.
 # vm: ivshmem 256M addr=05.0
 # vm: timeout 120
+# results: 8
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/bench-smoke/bench.inc

@@ -8,6 +8,7 @@
 # vm: ivshmem 512M addr=04.0
 # vm: ivshmem 1M addr=05.0
 # vm: device pci-testdev addr=06.0
+# results: 26
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -4,6 +4,7 @@
 # 20 unbind/rebind cycles: the same name each time, data written in one
 # cycle read back in the next, and no reservation or device accumulating.
 # vm: ivshmem 512M addr=04.0
+# results: 4
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -6,6 +6,7 @@
 # file system still holds the pages, and umount, rmmod, modprobe, bind and
 # mount then work with the data fsynced before the removal intact.
 # vm: ivshmem 512M addr=04.0
+# results: 16
 . /tests/lib.sh
 . /tests/iopmem.sh
 

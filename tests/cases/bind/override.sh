@@ -4,6 +4,7 @@
 # Binding by driver_override and by new_id: the probe message, the sysfs
 # attributes, and unbind / rmmod leaving no device, node or reservation.
 # vm: ivshmem 512M addr=04.0
+# results: 23
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -7,6 +7,7 @@
 # must refuse: misaligned size or start, System RAM, a range published
 # twice.
 # vm: ivshmem 512M addr=04.0
+# results: 29
 . /tests/lib.sh
 . /tests/iopmem.sh
 

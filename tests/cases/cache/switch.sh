@@ -6,6 +6,7 @@
 # in the new mode, data intact), garbage refused with -EINVAL; the module
 # parameter sets the default of later binds and rejects garbage.
 # vm: ivshmem 512M addr=04.0
+# results: 34
 . /tests/lib.sh
 . /tests/iopmem.sh
 

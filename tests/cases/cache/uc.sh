@@ -5,6 +5,7 @@
 # ioremap_uc() and the ZONE_DEVICE map that adopts it) and in a user's DAX
 # mapping of a file; unbinding leaves no reservation behind.
 # vm: ivshmem 512M addr=04.0
+# results: 8
 . /tests/lib.sh
 . /tests/iopmem.sh
 

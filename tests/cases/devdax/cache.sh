@@ -5,6 +5,7 @@
 # write-combining or uncached as the device is set, and so is the
 # instance's own entry in pat_memtype_list.
 # vm: ivshmem 512M addr=04.0
+# results: 7
 . /tests/lib.sh
 . /tests/iopmem.sh
 

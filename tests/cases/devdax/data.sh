@@ -6,6 +6,7 @@
 # keeps each mode working on the same memory, and is refused while mounted
 # and while a device-dax instance is mapped.
 # vm: ivshmem 512M addr=04.0
+# results: 19
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -5,6 +5,7 @@
 # with and without a size and with -a 2M, disable/enable/destroy, bad input
 # refused with no change of state, and a region id that survives a rebind.
 # vm: ivshmem 512M addr=04.0
+# results: 39
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -6,6 +6,7 @@
 # it must never be online as System RAM.  Nothing of it goes online, and the
 # instance goes back to devdax.
 # vm: ivshmem 512M addr=04.0
+# results: 9
 . /tests/lib.sh
 . /tests/iopmem.sh
 

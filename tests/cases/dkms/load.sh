@@ -5,6 +5,7 @@
 # mkfs.xfs, mount -o dax, a file round trip.
 # vm: ivshmem 512M addr=04.0
 # vm: nvme 64M
+# results: 10
 . /tests/lib.sh
 . /tests/iopmem.sh
 

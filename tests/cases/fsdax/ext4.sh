@@ -5,6 +5,7 @@
 # the bytes in the BAR's host backing file (ext4.host.sh).
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 300
+# results: 10
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -9,6 +9,7 @@
 # devdax mode the setting is kept for fsdax only.
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 400
+# results: 60
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -5,6 +5,7 @@
 # mappings of the BAR, as the fs_dax:dax_pmd_fault_done tracepoint shows
 # (result NOPAGE), the way ndctl's dax.sh proves it.
 # vm: ivshmem 512M addr=04.0
+# results: 7
 . /tests/lib.sh
 . /tests/iopmem.sh
 

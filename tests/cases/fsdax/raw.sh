@@ -7,6 +7,7 @@
 # the host backing file (raw.host.sh).
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 300
+# results: 10
 . /tests/lib.sh
 . /tests/iopmem.sh
 

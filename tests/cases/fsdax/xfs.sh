@@ -6,6 +6,7 @@
 # sit in the BAR's host backing file where FIEMAP says (xfs.host.sh).
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 300
+# results: 15
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -4,6 +4,7 @@
 # make install into a staging root: the module (and no test module), the
 # tool, its man pages and the udev rule, where a distribution expects them.
 # host-only
+# results: 6
 set -uo pipefail
 . tests/cases/lib.sh
 # shellcheck source=tests/vm/kernel.sh

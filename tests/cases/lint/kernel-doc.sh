@@ -4,6 +4,7 @@
 # scripts/kernel-doc -none finds nothing to complain about in any kernel
 # source file.
 # host-only
+# results: 13
 set -uo pipefail
 . tests/cases/lint/common.inc
 

@@ -4,6 +4,7 @@
 # The modules build with W=1 and sparse (C=2) without a single warning,
 # against every kernel the project supports.
 # host-only
+# results: 6
 set -uo pipefail
 . tests/cases/lint/common.inc
 

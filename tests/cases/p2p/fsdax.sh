@@ -10,6 +10,7 @@
 # vm: ivshmem 512M addr=04.0
 # vm: nvme 64M
 # vm: timeout 300
+# results: 15
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -4,6 +4,7 @@
 # The counters that tell which path ran: the CPU-copy bio path and the DAX
 # path move them, writing 0 resets them, anything else is refused.
 # vm: ivshmem 512M addr=04.0
+# results: 22
 . /tests/lib.sh
 . /tests/iopmem.sh
 

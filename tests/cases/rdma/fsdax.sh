@@ -7,6 +7,7 @@
 # anonymous buffer registers on the same device (the control), and the
 # file is checked to be DAX, so the refusal is about fsdax.
 # vm: ivshmem 512M addr=04.0
+# results: 6
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/rdma/rxe.inc

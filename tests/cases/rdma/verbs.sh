@@ -7,6 +7,7 @@
 # bytes (tests/rdma/dax-rdma.c); the data is in a new mapping of the
 # instance and, per verbs.host.sh, in the BAR's host backing file.
 # vm: ivshmem 512M addr=04.0
+# results: 6
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/rdma/rxe.inc

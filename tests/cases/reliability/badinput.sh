@@ -5,6 +5,7 @@
 # refused with EINVAL (or EBUSY for a value valid only in another state),
 # a message in the kernel log, and the state unchanged.
 # vm: ivshmem 512M addr=04.0
+# results: 155
 . /tests/lib.sh
 . /tests/iopmem.sh
 

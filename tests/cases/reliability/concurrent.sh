@@ -6,6 +6,7 @@
 # state is the last value each one wrote, and the device works.
 # vm: ivshmem 512M addr=04.0
 # vm: smp 2
+# results: 7
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -5,6 +5,7 @@
 # write any iopmem sysfs attribute or module parameter, and nothing iopmem
 # shows them holds a kernel virtual address.
 # vm: ivshmem 512M addr=04.0
+# results: 16
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -7,6 +7,7 @@
 # within a stated tolerance) and the kernel never warns.
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 900
+# results: 5
 . /tests/lib.sh
 . /tests/iopmem.sh
 

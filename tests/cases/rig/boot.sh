@@ -5,6 +5,7 @@
 # writes to it land in the host backing file (checked by boot.host.sh), and
 # the modules the tests rely on load.
 # vm: ivshmem 512M addr=04.0
+# results: 15
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 

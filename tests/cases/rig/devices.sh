@@ -9,6 +9,7 @@
 # vm: ivshmem 2M addr=05.0
 # vm: device pci-testdev addr=06.0
 # vm: cmdline iopmem_rig.header=1
+# results: 12
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 

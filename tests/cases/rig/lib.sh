@@ -4,6 +4,7 @@
 # The guest helpers of tests/cases/lib.sh do what they promise: each helper
 # runs in a subshell and its output is compared with the expected lines.
 # vm: ivshmem 512M addr=04.0
+# results: 18
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 

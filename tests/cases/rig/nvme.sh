@@ -5,6 +5,7 @@
 # image (nvme.pre.sh) and writes a block the host checks (nvme.host.sh),
 # both with O_DIRECT so the bytes really travel through the device's DMA.
 # vm: nvme 64M
+# results: 10
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 

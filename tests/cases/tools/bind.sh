@@ -7,6 +7,7 @@
 # reason) and a missing device; unbind by name or PCI address, refused while
 # mounted; every error is one line naming device, cause and fix.
 # vm: ivshmem 512M addr=04.0
+# results: 30
 . /tests/lib.sh
 . /tests/iopmem.sh
 

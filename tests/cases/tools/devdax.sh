@@ -5,6 +5,7 @@
 # daxctl created in it, in JSON and the table, disabled ones marked, for an
 # unprivileged user too; back in fsdax the region is gone.
 # vm: ivshmem 512M addr=04.0
+# results: 13
 . /tests/lib.sh
 . /tests/iopmem.sh
 

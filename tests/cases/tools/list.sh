@@ -5,6 +5,7 @@
 # whose JSON fields match sysfs, the table, -v with the counters, a named
 # device, a missing one; an unprivileged user can list but not change.
 # vm: ivshmem 512M addr=04.0
+# results: 38
 . /tests/lib.sh
 . /tests/iopmem.sh
 

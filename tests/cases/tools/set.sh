@@ -6,6 +6,7 @@
 # mapped, each one line naming the device, the holder (from iopmem's kernel
 # log line) and the fix, with nothing changed.
 # vm: ivshmem 512M addr=04.0
+# results: 25
 . /tests/lib.sh
 . /tests/iopmem.sh
 

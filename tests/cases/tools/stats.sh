@@ -4,6 +4,7 @@
 # iopmemctl stats on the real driver: counters after block I/O match sysfs,
 # in the table and in JSON, --reset zeroes them, list -v agrees.
 # vm: ivshmem 512M addr=04.0
+# results: 21
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -4,6 +4,7 @@
 # udev/60-iopmem.rules, as udevadm test applies it to /dev/iopmemN: group
 # disk, mode 0660, and /dev/iopmem/by-path/pci-<address>-bar<N>.
 # vm: ivshmem 512M addr=04.0
+# results: 6
 . /tests/lib.sh
 . /tests/iopmem.sh
 
