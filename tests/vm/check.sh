@@ -40,12 +40,14 @@ shopt -s inherit_errexit
 . "$RIG_DIR/vm.sh"
 
 # Kernel log lines that fail a scenario whatever its results say: WARN and
-# lockdep splats ("WARNING: possible circular locking dependency" ...),
-# "BUG: KASAN: ...", "BUG: KFENCE: ...", "BUG: sleeping function called
-# from invalid context", SLUB's "BUG kmalloc-64 (Not tainted): Poison
-# overwritten" (slub_debug), "kernel BUG at", "UBSAN: ...", oopses, hung
-# tasks, and any stack trace.
-DMESG_BAD='WARNING:|BUG:|BUG [^ ]+ \([^)]*\): |kernel BUG at|Oops|general protection fault|Kernel panic|INFO: task .* blocked|possible circular locking|lockdep|UBSAN|Call Trace'
+# lockdep splats ("WARNING: possible circular locking dependency" ...,
+# lockdep switching itself off, "INFO: trying to register non-static
+# key"), "BUG: KASAN: ...", "BUG: KFENCE: ...", "BUG: sleeping function
+# called from invalid context", SLUB's "BUG kmalloc-64 (Not tainted):
+# Poison overwritten" (slub_debug), "kernel BUG at", "UBSAN: ...", oopses,
+# hung tasks, and any stack trace. Not the bare word "lockdep": a lockdep
+# kernel says "RCU lockdep checking is enabled" at every boot.
+DMESG_BAD='WARNING:|BUG:|BUG [^ ]+ \([^)]*\): |kernel BUG at|Oops|general protection fault|Kernel panic|INFO: task .* blocked|possible circular locking|turning off the locking correctness validator|INFO: trying to register non-static key|UBSAN|Call Trace'
 # Taint bits a scenario may leave: O (out-of-tree module), E (unsigned module).
 TAINT_OK=$((4096 | 8192))
 TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
