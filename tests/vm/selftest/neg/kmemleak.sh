@@ -2,7 +2,7 @@
 # expect: FAIL kmemleak found
 # needs: CONFIG_DEBUG_KMEMLEAK
 # results: 1
-# The test module loses the only pointers to four allocations
+# The test module loses the only pointers to three allocations
 # (tests/kasan, leak=1): the scan at the end of the scenario must find them.
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
