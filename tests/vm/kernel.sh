@@ -2,7 +2,7 @@
 # shellcheck disable=SC2034 # variables for the scripts that source this
 # Map a KERNEL name (6.1, 6.12, see kernels.conf) to its paths. Sourced:
 #   . tests/vm/kernel.sh; kernel_select 6.12
-# sets KVER, KVERSION, KSUITE, KIMAGE_PKG, KHEADER_PKGS, KGROUPS,
+# sets KVER, KVERSION, KSUITE, KIMAGE_PKG, KHEADER_PKGS, KGROUPS, KSLOWDOWN,
 #      KSOURCE_PKG, KCONFIG_BASE, KFRAGMENT, KKEY (kernels built from source),
 #      KCACHE  ($CACHE_DIR/kernels/$KVER: everything of this kernel),
 #      KROOT   (the unpacked image: $KROOT/lib/modules/$KVER, with depmod run),
@@ -34,6 +34,8 @@ kernel_select() {
 	KIMAGE_PKG=$(kernel_var "$name" image)
 	KHEADER_PKGS=$(kernel_var "$name" headers)
 	KGROUPS=$(kernel_var "$name" groups)
+	KSLOWDOWN=$(kernel_var "$name" slowdown)
+	KSLOWDOWN=${KSLOWDOWN:-1}
 	KSOURCE_PKG=$(kernel_var "$name" source)
 	KCACHE=$CACHE_DIR/kernels/$KVER
 	KKEY=

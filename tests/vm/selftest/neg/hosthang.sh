@@ -1,5 +1,5 @@
 #!/bin/sh
-# expect: FAIL host-only scenario neg/hosthang.sh timed out: killed after 3s
+# expect: FAIL host-only scenario neg/hosthang.sh timed out: killed after
 # results: 1
 # host-only
 # vm: timeout 3

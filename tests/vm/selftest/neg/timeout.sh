@@ -1,6 +1,6 @@
 #!/bin/sh
 # vm: timeout 25
-# expect: FAIL timeout: the guest was killed after 25s
+# expect: FAIL timeout: the guest was killed after
 # results: 1
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
