@@ -416,7 +416,6 @@ run_job() {
 	touch "$dir/done"
 }
 
-
 main() {
 	local -a items=() kernels
 	local text
