@@ -4,6 +4,7 @@
 #   . tests/vm/kernel.sh; kernel_select 6.12
 # sets KVER, KVERSION, KSUITE, KIMAGE_PKG, KHEADER_PKGS, KGROUPS,
 #      KSOURCE_PKG, KCONFIG_BASE, KFRAGMENT, KKEY (kernels built from source),
+#      KTIMEOUT_SCALE (factor for scenario timeouts, 1 unless set),
 #      KCACHE  ($CACHE_DIR/kernels/$KVER: everything of this kernel),
 #      KROOT   (the unpacked image: $KROOT/lib/modules/$KVER, with depmod run),
 #      KIMAGE  (the bzImage QEMU boots),
@@ -35,6 +36,8 @@ kernel_select() {
 	KHEADER_PKGS=$(kernel_var "$name" headers)
 	KGROUPS=$(kernel_var "$name" groups)
 	KSOURCE_PKG=$(kernel_var "$name" source)
+	KTIMEOUT_SCALE=$(kernel_var "$name" timeout_scale)
+	KTIMEOUT_SCALE=${KTIMEOUT_SCALE:-1}
 	KCACHE=$CACHE_DIR/kernels/$KVER
 	KKEY=
 	if [[ -n $KSOURCE_PKG ]]; then

@@ -12,7 +12,8 @@
 #   # vm: device SPEC [key=val...]   any -device SPEC,key=val,...
 #   # vm: mem SIZE                   guest RAM (default 2G)
 #   # vm: smp N                      vCPUs (default 2, or IOPMEM_SMP)
-#   # vm: timeout SECONDS            kill QEMU and fail after this (default 240)
+#   # vm: timeout SECONDS            kill QEMU and fail after this (default 240;
+#                                    times the kernel's timeout_scale)
 #   # vm: machine pc|q35             default pc (i440fx)
 #   # vm: cmdline ARGS...            extra kernel command line
 #   # vm: boots N                    boot N guests one after another on the
@@ -107,6 +108,8 @@ vm_parse() {
 	if ((${#VM_BARS[@]} == 0 && !no_bar)); then
 		VM_BARS=("512M addr=04.0")
 	fi
+	# A debug kernel (KASAN, lockdep) runs several times slower.
+	VM_TIMEOUT=$((VM_TIMEOUT * ${KTIMEOUT_SCALE:-1}))
 	return 0
 }
 
