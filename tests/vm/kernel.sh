@@ -5,6 +5,7 @@
 # sets KVER, KVERSION, KSUITE, KIMAGE_PKG, KHEADER_PKGS, KGROUPS,
 #      KSOURCE_PKG, KCONFIG_BASE, KFRAGMENT, KKEY (kernels built from source),
 #      KTIMEOUT_SCALE (factor for scenario timeouts, 1 unless set),
+#      KCMDLINE (kernel arguments every guest of this kernel gets),
 #      KCACHE  ($CACHE_DIR/kernels/$KVER: everything of this kernel),
 #      KROOT   (the unpacked image: $KROOT/lib/modules/$KVER, with depmod run),
 #      KIMAGE  (the bzImage QEMU boots),
@@ -38,6 +39,7 @@ kernel_select() {
 	KSOURCE_PKG=$(kernel_var "$name" source)
 	KTIMEOUT_SCALE=$(kernel_var "$name" timeout_scale)
 	KTIMEOUT_SCALE=${KTIMEOUT_SCALE:-1}
+	KCMDLINE=$(kernel_var "$name" cmdline)
 	KCACHE=$CACHE_DIR/kernels/$KVER
 	KKEY=
 	if [[ -n $KSOURCE_PKG ]]; then
