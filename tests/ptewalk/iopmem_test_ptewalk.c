@@ -18,6 +18,11 @@
 #include <linux/uaccess.h>
 #include <asm/msr.h>
 
+/* 6.16 renamed rdmsrl() to rdmsrq(). */
+#ifndef rdmsrq
+#define rdmsrq rdmsrl
+#endif
+
 static DEFINE_MUTEX(result_lock);
 static char result[64] = "none\n";
 static struct dentry *file;
@@ -48,7 +53,7 @@ static const char *entry_type(u64 val, bool large)
 		idx |= 2;
 	if (val & (large ? _PAGE_PAT_LARGE : _PAGE_PAT))
 		idx |= 4;
-	rdmsrl(MSR_IA32_CR_PAT, pat);
+	rdmsrq(MSR_IA32_CR_PAT, pat);
 	return pat_type_name((pat >> (idx * 8)) & 7);
 }
 

@@ -4,6 +4,7 @@
 #   . tests/vm/kernel.sh; kernel_select 6.12
 # sets KVER, KVERSION, KSUITE, KIMAGE_PKG, KHEADER_PKGS, KGROUPS, KSLOWDOWN,
 #      KSOURCE_PKG, KCONFIG_BASE, KFRAGMENT, KKEY (kernels built from source),
+#      KCMDLINE (kernel arguments every guest of this kernel gets),
 #      KCACHE  ($CACHE_DIR/kernels/$KVER: everything of this kernel),
 #      KROOT   (the unpacked image: $KROOT/lib/modules/$KVER, with depmod run),
 #      KIMAGE  (the bzImage QEMU boots),
@@ -37,6 +38,7 @@ kernel_select() {
 	KSLOWDOWN=$(kernel_var "$name" slowdown)
 	KSLOWDOWN=${KSLOWDOWN:-1}
 	KSOURCE_PKG=$(kernel_var "$name" source)
+	KCMDLINE=$(kernel_var "$name" cmdline)
 	KCACHE=$CACHE_DIR/kernels/$KVER
 	KKEY=
 	if [[ -n $KSOURCE_PKG ]]; then

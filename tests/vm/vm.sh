@@ -16,7 +16,8 @@
 #                                    times the kernel's slowdown, kernels.conf);
 #                                    bounds host hooks too
 #   # vm: machine pc|q35             default pc (i440fx)
-#   # vm: cmdline ARGS...            extra kernel command line
+#   # vm: cmdline ARGS...            extra kernel command line (after the
+#                                    kernel's own, kernels.conf cmdline)
 #   # vm: boots N                    boot N guests one after another on the
 #                                    same backing files; each sees PHASE=k.
 #                                    A guest line "IOPMEM-RIG: KILL" makes
@@ -51,7 +52,7 @@ vm_parse() {
 	local file=$1 line kw
 	local -a words
 	VM_MEM=2G VM_SMP=${IOPMEM_SMP:-2} VM_TIMEOUT=$VM_DEFAULT_TIMEOUT
-	VM_MACHINE=pc VM_CMDLINE='' VM_QEMU_EXTRA=() VM_BOOTS=1
+	VM_MACHINE=pc VM_CMDLINE=${KCMDLINE:+ $KCMDLINE} VM_QEMU_EXTRA=() VM_BOOTS=1
 	VM_BARS=() VM_NVMES=() VM_DEVICES=()
 	local no_bar=0
 	while IFS= read -r line; do

@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every kernel-version difference iopmem depends on, in one place.
- * Tested: 6.1 (Debian bookworm) and 6.12 (bookworm-backports).
+ * Tested: 6.1 (Debian bookworm), 6.12 (bookworm-backports) and 7.2
+ * (Debian's linux-source-7.2, built by the test rig).
  */
 #ifndef _IOPMEM_COMPAT_H
 #define _IOPMEM_COMPAT_H
 
 #include <linux/blkdev.h>
+#include <linux/dax.h>
+#include <linux/fs.h>
 #include <linux/idr.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
 #include <linux/range.h>
 
 /*
  * Features are tested by the symbols that came with them rather than by
- * version numbers, so distribution backports are handled too.
+ * version numbers, so distribution backports are handled too.  Where no
+ * header macro tells, the Makefile asks Module.symvers or greps the one
+ * header line that changed, and passes IOPMEM_* defines.
  */
 
 #ifdef BLK_FEAT_DAX	/* 6.11: queue limits carry the features */
@@ -80,9 +87,59 @@ static inline void iopmem_bdev_release(struct gendisk *disk, fmode_t mode)
 
 #endif
 
+long iopmem_dax_access(struct dax_device *dax_dev, pgoff_t pgoff,
+		       long nr_pages, void **kaddr, phys_addr_t *phys);
+
+#ifdef IOPMEM_HAVE_PFN_T	/* until 6.17: pfn_t carries flags */
+#include <linux/pfn_t.h>
+
+static inline long iopmem_dax_direct_access(struct dax_device *dax_dev,
+					    pgoff_t pgoff, long nr_pages,
+					    enum dax_access_mode mode,
+					    void **kaddr, pfn_t *pfn)
+{
+	phys_addr_t phys;
+	long avail;
+
+	avail = iopmem_dax_access(dax_dev, pgoff, nr_pages, kaddr, &phys);
+	/* PFN_MAP: the pages have struct pages, as PMD faults require. */
+	if (avail > 0 && pfn)
+		*pfn = phys_to_pfn_t(phys, PFN_DEV | PFN_MAP);
+	return avail;
+}
+
+#else	/* a plain pfn; every DAX pfn has a refcounted struct page */
+
+static inline long iopmem_dax_direct_access(struct dax_device *dax_dev,
+					    pgoff_t pgoff, long nr_pages,
+					    enum dax_access_mode mode,
+					    void **kaddr, unsigned long *pfn)
+{
+	phys_addr_t phys;
+	long avail;
+
+	avail = iopmem_dax_access(dax_dev, pgoff, nr_pages, kaddr, &phys);
+	if (avail > 0 && pfn)
+		*pfn = PHYS_PFN(phys);
+	return avail;
+}
+
+#endif
+
+/* Takes a reference on the pgmap of @pfn, if it has one; NULL otherwise. */
+static inline struct dev_pagemap *iopmem_get_dev_pagemap(unsigned long pfn)
+{
+#ifdef IOPMEM_GET_DEV_PAGEMAP_PFN_ONLY	/* the unused pgmap cache is gone */
+	return get_dev_pagemap(pfn);
+#else
+	return get_dev_pagemap(pfn, NULL);
+#endif
+}
+
 /*
  * Device-dax: drivers/dax/bus.h and dax-private.h are not in the headers
- * packages, so carry what iopmem uses of them.
+ * packages, so carry what iopmem uses of them.  Checked field by field
+ * against 6.1, 6.12 and 7.2.
  */
 struct dax_device;
 struct dax_region;
@@ -125,10 +182,18 @@ static inline void iopmem_dax_region_put(struct dax_region *dax_region)
 }
 #endif
 
-/* The head of struct dev_dax, unchanged from 6.1 to 6.12. */
+/*
+ * The head of struct dev_dax, up to its struct device.  The fsdev_dax
+ * driver (with dax_set_ops()) added cached_size after dax_dev.  A wrong
+ * layout reads garbage pointers, so iopmem_dev_dax_head_valid() checks
+ * the seed of every region before anything else uses it.
+ */
 struct iopmem_dev_dax_head {
 	struct dax_region *region;
 	struct dax_device *dax_dev;
+#ifdef IOPMEM_HAVE_DEV_DAX_CACHED_SIZE
+	u64 cached_size;
+#endif
 	unsigned int align;
 	int target_node;
 	bool dyn_id;
@@ -137,9 +202,36 @@ struct iopmem_dev_dax_head {
 	struct device dev;
 };
 
+static inline struct iopmem_dev_dax_head *iopmem_dev_dax_head(struct device *dev)
+{
+	return container_of(dev, struct iopmem_dev_dax_head, dev);
+}
+
+static inline struct device *iopmem_dev_dax_device(struct dev_dax *dev_dax)
+{
+	return &((struct iopmem_dev_dax_head *)dev_dax)->dev;
+}
+
 static inline struct dax_device *iopmem_dev_dax_to_dax_device(struct device *dev)
 {
-	return container_of(dev, struct iopmem_dev_dax_head, dev)->dax_dev;
+	return iopmem_dev_dax_head(dev)->dax_dev;
+}
+
+/*
+ * A fresh instance of @region, created under @parent: its head must point
+ * back at both, and its dax_device must be the one behind its devt.  Only
+ * reads inside the allocation, which is larger than the head.
+ */
+static inline bool iopmem_dev_dax_head_valid(struct dev_dax *dev_dax,
+					     struct dax_region *region,
+					     struct device *parent)
+{
+	struct iopmem_dev_dax_head *head = (struct iopmem_dev_dax_head *)dev_dax;
+
+	if (head->region != region || head->dev.parent != parent ||
+	    !head->dax_dev)
+		return false;
+	return dax_inode(head->dax_dev)->i_rdev == head->dev.devt;
 }
 
 #endif /* _IOPMEM_COMPAT_H */

@@ -5,14 +5,26 @@
  * Offsets count from the start of the data part, as the block device's do.
  */
 #include <linux/dax.h>
-#include <linux/pfn_t.h>
 #include <linux/uio.h>
 
+#include "compat.h"
 #include "iopmem.h"
 
-static long iopmem_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
-				     long nr_pages, enum dax_access_mode mode,
-				     void **kaddr, pfn_t *pfn)
+/**
+ * iopmem_dax_access() - the memory behind a page offset of the DAX host
+ * @dax_dev: the DAX host
+ * @pgoff: page offset into the data part
+ * @nr_pages: pages wanted
+ * @kaddr: where to store the kernel address, or NULL
+ * @phys: where to store the physical address
+ *
+ * The direct_access operation; compat.h turns @phys into the pfn type
+ * of the kernel.
+ *
+ * Return: pages available from @pgoff on, or -ERANGE past the end.
+ */
+long iopmem_dax_access(struct dax_device *dax_dev, pgoff_t pgoff,
+		       long nr_pages, void **kaddr, phys_addr_t *phys)
 {
 	struct iopmem_fsdax *fsdax = dax_get_private(dax_dev);
 	struct iopmem_stats *stats = &fsdax->idev->stats;
@@ -28,10 +40,7 @@ static long iopmem_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 	}
 	if (kaddr)
 		*kaddr = iopmem_data_virt(map) + offset;
-	/* PFN_MAP: the pages have struct pages, as PMD faults require. */
-	if (pfn)
-		*pfn = phys_to_pfn_t(iopmem_data_phys(map) + offset,
-				     PFN_DEV | PFN_MAP);
+	*phys = iopmem_data_phys(map) + offset;
 	avail = PHYS_PFN(len - offset);
 	atomic64_add(min(avail, nr_pages), &stats->dax_pages);
 	return avail;
@@ -59,7 +68,7 @@ static size_t iopmem_dax_recovery_write(struct dax_device *dax_dev,
 }
 
 static const struct dax_operations iopmem_dax_ops = {
-	.direct_access		= iopmem_dax_direct_access,
+	.direct_access		= iopmem_dax_direct_access,	/* compat.h */
 	.zero_page_range	= iopmem_dax_zero_page_range,
 	.recovery_write		= iopmem_dax_recovery_write,
 };

@@ -50,7 +50,14 @@ static int iopmem_dax_probe(struct platform_device *pdev)
 	};
 	seed = devm_create_dev_dax(&data);
 	iopmem_dax_region_put(region);
-	return PTR_ERR_OR_ZERO(seed);
+	if (IS_ERR(seed))
+		return PTR_ERR(seed);
+	/* iopmem reads struct dev_dax through a copy of its head. */
+	if (!iopmem_dev_dax_head_valid(seed, region, &pdev->dev)) {
+		dev_err(&pdev->dev, "struct dev_dax of this kernel is not laid out as iopmem was built to expect (drivers/dax/dax-private.h changed); devdax mode is unavailable, use fsdax\n");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static struct platform_driver iopmem_dax_driver = {
@@ -180,7 +187,7 @@ static bool iopmem_devdax_pinned(struct iopmem_devdax *devdax,
 	     pfn = end) {
 		end = pfn + PHYS_PFN(IOPMEM_ALIGN);
 		/* Parts of the region with no instance have no pages. */
-		pgmap = get_dev_pagemap(pfn, NULL);
+		pgmap = iopmem_get_dev_pagemap(pfn);
 		if (!pgmap)
 			continue;
 		for (; pfn < end; pfn++) {

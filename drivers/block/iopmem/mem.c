@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/wait.h>
 
+#include "compat.h"
 #include "iopmem.h"
 
 /*
@@ -102,7 +103,7 @@ static bool iopmem_range_has_pgmap(const struct range *range)
 	u64 addr;
 
 	for (addr = range->start; addr < range->end; addr += IOPMEM_ALIGN) {
-		pgmap = get_dev_pagemap(PHYS_PFN(addr), NULL);
+		pgmap = iopmem_get_dev_pagemap(PHYS_PFN(addr));
 		if (pgmap) {
 			put_dev_pagemap(pgmap);
 			return true;

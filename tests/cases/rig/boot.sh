@@ -41,7 +41,15 @@ check "read the 4 KiB back through resource2" \
 for m in xfs ext4 nvme; do
 	check "modprobe $m" modprobe "$m"
 done
-check "crc32c provider loaded by /init" sh -c "grep -q crc32c /proc/crypto"
+# Up to 6.x xfs and ext4 reach crc32c through libcrc32c, which needs a
+# crypto provider; 7.x has no libcrc32c: they call the crc32c library.
+# (Not modinfo: busybox sh runs its own applet, which succeeds on a
+# module that does not exist.)
+if grep -qs '/libcrc32c\.ko' "/lib/modules/$(uname -r)/modules.dep" "/lib/modules/$(uname -r)/modules.builtin"; then
+	check "crc32c provider loaded by /init" sh -c "grep -q crc32c /proc/crypto"
+else
+	skip "crc32c provider loaded by /init" "no libcrc32c on $(uname -r): xfs and ext4 call the crc32c library"
+fi
 
 # The repository's modules, once built, must be resolvable by modprobe.
 if [ -f "/lib/modules/$(uname -r)/extra/iopmem.ko" ]; then
