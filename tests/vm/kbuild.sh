@@ -29,7 +29,7 @@ kbuild_check_config() {
 		else
 			continue
 		fi
-		log "kbuild: wanted '$line', got '$(grep -E "^(# )?$sym[= ]" "$obj/.config" || echo "$sym absent")'"
+		log "kbuild: wanted '$line', got '$(grep -E "^(# )?${sym}[= ]" "$obj/.config" || echo "$sym absent")'"
 		bad=1
 	done <"$KFRAGMENT"
 	((bad == 0)) || die "olddefconfig dropped options of $KFRAGMENT (unmet dependencies, see above); fix the fragment"
