@@ -193,11 +193,21 @@ int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache);
 int iopmem_set_memmap(struct iopmem_device *idev, enum iopmem_memmap memmap);
 u64 iopmem_memmap_reserved(struct iopmem_device *idev);
 
+/* layout.c */
+enum iopmem_range_error {
+	IOPMEM_RANGE_OK,
+	IOPMEM_RANGE_SMALL,		/* less than 2 MiB */
+	IOPMEM_RANGE_UNALIGNED,		/* start or size not 2 MiB aligned */
+};
+
+enum iopmem_range_error iopmem_range_validate(const struct range *range);
+void iopmem_range_aligned_part(const struct range *range, struct range *part);
+u64 iopmem_memmap_size(const struct range *range);
+
 /* mem.c */
 int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
 		 const struct range *range, enum iopmem_cache cache);
 void iopmem_unclaim(struct iopmem_mapping *map);
-u64 iopmem_memmap_size(const struct range *range);
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
 	       enum iopmem_memmap memmap, int nid);
