@@ -202,6 +202,7 @@ enum iopmem_range_error {
 
 enum iopmem_range_error iopmem_range_validate(const struct range *range);
 void iopmem_range_aligned_part(const struct range *range, struct range *part);
+bool iopmem_ranges_overlap(const struct range *a, const struct range *b);
 u64 iopmem_memmap_size(const struct range *range);
 
 /* mem.c */

@@ -58,6 +58,18 @@ void iopmem_range_aligned_part(const struct range *range, struct range *part)
 }
 
 /**
+ * iopmem_ranges_overlap() - tell whether two ranges share a byte
+ * @a: a physical range
+ * @b: another one
+ *
+ * Return: true if they do; ranges that only touch do not overlap.
+ */
+bool iopmem_ranges_overlap(const struct range *a, const struct range *b)
+{
+	return a->start <= b->end && b->start <= a->end;
+}
+
+/**
  * iopmem_memmap_size() - bytes that hold the struct pages of a range
  * @range: physical range
  *

@@ -35,8 +35,7 @@ iopmem_find_busy_locked(const struct range *range)
 
 	lockdep_assert_held(&iopmem_busy_lock);
 	list_for_each_entry(map, &iopmem_busy_ranges, busy_node)
-		if (map->range.start <= range->end &&
-		    range->start <= map->range.end)
+		if (iopmem_ranges_overlap(&map->range, range))
 			return map;
 	return NULL;
 }
