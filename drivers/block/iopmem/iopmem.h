@@ -180,6 +180,27 @@ static inline struct iopmem_device *to_iopmem_device(struct device *dev)
 	return container_of(dev, struct iopmem_device, dev);
 }
 
+/**
+ * struct iopmem_choice - a module parameter that names one of a few values
+ * @value: index into @names
+ * @name: the parameter, for messages
+ * @names: the valid values
+ * @count: entries in @names
+ * @what: what the value is, for "is not <what>"
+ * @hint: the valid values, explained
+ *
+ * The module parameters cache, mode and memmap each take one of a few
+ * names and give the setting of devices bound from then on.
+ */
+struct iopmem_choice {
+	int value;
+	const char *name;
+	const char *const *names;
+	unsigned int count;
+	const char *what;
+	const char *hint;
+};
+
 extern const char *const iopmem_cache_names[];
 extern const char *const iopmem_mode_names[];
 extern const char *const iopmem_memmap_names[];
@@ -243,5 +264,13 @@ extern const struct attribute_group *iopmem_attr_groups[];
 /* pci.c */
 int iopmem_pci_init(void);
 void iopmem_pci_exit(void);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* core.c: static unless KUnit can test them (tests/kunit) */
+extern const struct kernel_param_ops iopmem_choice_ops;
+extern struct iopmem_choice iopmem_default_cache;
+extern struct iopmem_choice iopmem_default_mode;
+extern struct iopmem_choice iopmem_default_memmap;
+#endif
 
 #endif /* _IOPMEM_H */

@@ -5,8 +5,10 @@
  * its struct pages.  No hardware and no locks here, so that
  * tests/kunit can check every rule on its own.
  */
+#include <kunit/visibility.h>
 #include <linux/align.h>
 #include <linux/build_bug.h>
+#include <linux/export.h>
 #include <linux/mm_types.h>
 #include <linux/pfn.h>
 #include <linux/range.h>
@@ -42,6 +44,7 @@ enum iopmem_range_error iopmem_range_validate(const struct range *range)
 		return IOPMEM_RANGE_UNALIGNED;
 	return IOPMEM_RANGE_OK;
 }
+EXPORT_SYMBOL_IF_KUNIT(iopmem_range_validate);
 
 /**
  * iopmem_range_aligned_part() - the 2 MiB aligned part of a range
@@ -56,6 +59,7 @@ void iopmem_range_aligned_part(const struct range *range, struct range *part)
 	part->start = ALIGN(range->start, IOPMEM_ALIGN);
 	part->end = ALIGN_DOWN(range->end + 1, IOPMEM_ALIGN) - 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(iopmem_range_aligned_part);
 
 /**
  * iopmem_ranges_overlap() - tell whether two ranges share a byte
@@ -68,6 +72,7 @@ bool iopmem_ranges_overlap(const struct range *a, const struct range *b)
 {
 	return a->start <= b->end && b->start <= a->end;
 }
+EXPORT_SYMBOL_IF_KUNIT(iopmem_ranges_overlap);
 
 /**
  * iopmem_memmap_size() - bytes that hold the struct pages of a range
@@ -86,3 +91,4 @@ u64 iopmem_memmap_size(const struct range *range)
 	return ALIGN(PHYS_PFN(range_len(range)) * IOPMEM_MEMMAP_PAGE_SIZE,
 		     IOPMEM_ALIGN);
 }
+EXPORT_SYMBOL_IF_KUNIT(iopmem_memmap_size);
