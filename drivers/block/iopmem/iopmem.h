@@ -217,12 +217,13 @@ u64 iopmem_memmap_reserved(struct iopmem_device *idev);
 /* layout.c */
 enum iopmem_range_error {
 	IOPMEM_RANGE_OK,
+	IOPMEM_RANGE_INVALID,		/* end before start, or at 2^64 - 1 */
 	IOPMEM_RANGE_SMALL,		/* less than 2 MiB */
 	IOPMEM_RANGE_UNALIGNED,		/* start or size not 2 MiB aligned */
 };
 
 enum iopmem_range_error iopmem_range_validate(const struct range *range);
-void iopmem_range_aligned_part(const struct range *range, struct range *part);
+bool iopmem_range_aligned_part(const struct range *range, struct range *part);
 bool iopmem_ranges_overlap(const struct range *a, const struct range *b);
 u64 iopmem_memmap_size(const struct range *range);
 

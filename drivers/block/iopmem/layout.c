@@ -28,8 +28,10 @@
  * @range: the physical range
  *
  * memremap_pages() maps whole 2 MiB subsections, so start and size must
- * be multiples of 2 MiB.  Whether the range is System RAM or already
- * mapped is for iopmem_check_range() to find out.
+ * be multiples of 2 MiB.  A range must also end below the last byte of
+ * the 64-bit address space: its size and the address after it are
+ * computed everywhere, and would wrap.  Whether the range is System RAM
+ * or already mapped is for iopmem_check_range() to find out.
  *
  * Return: IOPMEM_RANGE_OK, or what is wrong with @range.
  */
@@ -37,6 +39,8 @@ enum iopmem_range_error iopmem_range_validate(const struct range *range)
 {
 	u64 len = range_len(range);
 
+	if (range->end < range->start || range->end == U64_MAX)
+		return IOPMEM_RANGE_INVALID;
 	if (len < IOPMEM_ALIGN)
 		return IOPMEM_RANGE_SMALL;
 	if (!IS_ALIGNED(range->start, IOPMEM_ALIGN) ||
@@ -50,14 +54,25 @@ EXPORT_SYMBOL_IF_KUNIT(iopmem_range_validate);
  * iopmem_range_aligned_part() - the 2 MiB aligned part of a range
  * @range: the physical range
  * @part: set to the largest range inside @range whose start and size are
- *	  multiples of 2 MiB
+ *	  multiples of 2 MiB, if there is one
  *
  * What a provider could publish instead of an unaligned range.
+ *
+ * Return: true if @range holds at least one aligned 2 MiB.
  */
-void iopmem_range_aligned_part(const struct range *range, struct range *part)
+bool iopmem_range_aligned_part(const struct range *range, struct range *part)
 {
-	part->start = ALIGN(range->start, IOPMEM_ALIGN);
-	part->end = ALIGN_DOWN(range->end + 1, IOPMEM_ALIGN) - 1;
+	/* Counted in 2 MiB blocks, so that nothing wraps at the top. */
+	u64 first = range->start / IOPMEM_ALIGN +
+		    !IS_ALIGNED(range->start, IOPMEM_ALIGN);
+	u64 last = range->end / IOPMEM_ALIGN +	/* exclusive */
+		   IS_ALIGNED(range->end + 1, IOPMEM_ALIGN);
+
+	if (range->end < range->start || last <= first)
+		return false;
+	part->start = first * IOPMEM_ALIGN;
+	part->end = (last - 1) * IOPMEM_ALIGN + IOPMEM_ALIGN - 1;
+	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(iopmem_range_aligned_part);
 

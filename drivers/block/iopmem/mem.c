@@ -122,12 +122,20 @@ int iopmem_check_range(struct device *dev, const struct range *range)
 	switch (iopmem_range_validate(range)) {
 	case IOPMEM_RANGE_OK:
 		break;
+	case IOPMEM_RANGE_INVALID:
+		dev_err(dev, "[mem %#llx-%#llx] is not a range: it is empty or reaches the last byte of the 64-bit address space; publish the start and end of the device memory\n",
+			range->start, range->end);
+		return -EINVAL;
 	case IOPMEM_RANGE_SMALL:
 		dev_err(dev, "%pR is smaller than 2 MiB, the smallest unit of ZONE_DEVICE memory; use a larger BAR\n",
 			&res);
 		return -EINVAL;
 	case IOPMEM_RANGE_UNALIGNED:
-		iopmem_range_aligned_part(range, &part);
+		if (!iopmem_range_aligned_part(range, &part)) {
+			dev_err(dev, "%pR is not 2 MiB aligned in start and size, as ZONE_DEVICE memory must be, and holds no aligned 2 MiB; publish a larger range\n",
+				&res);
+			return -EINVAL;
+		}
 		dev_err(dev, "%pR is not 2 MiB aligned in start and size, as ZONE_DEVICE memory must be; publish the aligned part [mem %#llx-%#llx] instead\n",
 			&res, part.start, part.end);
 		return -EINVAL;
