@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the repository's modules (iopmem.ko, iopmem_test_provider.ko) against
-# one cached guest kernel, with W=1. Any compiler or modpost warning fails.
+# Build the repository's modules (iopmem.ko, iopmem_test_provider.ko, and
+# iopmem_kunit.ko on kernels with KUnit) against one cached guest kernel,
+# with W=1. Any compiler or modpost warning fails.
 #
 # usage: tests/vm/build.sh KERNEL          (6.1 | 6.12, see kernels.conf)
 # output: build/$KVER/drivers/block/iopmem/iopmem.ko
@@ -20,7 +21,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
 
 # Repository paths that belong to the kernel build.
-MODULE_PATHS=(Kbuild drivers include tests/provider tests/ptewalk)
+MODULE_PATHS=(Kbuild drivers include tests/provider tests/ptewalk tests/kunit)
 
 # source_files : tracked and untracked-but-not-ignored files of the module
 # build, so uncommitted work is built too.
@@ -56,6 +57,11 @@ expected_modules() {
 	# The test provider is built once its directory has sources.
 	if git -C "$REPO_DIR" ls-files -co --exclude-standard -- tests/provider | grep -q .; then
 		echo tests/provider/iopmem_test_provider.ko
+	fi
+	# KUnit tests exist only for kernels built with KUnit (the Kbuild
+	# skips them elsewhere).
+	if grep -qsE '^CONFIG_KUNIT=[ym]$' "$KDIR/.config"; then
+		echo tests/kunit/iopmem_kunit.ko
 	fi
 }
 
