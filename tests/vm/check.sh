@@ -35,8 +35,9 @@ set -euo pipefail
 
 # Kernel log lines that fail a scenario whatever its results say.
 DMESG_BAD='WARNING:|BUG:|Oops|general protection fault|Kernel panic|INFO: task .* blocked|possible circular locking|lockdep|UBSAN|Call Trace'
-# Taint bits a scenario may leave: O (out-of-tree module), E (unsigned module).
-TAINT_OK=$((4096 | 8192))
+# Taint bits a scenario may leave: O (out-of-tree module), E (unsigned module),
+# N (a KUnit test ran: rig/kunit; its failures are results, not taint).
+TAINT_OK=$((4096 | 8192 | 262144))
 TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
 
 # default_jobs : guests at a time. Two 1-vCPU guests on a 2-core host finish
