@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the repository's modules (iopmem.ko, iopmem_test_provider.ko, and
-# iopmem_kunit.ko on kernels with KUnit) against one cached guest kernel,
-# with W=1. Any compiler or modpost warning fails.
+# Build the repository's modules (iopmem.ko, iopmem_test_provider.ko) against
+# one cached guest kernel, with W=1. Any compiler or modpost warning fails.
 #
 # usage: tests/vm/build.sh KERNEL          (6.1 | 6.12, see kernels.conf)
 # output: build/$KVER/drivers/block/iopmem/iopmem.ko

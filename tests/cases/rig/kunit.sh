@@ -9,7 +9,10 @@
 # control case as failed, so a failing KUnit expectation is shown to come
 # out as "not ok".  Kernels without KUnit (Debian's 6.1 and 6.12) build no
 # such module: that is checked, and the suite is a SKIP.
-# Results: with KUnit, one per test case (11) + 4; without KUnit, 2.
+# With KUnit: one result per test case (11), the module, its load, the
+# completeness of the suite and the control.
+# results: 2
+# results[7.2]: 15
 # vm: ivshmem none
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
