@@ -100,8 +100,10 @@ static const struct aligned_part_case aligned_part_cases[] = {
 	{ "4 MiB less two pages at 4 KiB: no aligned 2 MiB inside",
 	  SZ_4K, SZ_4M - SZ_4K - 1, false, 0, 0 },
 	{ "1 MiB: no part", SZ_4G, SZ_4G + SZ_1M - 1, false, 0, 0 },
-	{ "top 3 MiB: the 2 MiB below the top", TOP - 3 * SZ_1M + 1, TOP,
-	  true, TOP - SZ_2M + 1, TOP },
+	/* The top 2 MiB is never offered: iopmem_range_validate() refuses it. */
+	{ "top 3 MiB: no part", TOP - 3 * SZ_1M + 1, TOP, false, 0, 0 },
+	{ "top 5 MiB: the 2 MiB below the top 2 MiB", TOP - 5 * SZ_1M + 1, TOP,
+	  true, TOP - SZ_4M + 1, TOP - SZ_2M },
 	/* ALIGN(start) would wrap to 0 here */
 	{ "last 1 MiB below the top: no part", TOP - SZ_1M, TOP - 1,
 	  false, 0, 0 },

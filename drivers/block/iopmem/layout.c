@@ -9,6 +9,7 @@
 #include <linux/align.h>
 #include <linux/build_bug.h>
 #include <linux/export.h>
+#include <linux/minmax.h>
 #include <linux/mm_types.h>
 #include <linux/pfn.h>
 #include <linux/range.h>
@@ -56,17 +57,20 @@ EXPORT_SYMBOL_IF_KUNIT(iopmem_range_validate);
  * @part: set to the largest range inside @range whose start and size are
  *	  multiples of 2 MiB, if there is one
  *
- * What a provider could publish instead of an unaligned range.
+ * What a provider could publish instead of an unaligned range, so it
+ * passes iopmem_range_validate(): the top 2 MiB of the 64-bit address
+ * space is never part of it.
  *
- * Return: true if @range holds at least one aligned 2 MiB.
+ * Return: true if @range holds at least one such 2 MiB.
  */
 bool iopmem_range_aligned_part(const struct range *range, struct range *part)
 {
+	u64 end = min(range->end, U64_MAX - 1);
 	/* Counted in 2 MiB blocks, so that nothing wraps at the top. */
 	u64 first = range->start / IOPMEM_ALIGN +
 		    !IS_ALIGNED(range->start, IOPMEM_ALIGN);
-	u64 last = range->end / IOPMEM_ALIGN +	/* exclusive */
-		   IS_ALIGNED(range->end + 1, IOPMEM_ALIGN);
+	u64 last = end / IOPMEM_ALIGN +	/* exclusive */
+		   IS_ALIGNED(end + 1, IOPMEM_ALIGN);
 
 	if (range->end < range->start || last <= first)
 		return false;
