@@ -124,6 +124,6 @@ rmmod iopmem_kunit
 ktap_cases /tmp/ktap-control >/tmp/cases-control
 check_eq "control=1: only control_fails_on_request fails, and the suite with it" \
 	"not ok control_fails_on_request|suite not ok|cases $n" \
-	"$(awk -F '\t' '$1 == "not ok" { f = f $1 " " $2 } $1 == "suite" { s = $2 }
+	"$(awk -F '\t' '$1 == "not ok" { f = f (f ? ", " : "") $1 " " $2 } $1 == "suite" { s = $2 }
 		$1 == "ok" || $1 == "not ok" || $1 == "skip" { c++ }
 		END { print f "|suite " s "|cases " c }' /tmp/cases-control)"
