@@ -26,7 +26,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
 
 # Repository paths that belong to the kernel build.
-MODULE_PATHS=(Kbuild drivers include tests/provider tests/ptewalk tests/kasan)
+MODULE_PATHS=(Kbuild drivers include tests/provider tests/ptewalk tests/kasan tests/kunit)
 
 # source_files PATH... : tracked and untracked-but-not-ignored files under
 # PATH..., so uncommitted work is built too.
@@ -71,6 +71,11 @@ expected_modules() {
 	# The test provider is built once its directory has sources.
 	if git -C "$REPO_DIR" ls-files -co --exclude-standard -- tests/provider | grep -q .; then
 		echo tests/provider/iopmem_test_provider.ko
+	fi
+	# KUnit tests exist only for kernels built with KUnit (the Kbuild
+	# skips them elsewhere).
+	if grep -qsE '^CONFIG_KUNIT=[ym]$' "$KDIR/.config"; then
+		echo tests/kunit/iopmem_kunit.ko
 	fi
 }
 

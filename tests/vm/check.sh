@@ -51,6 +51,8 @@ DMESG_BAD='WARNING:|BUG:|BUG [^ ]+ \([^)]*\): |kernel BUG at|Oops|general protec
 # Taint bits a scenario may leave: O (out-of-tree module), E (unsigned module).
 TAINT_OK=$((4096 | 8192))
 TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
+# N too: a KUnit test ran (rig/kunit), and its failures are results already.
+TAINT_OK=$((TAINT_OK | 262144))
 
 # default_jobs : guests at a time. Two 1-vCPU guests on a 2-core host finish
 # the rig group in ~40% less time than one 2-vCPU guest after the other

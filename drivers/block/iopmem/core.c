@@ -3,6 +3,7 @@
  * iopmem core: device lifecycle, configuration versus live state, and the
  * provider API through which PCI (and other drivers) hand in device memory.
  */
+#include <kunit/visibility.h>
 #include <linux/idr.h>
 #include <linux/iopmem.h>
 #include <linux/module.h>
@@ -37,6 +38,7 @@ int iopmem_parse_cache(const char *buf)
 {
 	return sysfs_match_string(iopmem_cache_names, buf);
 }
+EXPORT_SYMBOL_IF_KUNIT(iopmem_parse_cache);
 
 /**
  * iopmem_parse_mode() - parse a mode name
@@ -48,6 +50,7 @@ int iopmem_parse_mode(const char *buf)
 {
 	return sysfs_match_string(iopmem_mode_names, buf);
 }
+EXPORT_SYMBOL_IF_KUNIT(iopmem_parse_mode);
 
 /**
  * iopmem_parse_memmap() - parse a memmap place
@@ -59,19 +62,7 @@ int iopmem_parse_memmap(const char *buf)
 {
 	return sysfs_match_string(iopmem_memmap_names, buf);
 }
-
-/*
- * The module parameters cache, mode and memmap each take one of a few
- * names and give the setting of devices bound from then on.
- */
-struct iopmem_choice {
-	int value;			/* index into names */
-	const char *name;
-	const char *const *names;
-	unsigned int count;
-	const char *what;		/* "is not <what>" */
-	const char *hint;		/* the valid values, explained */
-};
+EXPORT_SYMBOL_IF_KUNIT(iopmem_parse_memmap);
 
 static int iopmem_choice_set(const char *val, const struct kernel_param *kp)
 {
@@ -95,12 +86,13 @@ static int iopmem_choice_get(char *buf, const struct kernel_param *kp)
 	return sysfs_emit(buf, "%s\n", choice->names[choice->value]);
 }
 
-static const struct kernel_param_ops iopmem_choice_ops = {
+VISIBLE_IF_KUNIT const struct kernel_param_ops iopmem_choice_ops = {
 	.set = iopmem_choice_set,
 	.get = iopmem_choice_get,
 };
+EXPORT_SYMBOL_IF_KUNIT(iopmem_choice_ops);
 
-static struct iopmem_choice iopmem_default_cache = {
+VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_cache = {
 	.value	= IOPMEM_CACHE_WC,
 	.name	= "cache",
 	.names	= iopmem_cache_names,
@@ -108,11 +100,12 @@ static struct iopmem_choice iopmem_default_cache = {
 	.what	= "a memory type",
 	.hint	= "cache=wc (write-combining) or cache=uc (uncached)",
 };
+EXPORT_SYMBOL_IF_KUNIT(iopmem_default_cache);
 module_param_cb(cache, &iopmem_choice_ops, &iopmem_default_cache, 0644);
 MODULE_PARM_DESC(cache,
 		 "Memory type of devices bound from now on: wc (write-combining, default) or uc (uncached). Change one device with /sys/class/iopmem/iopmemN/cache.");
 
-static struct iopmem_choice iopmem_default_mode = {
+VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_mode = {
 	.value	= IOPMEM_MODE_FSDAX,
 	.name	= "mode",
 	.names	= iopmem_mode_names,
@@ -121,11 +114,12 @@ static struct iopmem_choice iopmem_default_mode = {
 	.hint	=
 		"mode=fsdax (block device for DAX file systems) or mode=devdax (device-dax region for daxctl)",
 };
+EXPORT_SYMBOL_IF_KUNIT(iopmem_default_mode);
 module_param_cb(mode, &iopmem_choice_ops, &iopmem_default_mode, 0644);
 MODULE_PARM_DESC(mode,
 		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax) or devdax (a device-dax region for daxctl). Change one device with /sys/class/iopmem/iopmemN/mode.");
 
-static struct iopmem_choice iopmem_default_memmap = {
+VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_memmap = {
 	.value	= IOPMEM_MEMMAP_RAM,
 	.name	= "memmap",
 	.names	= iopmem_memmap_names,
@@ -134,6 +128,7 @@ static struct iopmem_choice iopmem_default_memmap = {
 	.hint	=
 		"memmap=ram (system RAM) or memmap=dev (the start of the device memory)",
 };
+EXPORT_SYMBOL_IF_KUNIT(iopmem_default_memmap);
 module_param_cb(memmap, &iopmem_choice_ops, &iopmem_default_memmap, 0644);
 MODULE_PARM_DESC(memmap,
 		 "Where devices bound from now on keep their struct pages in fsdax mode: ram (default; 64 bytes of system RAM per 4 KiB page, 16 MiB per GiB) or dev (the first ~1.6% of the device memory, which /dev/iopmemN then leaves out; for large BARs the CPU reaches coherently). Change one device with /sys/class/iopmem/iopmemN/memmap.");

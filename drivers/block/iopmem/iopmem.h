@@ -180,6 +180,27 @@ static inline struct iopmem_device *to_iopmem_device(struct device *dev)
 	return container_of(dev, struct iopmem_device, dev);
 }
 
+/**
+ * struct iopmem_choice - a module parameter that names one of a few values
+ * @value: index into @names
+ * @name: the parameter, for messages
+ * @names: the valid values
+ * @count: entries in @names
+ * @what: what the value is, for "is not <what>"
+ * @hint: the valid values, explained
+ *
+ * The module parameters cache, mode and memmap each take one of a few
+ * names and give the setting of devices bound from then on.
+ */
+struct iopmem_choice {
+	int value;
+	const char *name;
+	const char *const *names;
+	unsigned int count;
+	const char *what;
+	const char *hint;
+};
+
 extern const char *const iopmem_cache_names[];
 extern const char *const iopmem_mode_names[];
 extern const char *const iopmem_memmap_names[];
@@ -193,11 +214,23 @@ int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache);
 int iopmem_set_memmap(struct iopmem_device *idev, enum iopmem_memmap memmap);
 u64 iopmem_memmap_reserved(struct iopmem_device *idev);
 
+/* layout.c */
+enum iopmem_range_error {
+	IOPMEM_RANGE_OK,
+	IOPMEM_RANGE_INVALID,		/* end before start, or at 2^64 - 1 */
+	IOPMEM_RANGE_SMALL,		/* less than 2 MiB */
+	IOPMEM_RANGE_UNALIGNED,		/* start or size not 2 MiB aligned */
+};
+
+enum iopmem_range_error iopmem_range_validate(const struct range *range);
+bool iopmem_range_aligned_part(const struct range *range, struct range *part);
+bool iopmem_ranges_overlap(const struct range *a, const struct range *b);
+u64 iopmem_memmap_size(const struct range *range);
+
 /* mem.c */
 int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
 		 const struct range *range, enum iopmem_cache cache);
 void iopmem_unclaim(struct iopmem_mapping *map);
-u64 iopmem_memmap_size(const struct range *range);
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
 	       enum iopmem_memmap memmap, int nid);
@@ -232,5 +265,13 @@ extern const struct attribute_group *iopmem_attr_groups[];
 /* pci.c */
 int iopmem_pci_init(void);
 void iopmem_pci_exit(void);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* core.c: static unless KUnit can test them (tests/kunit) */
+extern const struct kernel_param_ops iopmem_choice_ops;
+extern struct iopmem_choice iopmem_default_cache;
+extern struct iopmem_choice iopmem_default_mode;
+extern struct iopmem_choice iopmem_default_memmap;
+#endif
 
 #endif /* _IOPMEM_H */

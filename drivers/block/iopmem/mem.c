@@ -24,13 +24,6 @@
 #include "compat.h"
 #include "iopmem.h"
 
-/*
- * Room for one struct page in memmap=dev, as pmem's MAX_STRUCT_PAGE_SIZE:
- * fixed, so that where the data starts (and with it the file system on
- * the device) does not move with a kernel's struct page layout.
- */
-#define IOPMEM_MEMMAP_PAGE_SIZE	64
-
 /* Ranges that have (or are about to have) struct pages, live or orphaned. */
 static LIST_HEAD(iopmem_busy_ranges);
 static DEFINE_SPINLOCK(iopmem_busy_lock);
@@ -43,8 +36,7 @@ iopmem_find_busy_locked(const struct range *range)
 
 	lockdep_assert_held(&iopmem_busy_lock);
 	list_for_each_entry(map, &iopmem_busy_ranges, busy_node)
-		if (map->range.start <= range->end &&
-		    range->start <= map->range.end)
+		if (iopmem_ranges_overlap(&map->range, range))
 			return map;
 	return NULL;
 }
@@ -126,17 +118,27 @@ int iopmem_check_range(struct device *dev, const struct range *range)
 {
 	u64 len = range_len(range);
 	struct resource res = DEFINE_RES_MEM(range->start, len);
+	struct range part;
 
-	if (len < IOPMEM_ALIGN) {
+	switch (iopmem_range_validate(range)) {
+	case IOPMEM_RANGE_OK:
+		break;
+	case IOPMEM_RANGE_INVALID:
+		dev_err(dev, "[mem %#llx-%#llx] is not a range: it is empty or reaches the last byte of the 64-bit address space; publish the start and end of the device memory\n",
+			range->start, range->end);
+		return -EINVAL;
+	case IOPMEM_RANGE_SMALL:
 		dev_err(dev, "%pR is smaller than 2 MiB, the smallest unit of ZONE_DEVICE memory; use a larger BAR\n",
 			&res);
 		return -EINVAL;
-	}
-	if (!IS_ALIGNED(range->start, IOPMEM_ALIGN) ||
-	    !IS_ALIGNED(len, IOPMEM_ALIGN)) {
+	case IOPMEM_RANGE_UNALIGNED:
+		if (!iopmem_range_aligned_part(range, &part)) {
+			dev_err(dev, "%pR is not 2 MiB aligned in start and size, as ZONE_DEVICE memory must be, and holds no aligned 2 MiB; publish a larger range\n",
+				&res);
+			return -EINVAL;
+		}
 		dev_err(dev, "%pR is not 2 MiB aligned in start and size, as ZONE_DEVICE memory must be; publish the aligned part [mem %#llx-%#llx] instead\n",
-			&res, ALIGN(range->start, IOPMEM_ALIGN),
-			ALIGN_DOWN(range->end + 1, IOPMEM_ALIGN) - 1);
+			&res, part.start, part.end);
 		return -EINVAL;
 	}
 	if (region_intersects(range->start, len, IORESOURCE_SYSTEM_RAM,
@@ -244,24 +246,6 @@ void iopmem_unclaim(struct iopmem_mapping *map)
 {
 	iopmem_release_memtype(map);
 	iopmem_busy_del(map);
-}
-
-/**
- * iopmem_memmap_size() - bytes that hold the struct pages of a range
- * @range: physical range
- *
- * 64 bytes per page, rounded up to 2 MiB: the data after them stays
- * aligned for PMD mappings, and vmemmap_populate() takes whole 2 MiB
- * blocks from the altmap for every full memory section of the range (the
- * memmap of a partial section comes from RAM, using less than reserved).
- *
- * Return: the size of the memmap=dev reservation at the start of @range.
- */
-u64 iopmem_memmap_size(const struct range *range)
-{
-	BUILD_BUG_ON(sizeof(struct page) > IOPMEM_MEMMAP_PAGE_SIZE);
-	return ALIGN(PHYS_PFN(range_len(range)) * IOPMEM_MEMMAP_PAGE_SIZE,
-		     IOPMEM_ALIGN);
 }
 
 /*

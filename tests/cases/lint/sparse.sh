@@ -12,7 +12,7 @@ for k in $KERNELS; do
 	tests/vm/setup.sh "$k" >/dev/null || die "cannot set up kernel $k"
 	kernel_select "$k"
 	tmp=$(mktemp -d)
-	git ls-files -co --exclude-standard -- Kbuild drivers include tests/provider tests/ptewalk tests/kasan |
+	git ls-files -co --exclude-standard -- Kbuild drivers include tests/provider tests/ptewalk tests/kasan tests/kunit |
 		while read -r f; do [[ -f $f ]] && install -D -m 0644 "$f" "$tmp/$f"; done
 	if make -C "$KDIR" M="$tmp" W=1 C=2 -j"$(nproc)" modules >"$tmp/build.log" 2>&1 &&
 		! grep -Ei 'warning|error' "$tmp/build.log" | grep -v 'Skipping BTF generation' >/dev/null; then

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of iopmem's pure logic: which ranges ZONE_DEVICE can take,
+ * the memmap=dev reservation, and the parsers behind the cache, mode and
+ * memmap module parameters and sysfs attributes.
+ *
+ * They call the functions of iopmem.ko itself, exported to the
+ * EXPORTED_FOR_KUNIT_TESTING namespace on kernels with CONFIG_KUNIT
+ * (EXPORT_SYMBOL_IF_KUNIT), never copies of them.  Expected values are
+ * written out here, not derived from the driver's own tables or macros,
+ * so that a wrong table or constant in the driver fails a test.
+ * tests/cases/rig/kunit.sh loads this module and reports each case.
+ */
+#include <kunit/test.h>
+#include <linux/mm_types.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/pfn.h>
+#include <linux/range.h>
+#include <linux/sizes.h>
+
+#include "../../drivers/block/iopmem/iopmem.h"
+
+/* The top of the 64-bit physical address space, where end + 1 wraps. */
+#define TOP	U64_MAX
+
+static bool control;
+module_param(control, bool, 0444);
+MODULE_PARM_DESC(control,
+		 "Make the case control_fails_on_request fail on purpose, so that a run shows a failing expectation reaching the rig as 'not ok' (default off: the case is skipped)");
+
+/* --- range validation --------------------------------------------------- */
+
+struct range_case {
+	const char *desc;
+	u64 start;
+	u64 end;
+	enum iopmem_range_error expected;
+};
+
+static const struct range_case range_cases[] = {
+	{ "2 MiB at 4 GiB", SZ_4G, SZ_4G + SZ_2M - 1, IOPMEM_RANGE_OK },
+	{ "512 MiB at 3.5 GiB", 0xe0000000, 0xffffffff, IOPMEM_RANGE_OK },
+	{ "4 GiB + 2 MiB above 1 TiB", BIT_ULL(40),
+	  BIT_ULL(40) + SZ_4G + SZ_2M - 1, IOPMEM_RANGE_OK },
+	{ "2 MiB just below the top 2 MiB", TOP - SZ_4M + 1, TOP - SZ_2M,
+	  IOPMEM_RANGE_OK },
+	{ "1 MiB", SZ_4G, SZ_4G + SZ_1M - 1, IOPMEM_RANGE_SMALL },
+	{ "2 MiB less one page", SZ_4G, SZ_4G + SZ_2M - PAGE_SIZE - 1,
+	  IOPMEM_RANGE_SMALL },
+	{ "one byte", SZ_4G, SZ_4G, IOPMEM_RANGE_SMALL },
+	{ "3 MiB", SZ_4G, SZ_4G + 3 * SZ_1M - 1, IOPMEM_RANGE_UNALIGNED },
+	{ "2 MiB plus one page", SZ_4G, SZ_4G + SZ_2M + PAGE_SIZE - 1,
+	  IOPMEM_RANGE_UNALIGNED },
+	{ "4 MiB at 4 GiB + 1 MiB", SZ_4G + SZ_1M, SZ_4G + SZ_1M + SZ_4M - 1,
+	  IOPMEM_RANGE_UNALIGNED },
+	{ "4 MiB at 4 GiB + 4 KiB", SZ_4G + SZ_4K, SZ_4G + SZ_4K + SZ_4M - 1,
+	  IOPMEM_RANGE_UNALIGNED },
+	{ "empty: end one below start", SZ_4G, SZ_4G - 1,
+	  IOPMEM_RANGE_INVALID },
+	/* end - start + 1 wraps to an aligned size: must not pass as one */
+	{ "end 2 MiB below start", SZ_4G, SZ_4G - SZ_2M - 1,
+	  IOPMEM_RANGE_INVALID },
+	{ "the top 2 MiB, end + 1 wraps", TOP - SZ_2M + 1, TOP,
+	  IOPMEM_RANGE_INVALID },
+	{ "the whole 64-bit space, size wraps to 0", 0, TOP,
+	  IOPMEM_RANGE_INVALID },
+};
+
+KUNIT_ARRAY_PARAM_DESC(range_validate, range_cases, desc);
+
+static void range_validate_test(struct kunit *test)
+{
+	const struct range_case *c = test->param_value;
+	struct range range = { .start = c->start, .end = c->end };
+
+	KUNIT_EXPECT_EQ(test, iopmem_range_validate(&range), c->expected);
+}
+
+struct aligned_part_case {
+	const char *desc;
+	u64 start;
+	u64 end;
+	bool has_part;
+	u64 part_start;
+	u64 part_end;
+};
+
+static const struct aligned_part_case aligned_part_cases[] = {
+	{ "3 MiB at 0: the first 2 MiB", 0, 3 * SZ_1M - 1,
+	  true, 0, SZ_2M - 1 },
+	{ "5 MiB at 4 GiB + 1 MiB: 4 MiB at 4 GiB + 2 MiB",
+	  SZ_4G + SZ_1M, SZ_4G + 6 * SZ_1M - 1,
+	  true, SZ_4G + SZ_2M, SZ_4G + 6 * SZ_1M - 1 },
+	{ "an aligned range is its own part", SZ_4G, SZ_4G + SZ_8M - 1,
+	  true, SZ_4G, SZ_4G + SZ_8M - 1 },
+	{ "2 MiB at 1 MiB: no aligned 2 MiB inside", SZ_1M, 3 * SZ_1M - 1,
+	  false, 0, 0 },
+	{ "4 MiB less two pages at 4 KiB: no aligned 2 MiB inside",
+	  SZ_4K, SZ_4M - SZ_4K - 1, false, 0, 0 },
+	{ "1 MiB: no part", SZ_4G, SZ_4G + SZ_1M - 1, false, 0, 0 },
+	/* The top 2 MiB is never offered: iopmem_range_validate() refuses it. */
+	{ "top 3 MiB: no part", TOP - 3 * SZ_1M + 1, TOP, false, 0, 0 },
+	{ "top 5 MiB: the 2 MiB below the top 2 MiB", TOP - 5 * SZ_1M + 1, TOP,
+	  true, TOP - SZ_4M + 1, TOP - SZ_2M },
+	/* ALIGN(start) would wrap to 0 here */
+	{ "last 1 MiB below the top: no part", TOP - SZ_1M, TOP - 1,
+	  false, 0, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(aligned_part, aligned_part_cases, desc);
+
+static void range_aligned_part_test(struct kunit *test)
+{
+	const struct aligned_part_case *c = test->param_value;
+	struct range range = { .start = c->start, .end = c->end };
+	struct range part = { .start = 1, .end = 0 };
+	bool found;
+
+	found = iopmem_range_aligned_part(&range, &part);
+	KUNIT_ASSERT_EQ(test, found, c->has_part);
+	if (!found)
+		return;
+	KUNIT_EXPECT_EQ(test, part.start, c->part_start);
+	KUNIT_EXPECT_EQ(test, part.end, c->part_end);
+	/* What the message offers must itself pass validation. */
+	KUNIT_EXPECT_EQ(test, iopmem_range_validate(&part), IOPMEM_RANGE_OK);
+}
+
+struct overlap_case {
+	const char *desc;
+	struct range a;
+	struct range b;
+	bool overlap;
+};
+
+static const struct overlap_case overlap_cases[] = {
+	{ "the same range", { SZ_4G, SZ_4G + SZ_2M - 1 },
+	  { SZ_4G, SZ_4G + SZ_2M - 1 }, true },
+	{ "b starts right after a ends", { SZ_4G, SZ_4G + SZ_2M - 1 },
+	  { SZ_4G + SZ_2M, SZ_4G + SZ_4M - 1 }, false },
+	{ "a starts right after b ends", { SZ_4G + SZ_2M, SZ_4G + SZ_4M - 1 },
+	  { SZ_4G, SZ_4G + SZ_2M - 1 }, false },
+	{ "one shared byte at the end of a", { SZ_4G, SZ_4G + SZ_2M - 1 },
+	  { SZ_4G + SZ_2M - 1, SZ_4G + SZ_4M - 1 }, true },
+	{ "one shared byte at the start of a", { SZ_4G, SZ_4G + SZ_2M - 1 },
+	  { SZ_2G, SZ_4G }, true },
+	{ "b inside a", { SZ_4G, SZ_4G + SZ_64M - 1 },
+	  { SZ_4G + SZ_8M, SZ_4G + SZ_16M - 1 }, true },
+	{ "a inside b", { SZ_4G + SZ_8M, SZ_4G + SZ_16M - 1 },
+	  { SZ_4G, SZ_4G + SZ_64M - 1 }, true },
+	{ "far apart", { 0, SZ_2M - 1 }, { TOP - SZ_2M + 1, TOP }, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ranges_overlap, overlap_cases, desc);
+
+static void ranges_overlap_test(struct kunit *test)
+{
+	const struct overlap_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, iopmem_ranges_overlap(&c->a, &c->b), c->overlap);
+	KUNIT_EXPECT_EQ(test, iopmem_ranges_overlap(&c->b, &c->a), c->overlap);
+}
+
+/* --- memmap=dev reservation ---------------------------------------------- */
+
+/*
+ * 64 bytes of struct page per 4 KiB page (16 MiB per GiB), rounded up to
+ * 2 MiB.  A memory section is 128 MiB on x86_64: its struct pages fill
+ * exactly 2 MiB.
+ */
+struct memmap_case {
+	const char *desc;
+	u64 start;
+	u64 size;
+	u64 reserved;
+};
+
+static const struct memmap_case memmap_cases[] = {
+	{ "2 MiB: all of it, nothing left for data", SZ_4G, SZ_2M, SZ_2M },
+	{ "4 MiB", SZ_4G, SZ_4M, SZ_2M },
+	{ "128 MiB, one whole section", SZ_4G, SZ_128M, SZ_2M },
+	{ "130 MiB, a section and 2 MiB of the next", SZ_4G,
+	  SZ_128M + SZ_2M, SZ_4M },
+	{ "256 MiB at 4 GiB + 64 MiB, across three sections",
+	  SZ_4G + SZ_64M, SZ_256M, SZ_4M },
+	{ "512 MiB", 0xe0000000, SZ_512M, SZ_8M },
+	{ "1 GiB + 2 MiB", SZ_4G, SZ_1G + SZ_2M, 18 * SZ_1M },
+	{ "4 GiB", SZ_4G, SZ_4G, SZ_64M },
+	{ "6 GiB + 64 MiB, half a section at the end", SZ_8G,
+	  6ULL * SZ_1G + SZ_64M, 98 * SZ_1M },
+	{ "1 TiB", BIT_ULL(40), BIT_ULL(40), 16ULL * SZ_1G },
+};
+
+KUNIT_ARRAY_PARAM_DESC(memmap_size, memmap_cases, desc);
+
+static struct range memmap_case_range(const struct memmap_case *c)
+{
+	return (struct range) { .start = c->start,
+				.end = c->start + c->size - 1 };
+}
+
+static void memmap_size_test(struct kunit *test)
+{
+	const struct memmap_case *c = test->param_value;
+	struct range range = memmap_case_range(c);
+
+	KUNIT_EXPECT_EQ(test, iopmem_memmap_size(&range), c->reserved);
+}
+
+/*
+ * What memremap_pages() takes from the altmap: on x86_64,
+ * vmemmap_populate() maps the struct pages of each whole memory section
+ * with 2 MiB blocks from it; a part of a section gets base pages from
+ * RAM.  The reservation must cover the blocks of every whole section in
+ * the range, or the pgmap cannot be created (-ENOMEM).
+ */
+static u64 altmap_need(const struct range *range)
+{
+	unsigned long first = SECTION_ALIGN_UP(PHYS_PFN(range->start));
+	unsigned long last = SECTION_ALIGN_DOWN(PHYS_PFN(range->end + 1));
+	u64 per_section = ALIGN(PAGES_PER_SECTION * sizeof(struct page),
+				PMD_SIZE);
+
+	if (last <= first)
+		return 0;
+	return (last - first) / PAGES_PER_SECTION * per_section;
+}
+
+static void memmap_size_bounds_test(struct kunit *test)
+{
+	const struct memmap_case *c = test->param_value;
+	struct range range = memmap_case_range(c);
+	u64 reserved = iopmem_memmap_size(&range);
+	u64 pages = PHYS_PFN(c->size);
+
+	/* The data after the struct pages stays aligned for PMD faults. */
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(reserved, SZ_2M));
+	/* Room for every struct page of the range, this kernel's size too. */
+	KUNIT_EXPECT_GE(test, reserved, pages * 64);
+	KUNIT_EXPECT_GE(test, reserved, pages * sizeof(struct page));
+	/* No more than the rounding to 2 MiB on top. */
+	KUNIT_EXPECT_LT(test, reserved, pages * 64 + SZ_2M);
+	KUNIT_EXPECT_GE(test, reserved, altmap_need(&range));
+}
+
+/*
+ * The sections counted by altmap_need() itself, so that the bound above
+ * cannot pass because the helper counts nothing.
+ */
+static void altmap_need_test(struct kunit *test)
+{
+	const u64 section = PAGES_PER_SECTION << PAGE_SHIFT;
+	struct range one = { SZ_4G, SZ_4G + section - 1 };
+	struct range shifted = { SZ_4G + SZ_2M, SZ_4G + SZ_2M + section - 1 };
+	struct range three = { SZ_4G - SZ_2M, SZ_4G + 3 * section + SZ_2M - 1 };
+
+	KUNIT_ASSERT_EQ(test, section, (u64)SZ_128M);
+	KUNIT_EXPECT_EQ(test, altmap_need(&one), (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, altmap_need(&shifted), 0);
+	KUNIT_EXPECT_EQ(test, altmap_need(&three), (u64)3 * SZ_2M);
+}
+
+/* --- parsers ------------------------------------------------------------- */
+
+struct parse_case {
+	const char *desc;
+	const char *buf;
+	int expected;
+};
+
+/*
+ * Spellings a user writes: the name alone (modprobe cache=wc), with the
+ * newline of echo (sysfs, /sys/module/iopmem/parameters), and nothing
+ * else: no case folding, no spaces, no second newline, no indexes.
+ */
+static const struct parse_case cache_cases[] = {
+	{ "wc", "wc", IOPMEM_CACHE_WC },
+	{ "wc and newline", "wc\n", IOPMEM_CACHE_WC },
+	{ "uc", "uc", IOPMEM_CACHE_UC },
+	{ "uc and newline", "uc\n", IOPMEM_CACHE_UC },
+	{ "WC refused", "WC", -EINVAL },
+	{ "leading space refused", " wc", -EINVAL },
+	{ "trailing space refused", "wc ", -EINVAL },
+	{ "two newlines refused", "wc\n\n", -EINVAL },
+	{ "CR LF refused", "uc\r\n", -EINVAL },
+	{ "prefix w refused", "w", -EINVAL },
+	{ "wcc refused", "wcc", -EINVAL },
+	{ "index 0 refused", "0", -EINVAL },
+	{ "empty refused", "", -EINVAL },
+	{ "newline alone refused", "\n", -EINVAL },
+	{ "a mode name refused", "fsdax", -EINVAL },
+};
+
+static const struct parse_case mode_cases[] = {
+	{ "fsdax", "fsdax", IOPMEM_MODE_FSDAX },
+	{ "fsdax and newline", "fsdax\n", IOPMEM_MODE_FSDAX },
+	{ "devdax", "devdax", IOPMEM_MODE_DEVDAX },
+	{ "devdax and newline", "devdax\n", IOPMEM_MODE_DEVDAX },
+	{ "FSDAX refused", "FSDAX", -EINVAL },
+	{ "dax refused", "dax", -EINVAL },
+	{ "trailing space refused", "devdax ", -EINVAL },
+	{ "two newlines refused", "fsdax\n\n", -EINVAL },
+	{ "index 1 refused", "1", -EINVAL },
+	{ "empty refused", "", -EINVAL },
+	{ "a cache name refused", "wc", -EINVAL },
+};
+
+static const struct parse_case memmap_parse_cases[] = {
+	{ "ram", "ram", IOPMEM_MEMMAP_RAM },
+	{ "ram and newline", "ram\n", IOPMEM_MEMMAP_RAM },
+	{ "dev", "dev", IOPMEM_MEMMAP_DEV },
+	{ "dev and newline", "dev\n", IOPMEM_MEMMAP_DEV },
+	{ "RAM refused", "RAM", -EINVAL },
+	{ "devdax refused, dev is only its prefix", "devdax", -EINVAL },
+	{ "pmem refused", "pmem", -EINVAL },
+	{ "two newlines refused", "dev\n\n", -EINVAL },
+	{ "leading space refused", " ram", -EINVAL },
+	{ "empty refused", "", -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(parse_cache, cache_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(parse_mode, mode_cases, desc);
+KUNIT_ARRAY_PARAM_DESC(parse_memmap, memmap_parse_cases, desc);
+
+static void parse_cache_test(struct kunit *test)
+{
+	const struct parse_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, iopmem_parse_cache(c->buf), c->expected);
+}
+
+static void parse_mode_test(struct kunit *test)
+{
+	const struct parse_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, iopmem_parse_mode(c->buf), c->expected);
+}
+
+static void parse_memmap_test(struct kunit *test)
+{
+	const struct parse_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, iopmem_parse_memmap(c->buf), c->expected);
+}
+
+/*
+ * A module parameter: the real kernel_param_ops on a copy of the real
+ * default (its names, count and messages), so that the module's own
+ * defaults are never changed by a test.
+ */
+struct param_case {
+	const char *desc;
+	const struct iopmem_choice *choice;
+	const char *name;		/* the parameter */
+	const char *values[2];		/* in enum order */
+};
+
+static const struct param_case param_cases[] = {
+	{ "cache", &iopmem_default_cache, "cache", { "wc", "uc" } },
+	{ "mode", &iopmem_default_mode, "mode", { "fsdax", "devdax" } },
+	{ "memmap", &iopmem_default_memmap, "memmap", { "ram", "dev" } },
+};
+
+KUNIT_ARRAY_PARAM_DESC(param, param_cases, desc);
+
+static void param_set_get_test(struct kunit *test)
+{
+	const struct param_case *c = test->param_value;
+	struct iopmem_choice choice = *c->choice;
+	struct kernel_param kp = {
+		.name	= c->name,
+		.ops	= &iopmem_choice_ops,
+		.arg	= &choice,
+	};
+	char with_newline[16];
+	char *buf;
+	int i;
+
+	/* sysfs_emit() wants a page, as the parameter's sysfs file has. */
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_TRUE(test, IS_ALIGNED((unsigned long)buf, PAGE_SIZE));
+
+	KUNIT_EXPECT_STREQ(test, choice.name, c->name);
+	KUNIT_EXPECT_EQ(test, choice.count, 2);
+	for (i = 0; i < 2; i++) {
+		/* Each value, as modprobe passes it and as echo writes it. */
+		choice.value = !i;
+		KUNIT_EXPECT_EQ(test, iopmem_choice_ops.set(c->values[i], &kp), 0);
+		KUNIT_EXPECT_EQ(test, choice.value, i);
+		choice.value = !i;
+		snprintf(with_newline, sizeof(with_newline), "%s\n",
+			 c->values[i]);
+		KUNIT_EXPECT_EQ(test, iopmem_choice_ops.set(with_newline, &kp), 0);
+		KUNIT_EXPECT_EQ(test, choice.value, i);
+
+		KUNIT_EXPECT_EQ(test, iopmem_choice_ops.get(buf, &kp),
+				(int)strlen(with_newline));
+		KUNIT_EXPECT_STREQ(test, buf, with_newline);
+	}
+
+	/* A refused value leaves the setting as it was. */
+	choice.value = 1;
+	KUNIT_EXPECT_EQ(test, iopmem_choice_ops.set("bogus\n", &kp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, choice.value, 1);
+	KUNIT_EXPECT_EQ(test, iopmem_choice_ops.set("", &kp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, choice.value, 1);
+}
+
+/* --- the control --------------------------------------------------------- */
+
+/*
+ * Fails on purpose when the module is loaded with control=1: a wrong
+ * expectation about a real driver function, so that the rig can show
+ * that a failing KUnit check reaches it as "not ok".
+ */
+static void control_fails_on_request(struct kunit *test)
+{
+	struct range range = { SZ_4G, SZ_4G + SZ_128M - 1 };
+
+	if (!control)
+		kunit_skip(test, "load with control=1 to make this case fail");
+	KUNIT_EXPECT_EQ_MSG(test, iopmem_memmap_size(&range), (u64)SZ_4M,
+			    "control=1: this expectation is wrong on purpose (the reservation of 128 MiB is 2 MiB)");
+}
+
+static struct kunit_case iopmem_test_cases[] = {
+	KUNIT_CASE_PARAM(range_validate_test, range_validate_gen_params),
+	KUNIT_CASE_PARAM(range_aligned_part_test, aligned_part_gen_params),
+	KUNIT_CASE_PARAM(ranges_overlap_test, ranges_overlap_gen_params),
+	KUNIT_CASE_PARAM(memmap_size_test, memmap_size_gen_params),
+	KUNIT_CASE_PARAM(memmap_size_bounds_test, memmap_size_gen_params),
+	KUNIT_CASE(altmap_need_test),
+	KUNIT_CASE_PARAM(parse_cache_test, parse_cache_gen_params),
+	KUNIT_CASE_PARAM(parse_mode_test, parse_mode_gen_params),
+	KUNIT_CASE_PARAM(parse_memmap_test, parse_memmap_gen_params),
+	KUNIT_CASE_PARAM(param_set_get_test, param_gen_params),
+	KUNIT_CASE(control_fails_on_request),
+	{}
+};
+
+static struct kunit_suite iopmem_test_suite = {
+	.name		= "iopmem",
+	.test_cases	= iopmem_test_cases,
+};
+
+kunit_test_suite(iopmem_test_suite);
+
+/*
+ * MODULE_IMPORT_NS() took a bare identifier before 6.13 and takes a
+ * string since; the modinfo tag it expands to is the same on both.
+ */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");
+MODULE_DESCRIPTION("KUnit tests of iopmem's range, memmap and parser logic");
+MODULE_LICENSE("GPL");
