@@ -48,11 +48,10 @@ shopt -s inherit_errexit
 # hung tasks, and any stack trace. Not the bare word "lockdep": a lockdep
 # kernel says "RCU lockdep checking is enabled" at every boot.
 DMESG_BAD='WARNING:|BUG:|BUG [^ ]+ \([^)]*\): |kernel BUG at|Oops|general protection fault|Kernel panic|INFO: task .* blocked|possible circular locking|turning off the locking correctness validator|INFO: trying to register non-static key|UBSAN|Call Trace'
-# Taint bits a scenario may leave: O (out-of-tree module), E (unsigned module).
-TAINT_OK=$((4096 | 8192))
+# Taint bits a scenario may leave: O (out-of-tree module), E (unsigned
+# module), N (a KUnit test ran; its failures are results already).
+TAINT_OK=$((4096 | 8192 | 262144))
 TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
-# N too: a KUnit test ran (rig/kunit), and its failures are results already.
-TAINT_OK=$((TAINT_OK | 262144))
 
 # default_jobs : guests at a time. Two 1-vCPU guests on a 2-core host finish
 # the rig group in ~40% less time than one 2-vCPU guest after the other
