@@ -19,9 +19,9 @@ host_check_pattern() {
 		return
 	fi
 	if cmp -s <(pattern "$tag") <(dd if="$file" bs=4096 skip=$((off / 4096)) count=1 status=none); then
-		ok "host: pattern $tag is in the BAR backing file at offset $off"
+		ok "host: pattern $tag is in $(basename "$file") at offset $off"
 	else
-		not_ok "host: pattern $tag is in the BAR backing file at offset $off"
+		not_ok "host: pattern $tag is in $(basename "$file") at offset $off"
 		info "found instead:"
 		dd if="$file" bs=4096 skip=$((off / 4096)) count=1 status=none | head -c 256 | od -c | sed 's/^/#   /'
 	fi
