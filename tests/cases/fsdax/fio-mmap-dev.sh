@@ -6,7 +6,7 @@
 # mapping, and the first and last sectors of /dev/iopmem0 through a
 # mapping of the block device, found by the host right after the struct
 # pages and at the very end of the BAR file (fio-mmap.inc).
-# vm: ivshmem 256M addr=04.0
+# vm: ivshmem 128M addr=04.0
 # vm: timeout 300
 # results: 21
 . /tests/lib.sh
