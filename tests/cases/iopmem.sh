@@ -19,6 +19,8 @@
 #   fs_dax_checks FSTYPE DIR        DAX on, hostcheck line, fio fill + verify
 #   file_phys FILE                  byte offset of FILE's first extent in
 #                                   the block device (FIEMAP)
+#   phys_of FILE OFFSET             byte offset in the block device of byte
+#                                   OFFSET of FILE (FIEMAP; fails in a hole)
 #   xfs_under_load DEV TAG          XFS -o dax on /mnt, TAG's pattern
 #                                   fsynced in /mnt/kept, /mnt/mapped held
 #                                   by map_hold, a fio verify job writing
@@ -139,6 +141,19 @@ dax_enabled() {
 file_phys() {
 	_blk=$(xfs_io -c 'fiemap' "$1" | sed -n '2s/.*: \([0-9]*\)\.\..*/\1/p')
 	[ -n "$_blk" ] && echo $((_blk * 512))
+}
+
+# phys_of FILE OFFSET : FIEMAP's extents are "N: [a..b]: c..d" in 512-byte
+# units (a..b in the file, c..d on the device) or "N: [a..b]: hole".
+# %.0f: busybox awk's %d stops at 2^31.
+phys_of() {
+	xfs_io -c 'fiemap' "$1" | awk -F '[^0-9a-z]+' -v off="$2" '
+		# "", N, a, b, c, d
+		$5 ~ /^[0-9]+$/ {
+			s = int(off / 512)
+			if (s >= $3 && s <= $4) { printf "%.0f\n", ($5 + s - $3) * 512 + off % 512; found = 1; exit }
+		}
+		END { exit !found }'
 }
 
 # cache_prove DEV CACHE TYPE : DEV (bound to IOPMEM_PCI, 512 MiB) is in

@@ -22,6 +22,8 @@
 #   dmesg_mark / dmesg_since_mark / dmesg_has REGEX   (guest)
 #   pci_bind_iopmem ADDR / pci_unbind ADDR / pci_driver ADDR  (guest)
 #   pattern TAG              4096 reproducible bytes naming TAG (64 lines of 64)
+#   layout LEN:C...          LEN bytes of character C, for each argument
+#                            (C 0 is NUL): the expected content of a range
 #   rig_say LINE             a line for the host's rig (IOPMEM-RIG: QMP ...)
 
 _lib_n=0
@@ -177,6 +179,18 @@ pattern() {
 	while [ "$_lib_i" -lt 64 ]; do
 		printf '%-63.63s\n' "iopmem-rig $1 line $_lib_i"
 		_lib_i=$((_lib_i + 1))
+	done
+}
+
+# layout LEN:C... : the bytes a range should hold, piece by piece: LEN
+# bytes of the character C each (0 stands for NUL), e.g. "100:Z 3996:0".
+layout() {
+	for _lib_piece in "$@"; do
+		if [ "${_lib_piece#*:}" = 0 ]; then
+			head -c "${_lib_piece%%:*}" /dev/zero
+		else
+			head -c "${_lib_piece%%:*}" /dev/zero | tr '\000' "${_lib_piece#*:}"
+		fi
 	done
 }
 
