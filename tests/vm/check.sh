@@ -120,7 +120,9 @@ plan() {
 	for k in "${kernels[@]}"; do
 		groups_k=$(kernel_var "$k" groups)
 		for s in "${selected[@]}"; do
-			[[ $groups_k == all || " $groups_k " == *" ${s%%/*} "* ]] || continue
+			# A word is a group or one group/name scenario.
+			[[ $groups_k == all || " $groups_k " == *" ${s%%/*} "* ||
+				" $groups_k " == *" $s "* ]] || continue
 			only=$(header_line "$CASES_DIR/$s.sh" kernels)
 			[[ -z $only || " $only " == *" $k "* ]] || continue
 			echo "$k $s"
