@@ -5,6 +5,7 @@
 # against every kernel the project supports.
 # host-only
 # results: 6
+# vm: timeout 600
 set -uo pipefail
 . tests/cases/lint/common.inc
 
