@@ -14,7 +14,6 @@
 # results: 2
 # results[7.2]: 15
 # vm: ivshmem none
-# vm: timeout 600
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 # shellcheck source=tests/cases/iopmem.sh
