@@ -3,32 +3,57 @@
 #
 # A non-fatal uncorrectable error (poisoned TLP) while a fio verify job
 # writes to /dev/iopmemN: iopmem logs it, the link stays up, and I/O goes
-# on without an error.
+# on without an error: fio was still running when the AER core had
+# recovered, iopmem served write bios after that, and fio ends with status
+# 0.  The control: after a fatal error (surprise link down) under the same
+# job, each of those three checks would fail.
 # vm: machine q35
 # vm: device pcie-root-port id=rp0 chassis=1 slot=1 bus=pcie.0 addr=04.0
 # vm: ivshmem 512M bus=rp0 id=iv0
-# vm: timeout 180
+# vm: timeout 240
 # vm: smp 2
-# results: 7
+# results: 12
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/aer/common.inc
 
 check "modprobe iopmem" iopmem_load
 dev=$(iopmem_bind $AER_PCI) || die "bind $AER_PCI"
-fio --name=aer --filename=/dev/$dev --size=64M --bs=64k --rw=write \
-	--ioengine=psync --direct=1 --verify=crc32c --do_verify=1 \
-	--time_based --runtime=8 >/tmp/fio.log 2>&1 &
-fio_pid=$!
-sleep 2
 
-aer_inject POISON_TLP || die "the AER core reported no recovery within 30 s"
+# inject_under_io ERROR : a 20 s fio verify job on /dev/$dev, ERROR
+# injected 2 s in.  Sets RUNNING (yes if fio still ran once the AER core
+# had recovered), WRITES (write bios iopmem served in the 2 s after that)
+# and FIO_RC (fio's status).
+inject_under_io() {
+	fio --name=aer --filename=/dev/$dev --size=64M --bs=64k --rw=write \
+		--ioengine=psync --direct=1 --verify=crc32c --do_verify=1 \
+		--time_based --runtime=20 >/tmp/fio.log 2>&1 &
+	_pid=$!
+	sleep 2
+	aer_inject "$1" || die "the AER core reported no recovery within 30 s"
+	RUNNING=no
+	kill -0 $_pid 2>/dev/null && RUNNING=yes
+	stats_reset "$dev"
+	sleep 2
+	WRITES=$(iopmem_stat "$dev" bio_writes)
+	wait $_pid
+	FIO_RC=$?
+}
+
+inject_under_io POISON_TLP
 check "the AER core recovered" sh -c "echo '$AER_VERDICT' | grep -q successful"
 check "iopmem logged the error and kept I/O going" \
 	dmesg_has "iopmem $AER_PCI: non-fatal PCIe error: the link is up, I/O goes on"
-wait $fio_pid
-check_eq "the fio verify job ran through it" 0 $?
-check_eq "no I/O error was counted" 0 "$(iopmem_stat "$dev" errors)"
+check_eq "the fio job was still running after the recovery" yes "$RUNNING"
+check "iopmem served write bios after the recovery ($WRITES in 2 s)" test "$WRITES" -gt 0
+check_eq "the fio verify job ran through it" 0 "$FIO_RC"
 check_eq "the device is online" online "$(iopmem_attr "$dev" state)"
 check "the block device still works" \
 	dd if=/dev/$dev of=/dev/null bs=4096 count=16 iflag=direct
+
+inject_under_io SDN
+check "control: a fatal error, the link is reset" \
+	dmesg_has "$dev: fatal PCIe error, the link is being reset"
+check_eq "control: ... the fio job had stopped by the recovery" no "$RUNNING"
+check_eq "control: ... iopmem served no write bio after it" 0 "$WRITES"
+check_fail "control: ... and the fio job failed" test "$FIO_RC" -eq 0

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # daxctl on an iopmem device in devdax mode: the region's JSON, create-device
-# with and without a size and with -a 2M, disable/enable/destroy, bad input
-# refused with no change of state, and a region id that survives a rebind.
+# with and without a size and with -a 2M, disable/enable/destroy (with a
+# process holding a mapping: revoked, SIGBUS on its next access, and the
+# memory's next device out of its reach), bad input refused with no change
+# of state, and a region id that survives a rebind.
 # vm: ivshmem 512M addr=04.0
-# results: 39
+# results: 45
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -51,14 +53,33 @@ check_eq "$a disabled" disabled "$(daxctl list -d "$a" -i | jq -r '.[0].state')"
 check "enable-device $a" daxctl enable-device "$a"
 check_eq "$a enabled" null "$(daxctl list -d "$a" | jq -r '.[0].state')"
 check_fail "destroy-device of an enabled device is refused" daxctl destroy-device "$a"
-map_hold "/dev/$a" 0 2097152 || die "cannot map /dev/$a"
-check_fail "destroy-device of a mapped device is refused" daxctl destroy-device "$a"
 check_eq "... and it keeps its size" $((64 * M)) "$(daxctl list -d "$a" | jq -r '.[0].size')"
-check "... and the mapping is alive" kill -0 "$MAP_PID"
-map_release
-check "disable then destroy-device $a" sh -c "daxctl disable-device $a && daxctl destroy-device $a"
+
+# Destroying a device that a process maps: disabling cannot be refused
+# (it is a driver unbind); it revokes the mapping, the device is destroyed
+# under it, and its memory goes to a new device that the old mapping must
+# not reach: the holder's next access gets SIGBUS.
+start=$(dax_start "$a")
+map_hold "/dev/$a" 0 $((2 * M)) || die "cannot map /dev/$a"
+check "disable-device $a while a process maps it" daxctl disable-device "$a"
+check "destroy-device $a with the mapping still held" daxctl destroy-device "$a"
+check "... the mapping's process is still there" kill -0 "$MAP_PID"
 check_eq "only $b is left" "$b" "$(region_devices 0)"
 check_eq "its 64 MiB are available again" $((64 * M)) "$(region_field 0 available_size)"
+c=$(daxctl create-device -r 0 -s 64M | jq -r '.[0].chardev')
+check_eq "a new device $c takes the same memory" "$start" "$(dax_start "$c")"
+{ pattern new; head -c $((2 * M - 4096)) /dev/zero; } >/tmp/block
+check "write a pattern to $c" mmap-io write "/dev/$c" 0 $((2 * M)) </tmp/block
+echo touch >&9
+map_release
+check_eq "the old mapping gets SIGBUS on its next access" 135 $?
+check_eq "$c's data is intact" "$(sha256sum </tmp/block)" \
+	"$(mmap-io read "/dev/$c" 0 $((2 * M)) | sha256sum)"
+map_hold "/dev/$c" 0 $((2 * M)) || die "cannot map /dev/$c"
+echo touch >&9
+map_release
+check_eq "control: the same access through a live mapping succeeds" 0 $?
+check "disable then destroy-device $c" sh -c "daxctl disable-device $c && daxctl destroy-device $c"
 
 check "unbind" pci_unbind $IOPMEM_PCI
 check_eq "region gone with the device" "" "$(daxctl list -R)"

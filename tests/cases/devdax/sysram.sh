@@ -3,13 +3,19 @@
 #
 # daxctl reconfigure-device --mode=system-ram is refused on iopmem memory:
 # device memory disappears with its device and is not write-back memory, so
-# it must never be online as System RAM.  Nothing of it goes online, and the
-# instance goes back to devdax.
+# it must never be online as System RAM.  iopmem's memory notifier vetoes
+# the onlining, nothing of it goes online, and the instance goes back to
+# devdax.  Hot-added memory is not onlined by the kernel on its own here
+# (6.12 would, and daxctl then refuses before iopmem is asked), so that
+# daxctl onlines the blocks itself and meets the veto on every kernel.
 # vm: ivshmem 512M addr=04.0
-# results: 9
+# vm: cmdline memhp_default_state=offline
+# results: 10
 . /tests/lib.sh
 . /tests/iopmem.sh
 
+check_eq "the kernel leaves hot-added memory offline" offline \
+	"$(cat /sys/devices/system/memory/auto_online_blocks)"
 check "modprobe iopmem mode=devdax" iopmem_load mode=devdax
 dev=$(iopmem_bind $IOPMEM_PCI) || die "bind"
 modprobe kmem
@@ -34,13 +40,8 @@ dmesg_mark
 check_fail "reconfigure-device --mode=system-ram is refused" \
 	daxctl reconfigure-device --mode=system-ram "$a"
 check_eq "no memory block of the BAR is online" 0 "$(online_blocks)"
-if grep -q 1 /sys/devices/system/memory/auto_online_blocks 2>/dev/null ||
-	grep -q online /sys/devices/system/memory/auto_online_blocks 2>/dev/null; then
-	info "kernel auto-onlines hot-added memory: daxctl refuses before iopmem is asked"
-else
-	check "iopmem's refusal names the cause and the fix" \
-		dmesg_has "refusing to online .* as System RAM: device memory vanishes with its device .*daxctl reconfigure-device --mode=devdax"
-fi
+check "iopmem vetoed the onlining, naming the cause and the fix" \
+	dmesg_has "refusing to online .* as System RAM: device memory vanishes with its device .*daxctl reconfigure-device --mode=devdax"
 check "reconfigure-device --mode=devdax restores the instance" \
 	daxctl reconfigure-device --mode=devdax -f "$a"
 check_eq "it is a devdax device again" devdax "$(daxctl list -d "$a" | jq -r '.[0].mode')"

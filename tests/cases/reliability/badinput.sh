@@ -3,9 +3,11 @@
 #
 # Garbage in every writable iopmem sysfs attribute and module parameter:
 # refused with EINVAL (or EBUSY for a value valid only in another state),
-# a message in the kernel log, and the state unchanged.
+# which the shell reports, the kernel log line for that attribute and
+# that input (its value quoted, the valid values named; the holder for
+# EBUSY), and the state unchanged.
 # vm: ivshmem 512M addr=04.0
-# results: 155
+# results: 209
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -21,42 +23,63 @@ state() {
 	ls /sys/class/iopmem /dev | tr '\n' ' '
 }
 
-# refused FILE VALUE : writing VALUE to FILE fails, logs, changes nothing.
+# write VALUE FILE : echo VALUE >FILE; the shell's message in /tmp/err.
+write() {
+	sh -c 'echo "$1" >"$2"' sh "$1" "$2" 2>/tmp/err
+}
+
+# logged TEXT : the kernel logged TEXT (a fixed string) since dmesg_mark.
+logged() {
+	dmesg_since_mark | grep -qF -- "$1"
+}
+
+# refused FILE VALUE MESSAGE : writing VALUE to FILE fails with EINVAL,
+# the kernel logs MESSAGE and nothing changes.
 refused() {
 	_before=$(state)
 	dmesg_mark
-	check_fail "$(basename "$1") <- '$2' refused" sh -c "printf '%s\n' '$2' >$1"
-	check "$(basename "$1") <- '$2' logged" dmesg_has iopmem
-	check_eq "$(basename "$1") <- '$2' changed nothing" "$_before" "$(state)"
+	_name="$(basename "$1") <- '$(echo "$2" | cut -c1-24)'"
+	check_fail "$_name refused" write "$2" "$1"
+	check "$_name: the shell says Invalid argument" grep -q "write error: Invalid argument" /tmp/err
+	check "$_name: the kernel log says why" logged "$3"
+	check_eq "$_name changed nothing" "$_before" "$(state)"
 }
 
 for v in "" bogus -1 18446744073709551616 "wc wc" "$(printf 'x%.0s' $(seq 300))"; do
-	refused $a/cache "$v"
-	refused $a/mode "$v"
-	refused $a/memmap "$v"
-	refused $p/cache "$v"
-	refused $p/mode "$v"
-	refused $p/memmap "$v"
+	refused $a/cache "$v" "$dev: cache: '$v' is not a memory type; write wc (write-combining) or uc (uncached)"
+	refused $a/mode "$v" "$dev: mode: '$v' is not a mode; write fsdax (block device for DAX file systems) or devdax (device-dax region for daxctl)"
+	refused $a/memmap "$v" "$dev: memmap: '$v' is not a place for struct pages; write ram (system RAM) or dev (the start of the device memory)"
+	refused $p/cache "$v" "iopmem: cache=$v is not a memory type; use cache=wc (write-combining) or cache=uc (uncached)"
+	refused $p/mode "$v" "iopmem: mode=$v is not a mode; use mode=fsdax (block device for DAX file systems) or mode=devdax (device-dax region for daxctl)"
+	refused $p/memmap "$v" "iopmem: memmap=$v is not a place for struct pages; use memmap=ram (system RAM) or memmap=dev (the start of the device memory)"
 done
 for v in "" x 6 -2 2147483648 -9999999999 1.5; do
-	refused $p/bar "$v"
+	refused $p/bar "$v" "iopmem: bar=$v is not a BAR number; use 0 to 5, or -1 for the largest 64-bit memory BAR"
 done
 for v in 1 -1 x ""; do
-	refused $a/stats/bio_reads "$v"
+	refused $a/stats/bio_reads "$v" "$dev: stats/bio_reads: only 0 can be written, to reset the counter"
 done
+# The control: a message names its input; another input's does not match.
+dmesg_mark
+write bogus $a/cache
+check_fail "control: cache <- 'bogus' logs no message about 'bogux'" \
+	logged "$dev: cache: 'bogux' is not a memory type"
 
 # Valid values, wrong state: the block device is open.
 exec 3<"/dev/$dev"
 for f in cache:uc mode:devdax memmap:dev; do
 	_before=$(state)
 	dmesg_mark
-	check_fail "${f%%:*} <- ${f#*:} while open refused" sh -c "echo ${f#*:} >$a/${f%%:*}"
-	check "... logged as busy" dmesg_has "is in use"
+	check_fail "${f%%:*} <- ${f#*:} while open refused" write "${f#*:}" "$a/${f%%:*}"
+	check "... the shell says busy" grep -q "write error: Device or resource busy" /tmp/err
+	check "... the kernel log names the holder" logged \
+		"$dev: cannot change ${f%%:*}: /dev/$dev is in use (1 opener; a mounted file system counts as one); unmount it or close it, then retry"
 	check_eq "... changed nothing" "$_before" "$(state)"
 done
 exec 3<&-
 
 for f in size memmap_reserved data_size; do
-	check_fail "read-only $f cannot be written" sh -c "echo 0 >$a/$f"
+	check_fail "read-only $f cannot be written" write 0 "$a/$f"
+	check "... the shell says Permission denied" grep -q "Permission denied" /tmp/err
 done
 check_eq "the device still works" 4096 "$(dd if=/dev/$dev bs=4096 count=1 iflag=direct status=none | wc -c)"
