@@ -158,7 +158,8 @@ phys_of() {
 
 # cache_prove DEV CACHE TYPE : DEV (bound to IOPMEM_PCI, 512 MiB) is in
 # cache mode CACHE: pat_memtype_list gives its BAR memory type TYPE, a
-# user's DAX mapping of a file on it gets TYPE too, and unbinding leaves no
+# user's DAX mapping of a file on it gets TYPE too (or write-back, where
+# iopmem warned that it cannot set it), and unbinding leaves no
 # reservation and no block device.
 cache_prove() {
 	check_eq "cache attribute" "$2" "$(iopmem_attr "$1" cache)"
@@ -175,7 +176,14 @@ cache_prove() {
 	xfs_io -f -c 'falloc 0 4m' /mnt/f
 	_entry=$(user_memtype /mnt/f 0 4M)
 	info "user page table entry: $_entry"
-	check_eq "user DAX mapping of a file is $3" "$3" "${_entry#* }"
+	# Where DAX faults ignore the PAT (7.x), iopmem says so at bind: then
+	# the entry must be what it says, and otherwise the cache mode.
+	if dmesg | grep -q "iopmem $1: user mappings of files on /dev/$1 (mount -o dax) are write-back on this kernel"; then
+		check_eq "user DAX mapping of a file is write-back, as iopmem warned" \
+			write-back "${_entry#* }"
+	else
+		check_eq "user DAX mapping of a file is $3" "$3" "${_entry#* }"
+	fi
 	check "umount" umount /mnt
 
 	check "unbind" pci_unbind $IOPMEM_PCI

@@ -13,6 +13,7 @@
 #include <linux/idr.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/range.h>
 
 /*
@@ -233,5 +234,117 @@ static inline bool iopmem_dev_dax_head_valid(struct dev_dax *dev_dax,
 		return false;
 	return dax_inode(head->dax_dev)->i_rdev == head->dev.devt;
 }
+
+/*
+ * User mappings of DAX memory.  Until 6.15 DAX faults inserted pfns and
+ * x86 looked up the PAT memory type of each (track_pfn_insert()), so user
+ * mappings got the type iopmem reserved.  Since then they insert struct
+ * pages (vmf_insert_page_mkwrite(), vmf_insert_folio_pmd()) with the VMA's
+ * vm_page_prot as it is: write-back unless whoever set up the VMA changed
+ * it.  iopmem can do that for device-dax: the character devices of its
+ * instances get iopmem_devdax_fops (see devdax.c).  A file on /dev/iopmemN
+ * is mapped by the file system, which gives iopmem no say.
+ */
+pgprot_t iopmem_devdax_user_prot(struct file *file, pgprot_t prot);
+extern const struct file_operations *iopmem_devdax_orig_fops;
+
+#ifdef IOPMEM_DAX_FAULTS_USE_VMA_PROT
+
+#ifndef IOPMEM_HAVE_MMAP_PREPARE
+/* 6.15: DAX faults ignore the PAT, device_dax still has mmap */
+#error "iopmem does not support this kernel: no mmap_prepare"
+#endif
+
+#define IOPMEM_DAX_USER_PROT_FROM_VMA	true
+
+/*
+ * device_dax's file operations (7.2), forwarded; mmap_prepare also sets
+ * the memory type.  Const, as file operations should be: a copy made at
+ * run time would be a writable table of function pointers.
+ */
+static inline loff_t iopmem_devdax_llseek(struct file *file, loff_t off,
+					  int whence)
+{
+	return iopmem_devdax_orig_fops->llseek(file, off, whence);
+}
+
+static inline int iopmem_devdax_open(struct inode *inode, struct file *file)
+{
+	return iopmem_devdax_orig_fops->open(inode, file);
+}
+
+static inline int iopmem_devdax_release(struct inode *inode,
+					struct file *file)
+{
+	return iopmem_devdax_orig_fops->release(inode, file);
+}
+
+static inline unsigned long
+iopmem_devdax_get_unmapped_area(struct file *file, unsigned long addr,
+				unsigned long len, unsigned long pgoff,
+				unsigned long flags)
+{
+	return iopmem_devdax_orig_fops->get_unmapped_area(file, addr, len,
+							   pgoff, flags);
+}
+
+static inline int iopmem_devdax_mmap_prepare(struct vm_area_desc *desc)
+{
+	int rc = iopmem_devdax_orig_fops->mmap_prepare(desc);
+
+	if (!rc)
+		desc->page_prot = iopmem_devdax_user_prot(desc->file,
+							  desc->page_prot);
+	return rc;
+}
+
+static const struct file_operations iopmem_devdax_fops __maybe_unused = {
+	.owner			= THIS_MODULE,
+	.fop_flags		= FOP_MMAP_SYNC,
+	.llseek			= iopmem_devdax_llseek,
+	.open			= iopmem_devdax_open,
+	.release		= iopmem_devdax_release,
+	.get_unmapped_area	= iopmem_devdax_get_unmapped_area,
+	.mmap_prepare		= iopmem_devdax_mmap_prepare,
+};
+
+/**
+ * iopmem_devdax_wrapper() - the file operations that stand in for @orig
+ * @orig: device_dax's file operations
+ *
+ * Return: iopmem_devdax_fops, or NULL when @orig has other operations
+ * than those it forwards (device_dax changed: mappings stay write-back).
+ */
+static inline const struct file_operations *
+iopmem_devdax_wrapper(const struct file_operations *orig)
+{
+	if (orig->fop_flags != iopmem_devdax_fops.fop_flags ||
+	    !orig->llseek || !orig->open || !orig->release ||
+	    !orig->get_unmapped_area || !orig->mmap_prepare)
+		return NULL;
+	if (orig->read || orig->write || orig->read_iter || orig->write_iter ||
+	    orig->iopoll || orig->iterate_shared || orig->poll ||
+	    orig->unlocked_ioctl || orig->compat_ioctl || orig->mmap ||
+	    orig->flush || orig->fsync || orig->fasync || orig->lock ||
+	    orig->check_flags || orig->flock || orig->splice_write ||
+	    orig->splice_read || orig->splice_eof || orig->setlease ||
+	    orig->fallocate || orig->show_fdinfo || orig->copy_file_range ||
+	    orig->remap_file_range || orig->fadvise || orig->uring_cmd ||
+	    orig->uring_cmd_iopoll)
+		return NULL;
+	return &iopmem_devdax_fops;
+}
+
+#else	/* the PAT type of the pfn applies: nothing to wrap */
+
+#define IOPMEM_DAX_USER_PROT_FROM_VMA	false
+
+static inline const struct file_operations *
+iopmem_devdax_wrapper(const struct file_operations *orig)
+{
+	return NULL;
+}
+
+#endif
 
 #endif /* _IOPMEM_COMPAT_H */

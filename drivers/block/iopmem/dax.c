@@ -94,7 +94,12 @@ struct dax_device *iopmem_dax_create(struct iopmem_fsdax *fsdax)
 	 */
 	set_dax_nocache(dax_dev);
 	set_dax_nomc(dax_dev);
-	dax_write_cache(dax_dev, false);
+	/*
+	 * Except where user mappings of DAX files come out write-back
+	 * (compat.h): then stores through them sit in the CPU caches, and
+	 * fsync and msync must write those back, as for pmem.
+	 */
+	dax_write_cache(dax_dev, IOPMEM_DAX_USER_PROT_FROM_VMA);
 	rc = dax_add_host(dax_dev, fsdax->disk);
 	if (rc) {
 		kill_dax(dax_dev);

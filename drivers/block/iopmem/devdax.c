@@ -11,25 +11,32 @@
  * iopmem claims the range and holds its memory-type reservation, which
  * their ZONE_DEVICE maps adopt.
  */
+#include <linux/cdev.h>
 #include <linux/dax.h>
 #include <linux/fs.h>
 #include <linux/kmod.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
 #include "compat.h"
 #include "iopmem.h"
 
-#define IOPMEM_DAX_DRIVER	"iopmem_dax"
+#define IOPMEM_DAX_DRIVER		"iopmem_dax"
+#define IOPMEM_DEVICE_DAX_DRIVER	"device_dax"	/* the instances' driver */
 
 /* What the region's probe needs; copied into the platform device. */
 struct iopmem_dax_pdata {
 	struct range range;
 	int region_id;
 	int nid;
+	enum iopmem_cache cache;
 };
+
+static int iopmem_dax_bus_watch(struct device *dev);
 
 static int iopmem_dax_probe(struct platform_device *pdev)
 {
@@ -57,7 +64,7 @@ static int iopmem_dax_probe(struct platform_device *pdev)
 		dev_err(&pdev->dev, "struct dev_dax of this kernel is not laid out as iopmem was built to expect (drivers/dax/dax-private.h changed); devdax mode is unavailable, use fsdax\n");
 		return -EINVAL;
 	}
-	return 0;
+	return iopmem_dax_bus_watch(iopmem_dev_dax_device(seed));
 }
 
 static struct platform_driver iopmem_dax_driver = {
@@ -68,6 +75,99 @@ static struct platform_driver iopmem_dax_driver = {
 		.suppress_bind_attrs	= true,
 	},
 };
+
+/*
+ * The memory type of user mappings, on kernels whose DAX faults take the
+ * VMA's page protection as it is (see compat.h).  An instance's character
+ * device belongs to device_dax.  Once an instance of an iopmem region is
+ * bound to it, iopmem points the cdev at iopmem_devdax_fops, which forward
+ * to device_dax's and set the page protection of new mappings from the
+ * region's cache mode.  They call device_dax's functions, so iopmem holds
+ * device_dax until it unloads; their owner is iopmem, so open files hold
+ * iopmem.  A file opened between device_dax's cdev_add() and the bus
+ * notification keeps device_dax's own mmap: its mappings are write-back.
+ */
+const struct file_operations *iopmem_devdax_orig_fops;
+static DEFINE_MUTEX(iopmem_devdax_fops_lock);	/* iopmem_devdax_orig_fops */
+static typeof_member(struct device, bus) iopmem_dax_bus;
+static DEFINE_MUTEX(iopmem_dax_bus_lock);	/* iopmem_dax_bus */
+
+/**
+ * iopmem_devdax_user_prot() - page protection of a user mapping
+ * @file: an open /dev/daxN.M of an iopmem region
+ * @prot: the page protection device_dax chose
+ *
+ * Return: @prot with the memory type of the region's cache mode.
+ */
+pgprot_t iopmem_devdax_user_prot(struct file *file, pgprot_t prot)
+{
+	struct device *dev = iopmem_dev_dax_device(file->private_data);
+	const struct iopmem_dax_pdata *pdata = dev_get_platdata(dev->parent);
+	enum page_cache_mode pcm = pdata->cache == IOPMEM_CACHE_UC ?
+				   _PAGE_CACHE_MODE_UC : _PAGE_CACHE_MODE_WC;
+
+	return __pgprot((pgprot_val(prot) & ~_PAGE_CACHE_MASK) |
+			cachemode2protval(pcm));
+}
+
+static void iopmem_devdax_set_fops(struct device *dev)
+{
+	struct inode *inode = dax_inode(iopmem_dev_dax_to_dax_device(dev));
+	struct cdev *cdev = inode->i_cdev;
+	const struct file_operations *wrapper = NULL;
+
+	mutex_lock(&iopmem_devdax_fops_lock);
+	if (!iopmem_devdax_orig_fops && iopmem_devdax_wrapper(cdev->ops) &&
+	    try_module_get(cdev->ops->owner))
+		iopmem_devdax_orig_fops = cdev->ops;
+	if (iopmem_devdax_orig_fops) {
+		wrapper = iopmem_devdax_wrapper(iopmem_devdax_orig_fops);
+		if (cdev->ops == iopmem_devdax_orig_fops)
+			WRITE_ONCE(cdev->ops, wrapper);
+		else if (cdev->ops != wrapper)
+			wrapper = NULL;
+	}
+	mutex_unlock(&iopmem_devdax_fops_lock);
+
+	if (!wrapper)
+		dev_warn(dev, "cannot set the memory type of user mappings (the file operations of %s are not those iopmem knows): they will be write-back\n",
+			 IOPMEM_DEVICE_DAX_DRIVER);
+	else if (mapping_mapped(inode->i_mapping))
+		dev_warn(dev, "was mapped before iopmem could set the memory type of user mappings: those mappings are write-back; unmap and map again\n");
+}
+
+static int iopmem_dax_bus_notify(struct notifier_block *nb,
+				 unsigned long action, void *data)
+{
+	struct device *dev = data;
+
+	if (action == BUS_NOTIFY_BOUND_DRIVER && dev->parent &&
+	    dev->parent->driver == &iopmem_dax_driver.driver &&
+	    !strcmp(dev->driver->name, IOPMEM_DEVICE_DAX_DRIVER))
+		iopmem_devdax_set_fops(dev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block iopmem_dax_bus_nb = {
+	.notifier_call = iopmem_dax_bus_notify,
+};
+
+/* Watch the bus of @dev, a device-dax instance, from now on. */
+static int iopmem_dax_bus_watch(struct device *dev)
+{
+	int rc = 0;
+
+	if (!IOPMEM_DAX_USER_PROT_FROM_VMA)
+		return 0;
+	mutex_lock(&iopmem_dax_bus_lock);
+	if (!iopmem_dax_bus) {
+		rc = bus_register_notifier(dev->bus, &iopmem_dax_bus_nb);
+		if (!rc)
+			iopmem_dax_bus = dev->bus;
+	}
+	mutex_unlock(&iopmem_dax_bus_lock);
+	return rc;
+}
 
 /**
  * iopmem_devdax_start() - build the device-dax region of a device
@@ -83,6 +183,7 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 		/* Device-dax wants a real node; without one, the local one. */
 		.nid		= idev->nid != NUMA_NO_NODE ? idev->nid :
 						       numa_mem_id(),
+		.cache		= idev->cache,
 	};
 	struct iopmem_devdax *devdax;
 	struct platform_device *pdev;
@@ -246,4 +347,9 @@ int iopmem_devdax_init(void)
 void iopmem_devdax_exit(void)
 {
 	platform_driver_unregister(&iopmem_dax_driver);
+	if (iopmem_dax_bus)
+		bus_unregister_notifier(iopmem_dax_bus, &iopmem_dax_bus_nb);
+	/* No file uses the copy: each open one holds iopmem. */
+	if (iopmem_devdax_orig_fops)
+		module_put(iopmem_devdax_orig_fops->owner);
 }
