@@ -4,7 +4,8 @@
 # checkpatch.pl --strict (Debian's linux-source-6.1): 0 errors, 0 warnings
 # and 0 checks in every kernel source file.
 # host-only
-# results: 13
+# kernels: 6.1
+# results: 15
 set -uo pipefail
 . tests/cases/lint/common.inc
 

@@ -4,7 +4,8 @@
 # scripts/kernel-doc -none finds nothing to complain about in any kernel
 # source file.
 # host-only
-# results: 13
+# kernels: 6.1
+# results: 15
 set -uo pipefail
 . tests/cases/lint/common.inc
 

