@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Data written through a /dev/daxN.M mapping (msync'ed) survives a clean
-# power-off and a SIGKILL of QEMU: three boots on the same backing file; the
-# instance is created again at the same place each boot (device-dax keeps
-# no layout across boots) and read back through a mapping.
+# Data written through a /dev/daxN.M mapping survives a clean power-off and
+# a SIGKILL of QEMU: three boots on the same backing file; the instance is
+# created again at the same place each boot (device-dax keeps no layout
+# across boots) and read back through a mapping.  mmap-io's msync fails
+# with EINVAL here (device-dax has no fsync) and reaches nobody; and as
+# persist/fs.inc says, the rig could not see a missing fence anyway.
 # vm: ivshmem 512M addr=04.0
 # vm: boots 3
 # vm: timeout 300
@@ -33,18 +35,18 @@ written() {
 case $PHASE in
 1)
 	block clean >/tmp/b
-	check "boot 1: write 2 MiB through a mapping (msync)" mmap-io write "/dev/$a" 0 $((2 * M)) </tmp/b
+	check "boot 1: write 2 MiB through a mapping" mmap-io write "/dev/$a" 0 $((2 * M)) </tmp/b
 	;;
 2)
 	written clean "boot 2: data intact after a clean power-off" 0
 	block cut >/tmp/b
-	check "boot 2: write 2 MiB more (msync returned)" mmap-io write "/dev/$a" $((2 * M)) $((2 * M)) </tmp/b
+	check "boot 2: write 2 MiB more through a mapping" mmap-io write "/dev/$a" $((2 * M)) $((2 * M)) </tmp/b
 	echo "IOPMEM-RIG: KILL"
 	sleep 600
 	;;
 3)
 	written clean "boot 3: boot 1's data intact" 0
-	written cut "boot 3: data msync'ed before the power cut intact" 1
+	written cut "boot 3: data written before the power cut intact" 1
 	;;
 *) die "PHASE '$PHASE' unknown: this scenario needs '# vm: boots 3'" ;;
 esac

@@ -7,7 +7,7 @@
 # vm: ivshmem 512M addr=04.0
 # vm: boots 3
 # vm: timeout 300
-# results: 11
+# results: 18
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/persist/fs.inc
