@@ -7,6 +7,8 @@
 # instance goes back to devdax.
 # vm: ivshmem 512M addr=04.0
 # results: 9
+# 6.12 auto-onlines hot-added memory: no veto message to check there.
+# results[6.12]: 8
 . /tests/lib.sh
 . /tests/iopmem.sh
 
