@@ -399,6 +399,7 @@ run_scenario() {
 			fi
 		fi
 	} >"$dir/report"
+	echo "$secs" >"$dir/secs"
 	echo "$n_ok $n_fail $n_skip" >"$dir/counts"
 }
 
@@ -431,9 +432,10 @@ main() {
 	fi
 	mapfile -t kernels < <(printf '%s\n' "${items[@]}" | awk '!seen[$1]++ { print $1 }')
 
-	local t_start
-	t_start=$(date +%s.%N)
+	local t_start t_phase
+	t_start=$SECONDS
 	"$RIG_DIR/setup.sh" "${kernels[@]}"
+	log "check: phase setup (packages, kernels; a cold 7.2 build is most of it): $((SECONDS - t_start)) s"
 	local -A initrd
 	local k
 	local run_dir
@@ -445,10 +447,12 @@ main() {
 	for k in "${kernels[@]}"; do
 		# A private link to the image: a concurrent run may prune the cache.
 		local img
+		t_phase=$SECONDS
 		# Not inside $(...), where errexit is off: a failed build
 		# stops the run here, its compiler errors on stderr.
 		"$RIG_DIR/build.sh" "$k" >/dev/null || exit 1
 		img=$("$RIG_DIR/initramfs.sh" "$k") || exit 1
+		log "check: phase modules + initramfs for $k: $((SECONDS - t_phase)) s"
 		initrd[$k]=$run_dir/initramfs-$k.img
 		ln -f "$img" "${initrd[$k]}" 2>/dev/null || cp "$img" "${initrd[$k]}"
 	done
@@ -477,6 +481,12 @@ main() {
 	done
 	wait || true
 	flush
+	# Guests of different kernels overlap at the edges: per kernel, the
+	# sum of its scenarios' wall times, divided by the guests at a time.
+	for k in "${kernels[@]}"; do
+		log "check: phase scenarios on $k: $(cat "$run_dir/$k"/*/*/secs 2>/dev/null |
+			awk -v j="$JOBS" '{ s += $1 } END { printf "%d", s / j }') s ($JOBS at a time)"
+	done
 
 	local passed=0 failed=0 skipped=0 d n_ok n_fail n_skip
 	for d in "${dirs[@]}"; do
@@ -505,7 +515,7 @@ main() {
 		echo "failed scenarios keep their BAR/NVMe backing files ($(du -sch "${kept[@]}" | tail -n 1 | cut -f1) on disk with their logs; delete them when done):"
 		printf '  %s\n' "${kept[@]}"
 	fi
-	log "check: total $(echo "$t_start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }') s"
+	log "check: total $((SECONDS - t_start)) s"
 	local line="$passed passed, $failed failed"
 	((skipped > 0)) && line+=", $skipped skipped"
 	echo "$line"
