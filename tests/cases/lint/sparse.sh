@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The modules build with W=1 and sparse (C=2) without a single warning,
-# against every kernel the project supports.
+# against every kernel the project supports (sparse is skipped where the
+# kernel refuses the host's sparse as too old: 7.x with bookworm's 0.6.4).
 # host-only
 # kernels: 6.1
 # results: 6
@@ -16,19 +17,21 @@ for k in $KERNELS; do
 	tmp=$(mktemp -d)
 	git ls-files -co --exclude-standard -- Kbuild drivers include tests/provider tests/ptewalk tests/kasan tests/kunit |
 		while read -r f; do [[ -f $f ]] && install -D -m 0644 "$f" "$tmp/$f"; done
+	# 6.14+ runs sparse only if it knows __typeof_unqual__, which
+	# bookworm's 0.6.4 does not; the kernel's Makefile then says so.
+	old_sparse='C=2 specified, but .* is not available or not up to date'
 	if make -C "$KDIR" M="$tmp" W=1 C=2 -j"$(nproc)" modules >"$tmp/build.log" 2>&1 &&
-		! grep -Ei 'warning|error' "$tmp/build.log" | grep -v 'Skipping BTF generation' >/dev/null; then
+		! grep -Ei 'warning|error' "$tmp/build.log" | grep -v 'Skipping BTF generation' |
+		grep -v "$old_sparse" >/dev/null; then
 		ok "W=1 C=2 build against $KVER: no warning"
 	else
 		not_ok "W=1 C=2 build against $KVER: no warning"
 		grep -Ei 'warning|error' "$tmp/build.log" | sed 's/^/#   /'
 	fi
-	if grep -q 'sparse is not available or not up to date' "$tmp/build.log"; then
-		# 7.x headers use __typeof_unqual__, which bookworm's sparse
-		# 0.6.4 does not parse; the kernel's Makefile then skips it.
-		skip "sparse ran against $KVER" "sparse $(sparse --version) is too old for these headers"
-	elif grep -q 'CHECK ' "$tmp/build.log"; then
+	if grep -q 'CHECK ' "$tmp/build.log"; then
 		ok "sparse ran against $KVER"
+	elif grep -q "$old_sparse" "$tmp/build.log"; then
+		skip "sparse ran against $KVER" "$KVER refuses $(sparse --version 2>&1 | head -n 1): too old (no __typeof_unqual__)"
 	else
 		not_ok "sparse ran against $KVER (no CHECK lines in the build log)"
 	fi
