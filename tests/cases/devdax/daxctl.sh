@@ -7,6 +7,7 @@
 # memory's next device out of its reach), bad input refused with no change
 # of state, and a region id that survives a rebind.
 # vm: ivshmem 512M addr=04.0
+# vm: timeout 480
 # results: 45
 . /tests/lib.sh
 . /tests/iopmem.sh

@@ -6,6 +6,7 @@
 # or cache change fail with EBUSY and a message, instead of a removal that
 # would wait for them forever; once released, the change goes through.
 # vm: ivshmem 512M addr=04.0
+# vm: timeout 480
 # results: 9
 . /tests/lib.sh
 . /tests/iopmem.sh
