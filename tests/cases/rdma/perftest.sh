@@ -7,6 +7,7 @@
 # perftest maps 2 x the message size: -s 1M makes that the 2 MiB multiple a
 # device-dax mapping needs (the default 64 KiB fails with EINVAL).
 # vm: ivshmem 512M addr=04.0
+# vm: timeout 360
 # results: 8
 . /tests/lib.sh
 . /tests/iopmem.sh
