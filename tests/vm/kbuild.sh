@@ -73,6 +73,9 @@ build_kernel() {
 	mkdir -p "$obj"
 	kbuild_configure "$src" "$obj"
 	local release
+	# kernelrelease reads CONFIG_LOCALVERSION from include/config/auto.conf,
+	# which a fresh object tree has only after syncconfig.
+	make -s -C "$src" O="$obj" syncconfig >/dev/null
 	release=$(make -s -C "$src" O="$obj" kernelrelease)
 	[[ $release == "$KVER" ]] ||
 		die "the configured kernel is '$release', kernels.conf says kver=$KVER; make them agree (CONFIG_LOCALVERSION in $KFRAGMENT)"
