@@ -5,7 +5,7 @@
 # writes to it land in the host backing file (checked by boot.host.sh), and
 # the modules the tests rely on load.
 # vm: ivshmem 512M addr=04.0
-# results: 15
+# results: 16
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 
@@ -43,8 +43,6 @@ for m in xfs ext4 nvme; do
 done
 # Up to 6.x xfs and ext4 reach crc32c through libcrc32c, which needs a
 # crypto provider; 7.x has no libcrc32c: they call the crc32c library.
-# (Not modinfo: busybox sh runs its own applet, which succeeds on a
-# module that does not exist.)
 if grep -qs '/libcrc32c\.ko' "/lib/modules/$(uname -r)/modules.dep" "/lib/modules/$(uname -r)/modules.builtin"; then
 	check "crc32c provider loaded by /init" sh -c "grep -q crc32c /proc/crypto"
 else
@@ -52,9 +50,13 @@ else
 fi
 
 # The repository's modules, once built, must be resolvable by modprobe.
+# kmod's modinfo by its path: busybox sh would run its own applet for a
+# bare "modinfo". The control shows the lookup can fail.
 if [ -f "/lib/modules/$(uname -r)/extra/iopmem.ko" ]; then
-	check "modprobe knows iopmem" modinfo iopmem
+	check "modprobe knows iopmem" /usr/sbin/modinfo -n iopmem
+	check_fail "... and not a module that is not there" /usr/sbin/modinfo -n iopmem_no_such_module
 else
 	skip "modprobe knows iopmem" "iopmem.ko not in the initramfs (IOPMEM_NO_MODULE=1?)"
+	skip "... and not a module that is not there" "iopmem.ko not in the initramfs"
 fi
 info "uptime $(cut -d' ' -f1 /proc/uptime) s"

@@ -40,7 +40,7 @@ check_fail "dmesg_has: ignores messages before the mark" dmesg_has 'hello from r
 
 check_eq "pci_driver: empty for an unbound device" "" "$(pci_driver 0000:00:04.0)"
 check "pci_unbind: no-op for an unbound device" pci_unbind 0000:00:04.0
-if modinfo iopmem >/dev/null 2>&1; then
+if /usr/sbin/modinfo -n iopmem >/dev/null 2>&1; then
 	check "modprobe iopmem" modprobe iopmem
 	on_exit "rmmod iopmem"
 	check "pci_bind_iopmem binds 00:04.0" pci_bind_iopmem 0000:00:04.0
