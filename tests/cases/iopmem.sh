@@ -192,6 +192,13 @@ cache_prove() {
 	check "no block device left after unbind" test ! -e "/dev/$1"
 }
 
+# iopmem_region DEV : the id of DEV's device-dax region (devdax mode). Ids
+# come from the kernel's memory-region allocator, shared with pmem, hmem
+# and CXL: not DEV's number.
+iopmem_region() {
+	cat /sys/class/iopmem/"$1"/iopmem_dax.*/dax_region/id
+}
+
 # region_json ID : daxctl's JSON of region ID, with its devices.
 region_json() {
 	daxctl list -R -D -r "$1" | jq '.[0]'

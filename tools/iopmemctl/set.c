@@ -32,13 +32,17 @@ static const char set_usage[] =
 /* Why the kernel refused with EBUSY, when its log line is out of reach. */
 static void busy_reason(const char *name, char *buf, size_t len)
 {
-	char path[IOPMEMCTL_PATH_MAX], mode[32] = "";
+	char path[IOPMEMCTL_PATH_MAX], mode[32] = "", region[16] = "N";
 
 	sysfs_read(sysfs_path(path, "class/iopmem/%s/mode", name), mode,
 		   sizeof(mode));
+	/* The kernel's region id, shared with pmem and CXL: not our number. */
+	sysfs_read(sysfs_path(path, "class/iopmem/%s/iopmem_dax.%d/dax_region/id",
+			      name, parse_iopmem_name(name)),
+		   region, sizeof(region));
 	if (!strcmp(mode, "devdax"))
-		snprintf(buf, len, "a device-dax instance of region %d (/dev/dax%d.M) is mapped by a process; unmap it (end the process) first",
-			 parse_iopmem_name(name), parse_iopmem_name(name));
+		snprintf(buf, len, "a device-dax instance of region %s (/dev/dax%s.M) is mapped by a process; unmap it (end the process) first",
+			 region, region);
 	else
 		snprintf(buf, len, "/dev/%s is mounted or open; unmount it or close it first",
 			 name);

@@ -15,6 +15,7 @@
 #include <linux/dax.h>
 #include <linux/fs.h>
 #include <linux/kmod.h>
+#include <linux/memregion.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -179,7 +180,6 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 {
 	struct iopmem_dax_pdata pdata = {
 		.range		= idev->range,
-		.region_id	= idev->id,	/* daxctl's region N: stable */
 		/* Device-dax wants a real node; without one, the local one. */
 		.nid		= idev->nid != NUMA_NO_NODE ? idev->nid :
 						       numa_mem_id(),
@@ -204,10 +204,23 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 	if (rc)
 		goto out_free;
 
+	/*
+	 * Region ids name the instances (daxN.M) of every region on the dax
+	 * bus: pmem, hmem and CXL take theirs from the same allocator.
+	 */
+	rc = memregion_alloc(GFP_KERNEL);
+	if (rc < 0) {
+		dev_err(&idev->dev, "cannot allocate a memory region id (%d): devdax mode needs a kernel with CONFIG_MEMREGION; use fsdax\n",
+			rc);
+		goto out_unclaim;
+	}
+	devdax->region_id = rc;
+	pdata.region_id = rc;
+
 	rc = -ENOMEM;
 	pdev = platform_device_alloc(IOPMEM_DAX_DRIVER, idev->id);
 	if (!pdev)
-		goto out_unclaim;
+		goto out_region;
 	pdev->dev.parent = &idev->dev;
 	set_dev_node(&pdev->dev, idev->nid);
 	rc = platform_device_add_data(pdev, &pdata, sizeof(pdata));
@@ -221,7 +234,7 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 			dev_name(&pdev->dev));
 		platform_device_unregister(pdev);
 		rc = -ENXIO;
-		goto out_unclaim;
+		goto out_region;
 	}
 	devdax->pdev = pdev;
 	idev->devdax = devdax;
@@ -229,6 +242,8 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 
 out_put:
 	platform_device_put(pdev);
+out_region:
+	memregion_free(devdax->region_id);
 out_unclaim:
 	iopmem_unclaim(&devdax->map);
 out_free:
@@ -252,6 +267,7 @@ void iopmem_devdax_stop(struct iopmem_device *idev)
 
 	idev->devdax = NULL;
 	platform_device_unregister(devdax->pdev);
+	memregion_free(devdax->region_id);
 	iopmem_unclaim(&devdax->map);
 	kfree(devdax);
 }

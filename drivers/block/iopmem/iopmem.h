@@ -112,10 +112,13 @@ struct iopmem_fsdax {
  * @map: the claim on the range and its memory type (no struct pages:
  *	 each device-dax instance maps its part itself)
  * @pdev: iopmem_dax.N, parent of the device-dax region and its instances
+ * @region_id: the region's id (daxctl's region N, instances daxN.M), from
+ *	       the allocator that pmem, hmem and CXL regions share
  */
 struct iopmem_devdax {
 	struct iopmem_mapping map;
 	struct platform_device *pdev;
+	int region_id;
 };
 
 /**

@@ -10,7 +10,7 @@
 # vm: ivshmem 512M addr=04.0
 # vm: ivshmem 8G addr=05.0
 # vm: timeout 300
-# results: 31
+# results: 32
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -69,12 +69,15 @@ info "hostcheck two-high $HIGH"
 
 check "$da to devdax" sh -c "echo devdax >/sys/class/iopmem/$da/mode"
 check "$db to devdax" sh -c "echo devdax >/sys/class/iopmem/$db/mode"
+ra=$(iopmem_region "$da") rb=$(iopmem_region "$db")
 check_eq "two device-dax regions, ids 0 and 1" "0 1" \
 	"$(daxctl list -R | jq -r '[.[].id] | sort | map(tostring) | join(" ")')"
-check_eq "region ${da#iopmem} is 512 MiB" $((512 * 1048576)) "$(region_field "${da#iopmem}" size)"
-check_eq "region ${db#iopmem} is 8 GiB" $((8 * G)) "$(region_field "${db#iopmem}" size)"
-xa=$(daxctl create-device -r "${da#iopmem}" -s 64M 2>/dev/null | jq -r '.[0].chardev')
-xb=$(daxctl create-device -r "${db#iopmem}" -s 64M 2>/dev/null | jq -r '.[0].chardev')
+check_eq "the regions are $da's and $db's" "0 1" \
+	"$(printf '%s\n' "$ra" "$rb" | sort | tr '\n' ' ' | sed 's/ $//')"
+check_eq "region $ra is 512 MiB" $((512 * 1048576)) "$(region_field "$ra" size)"
+check_eq "region $rb is 8 GiB" $((8 * G)) "$(region_field "$rb" size)"
+xa=$(daxctl create-device -r "$ra" -s 64M 2>/dev/null | jq -r '.[0].chardev')
+xb=$(daxctl create-device -r "$rb" -s 64M 2>/dev/null | jq -r '.[0].chardev')
 check "an instance in each region" test -c "/dev/$xa" -a -c "/dev/$xb" -a "$xa" != "$xb"
 
 # Instances map 2 MiB pages: write a whole one.
