@@ -297,6 +297,23 @@ int iopmem_set_memmap(struct iopmem_device *idev, enum iopmem_memmap memmap)
 }
 
 /**
+ * iopmem_online() - whether a device serves I/O
+ * @idev: the device
+ *
+ * Return: true while it has a block device or a device-dax region, false
+ * when it is offline (after a fatal error, or a failed reconfiguration).
+ */
+bool iopmem_online(struct iopmem_device *idev)
+{
+	bool online;
+
+	mutex_lock(&idev->lock);
+	online = idev->fsdax || idev->devdax;
+	mutex_unlock(&idev->lock);
+	return online;
+}
+
+/**
  * iopmem_memmap_reserved() - bytes of a device's range that hold struct pages
  * @idev: the device
  *

@@ -215,6 +215,7 @@ int iopmem_parse_memmap(const char *buf);
 int iopmem_set_mode(struct iopmem_device *idev, enum iopmem_mode mode);
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache);
 int iopmem_set_memmap(struct iopmem_device *idev, enum iopmem_memmap memmap);
+bool iopmem_online(struct iopmem_device *idev);
 u64 iopmem_memmap_reserved(struct iopmem_device *idev);
 
 /* layout.c */

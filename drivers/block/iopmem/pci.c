@@ -156,8 +156,10 @@ static void iopmem_pci_resume(struct pci_dev *pdev)
 {
 	struct iopmem_device *idev = pci_get_drvdata(pdev);
 
-	dev_info(&pdev->dev, "link recovered; %s stays offline until its mode is written again\n",
-		 dev_name(&idev->dev));
+	/* The AER core resumes after a non-fatal error too: still online. */
+	if (!iopmem_online(idev))
+		dev_info(&pdev->dev, "link recovered; %s stays offline until its mode is written again\n",
+			 dev_name(&idev->dev));
 }
 
 static const struct pci_error_handlers iopmem_pci_err_handlers = {

@@ -92,13 +92,8 @@ static DEVICE_ATTR_RW(cache);
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct iopmem_device *idev = to_iopmem_device(dev);
-	bool online;
-
-	mutex_lock(&idev->lock);
-	online = idev->fsdax || idev->devdax;
-	mutex_unlock(&idev->lock);
-	return sysfs_emit(buf, "%s\n", online ? "online" : "offline");
+	return sysfs_emit(buf, "%s\n", iopmem_online(to_iopmem_device(dev)) ?
+			  "online" : "offline");
 }
 static DEVICE_ATTR_RO(state);
 

@@ -12,7 +12,7 @@
 # vm: ivshmem 512M bus=rp0 id=iv0
 # vm: timeout 240
 # vm: smp 2
-# results: 12
+# results: 13
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/aer/common.inc
@@ -44,6 +44,8 @@ inject_under_io POISON_TLP
 check "the AER core recovered" sh -c "echo '$AER_VERDICT' | grep -q successful"
 check "iopmem logged the error and kept I/O going" \
 	dmesg_has "iopmem $AER_PCI: non-fatal PCIe error: the link is up, I/O goes on"
+check_fail "... and did not call the device offline once the link recovered" \
+	dmesg_has "$dev stays offline"
 check_eq "the fio job was still running after the recovery" yes "$RUNNING"
 check "iopmem served write bios after the recovery ($WRITES in 2 s)" test "$WRITES" -gt 0
 check_eq "the fio verify job ran through it" 0 "$FIO_RC"
