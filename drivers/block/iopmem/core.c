@@ -161,8 +161,12 @@ static void iopmem_live_stop(struct iopmem_device *idev)
 {
 	if (idev->fsdax)
 		iopmem_fsdax_stop(idev);
+	/*
+	 * Waiting for held pages may be given up by a killed task, except
+	 * on module exit: the region's driver would free them right after.
+	 */
 	if (idev->devdax)
-		iopmem_devdax_stop(idev);
+		iopmem_devdax_stop(idev, module_is_live(THIS_MODULE));
 }
 
 static int iopmem_live_stop_idle(struct iopmem_device *idev, const char *what)

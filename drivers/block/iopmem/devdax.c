@@ -14,6 +14,7 @@
 #include <linux/cdev.h>
 #include <linux/dax.h>
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/kmod.h>
 #include <linux/memregion.h>
 #include <linux/memremap.h>
@@ -21,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -251,27 +253,6 @@ out_free:
 	return rc;
 }
 
-/**
- * iopmem_devdax_stop() - tear the device-dax region down, whoever uses it
- * @idev: the device, with @idev->lock held and a region
- *
- * Unregistering the region's parent unregisters every instance: their
- * mappings are zapped and further faults get SIGBUS.  Returns once their
- * pages are gone.
- */
-void iopmem_devdax_stop(struct iopmem_device *idev)
-{
-	struct iopmem_devdax *devdax = idev->devdax;
-
-	lockdep_assert_held(&idev->lock);
-
-	idev->devdax = NULL;
-	platform_device_unregister(devdax->pdev);
-	memregion_free(devdax->region_id);
-	iopmem_unclaim(&devdax->map);
-	kfree(devdax);
-}
-
 static int iopmem_dev_dax_mapped(struct device *dev, void *name)
 {
 	struct dax_device *dax_dev;
@@ -287,9 +268,10 @@ static int iopmem_dev_dax_mapped(struct device *dev, void *name)
 
 /*
  * Pages of an instance that something holds beyond its mapping: RDMA
- * registrations, O_DIRECT in flight, vmsplice into a pipe.  Device-dax
- * faults take no page reference, so an idle page's count is 1; removing
- * the instance would wait for the rest for as long as they are held.
+ * registrations, O_DIRECT in flight, vmsplice into a pipe.  An idle page
+ * of this type has a count of 1 (a mapping adds one from 6.15 on).
+ * Removing the instance does not wait for them: memunmap_pages() frees
+ * the struct pages whatever their count.
  */
 static bool iopmem_devdax_pinned(struct iopmem_devdax *devdax,
 				 phys_addr_t *where)
@@ -319,6 +301,84 @@ static bool iopmem_devdax_pinned(struct iopmem_devdax *devdax,
 	return pinned;
 }
 
+/*
+ * Revoke one instance: faults of a dead dax_device get SIGBUS, and the
+ * mappings go now, so that they drop the page references they hold.
+ */
+static int iopmem_dev_dax_revoke(struct device *dev, void *unused)
+{
+	struct dax_device *dax_dev;
+
+	if (!dev->bus || strcmp(dev->bus->name, "dax"))
+		return 0;
+	dax_dev = iopmem_dev_dax_to_dax_device(dev);
+	if (!dax_dev)
+		return 0;
+	kill_dax(dax_dev);
+	unmap_mapping_range(dax_inode(dax_dev)->i_mapping, 0, 0, 1);
+	return 0;
+}
+
+/*
+ * Wait until no page of @devdax is held, logging the first held page every
+ * 10 s.  Returns false if the waiting task was killed first; module exit
+ * cannot give up (@killable false): its driver would free the pages next.
+ */
+static bool iopmem_devdax_wait_unpinned(struct iopmem_device *idev,
+					struct iopmem_devdax *devdax,
+					bool killable)
+{
+	unsigned long next_log = jiffies + HZ;
+	phys_addr_t pinned;
+
+	while (iopmem_devdax_pinned(devdax, &pinned)) {
+		if (time_after_eq(jiffies, next_log)) {
+			dev_warn(&idev->dev, "removal waits for the page at %pa, still held (an RDMA registration, O_DIRECT in flight, a pipe); release it\n",
+				 &pinned);
+			next_log = jiffies + 10 * HZ;
+		}
+		if (killable)
+			schedule_timeout_killable(HZ / 10);
+		else
+			schedule_timeout_uninterruptible(HZ / 10);
+		if (killable && fatal_signal_pending(current))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * iopmem_devdax_stop() - tear the device-dax region down, whoever uses it
+ * @idev: the device, with @idev->lock held and a region
+ * @killable: whether the caller may give up waiting for held pages
+ *
+ * Every instance is revoked first: its mappings are zapped and further
+ * faults get SIGBUS.  Then it waits for the pages that something still
+ * holds (RDMA registrations, O_DIRECT, pipes), because removing the region
+ * frees their struct pages.  If the waiting task is killed, the region is
+ * kept, its memory claimed, until reboot: iopmem takes a reference on
+ * itself, so that unloading cannot remove the region either.
+ */
+void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
+{
+	struct iopmem_devdax *devdax = idev->devdax;
+
+	lockdep_assert_held(&idev->lock);
+
+	idev->devdax = NULL;
+	device_for_each_child(&devdax->pdev->dev, NULL, iopmem_dev_dax_revoke);
+	if (!iopmem_devdax_wait_unpinned(idev, devdax, killable)) {
+		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps its memory (%pra) claimed until reboot\n",
+			devdax->region_id, &devdax->map.range);
+		__module_get(THIS_MODULE);
+		return;
+	}
+	platform_device_unregister(devdax->pdev);
+	memregion_free(devdax->region_id);
+	iopmem_unclaim(&devdax->map);
+	kfree(devdax);
+}
+
 /**
  * iopmem_devdax_stop_idle() - tear the region down unless it is mapped
  * @idev: the device, with @idev->lock held and a region
@@ -343,7 +403,7 @@ int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what)
 			what, &pinned);
 		return -EBUSY;
 	}
-	iopmem_devdax_stop(idev);
+	iopmem_devdax_stop(idev, true);
 	return 0;
 }
 

@@ -254,7 +254,7 @@ int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what);
 
 /* devdax.c */
 int iopmem_devdax_start(struct iopmem_device *idev);
-void iopmem_devdax_stop(struct iopmem_device *idev);
+void iopmem_devdax_stop(struct iopmem_device *idev, bool killable);
 int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what);
 int iopmem_devdax_init(void);
 void iopmem_devdax_exit(void);

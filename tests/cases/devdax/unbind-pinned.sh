@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unbind while a pipe holds a page of a device-dax instance (vmsplice; an
+# RDMA registration or O_DIRECT in flight hold pages alike) and another
+# process maps the instance. Removing the region frees its struct pages
+# whatever holds them, so iopmem revokes the mappings at once (the mapping
+# process gets SIGBUS), then waits for the page, saying which one, and
+# finishes the unbind once the pipe lets go. A driver that does not wait
+# fails the "unbind waits" check here, and on the KASAN kernel the pipe's
+# release then touches a freed struct page.
+# vm: ivshmem 512M addr=04.0
+# vm: timeout 300
+# results: 9
+. /tests/lib.sh
+. /tests/iopmem.sh
+
+M=1048576
+check "modprobe iopmem mode=devdax" iopmem_load mode=devdax
+dev=$(iopmem_bind $IOPMEM_PCI) || die "bind"
+a=$(daxctl create-device -r "$(iopmem_region "$dev")" -s 64M | jq -r '.[0].chardev')
+check "create a 64 MiB instance" test -c "/dev/$a"
+
+MAP_MODE=pin map_hold "/dev/$a" 0 $((2 * M)) || die "cannot pin a page of /dev/$a"
+# A second holder, mapping the next 2 MiB: fd 8 and its own FIFO.
+mkfifo /tmp/hold
+# Neither it nor the unbind below may keep the pin's FIFO (fd 9) open: the
+# pin ends when its reader sees EOF.
+mmap-io hold "/dev/$a" $((2 * M)) $((2 * M)) </tmp/hold >/tmp/hold.addr 9>&- &
+hold_pid=$!
+exec 8>/tmp/hold
+for _i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -s /tmp/hold.addr ] && break
+	sleep 0.5
+done
+[ -s /tmp/hold.addr ] || die "cannot map /dev/$a"
+
+dmesg_mark
+(exec 8>&- 9>&-; echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind) &
+unbind_pid=$!
+for _i in 1 2 3 4 5 6 7 8 9 10; do
+	dmesg_has "iopmem0: removal waits for the page at 0x[0-9a-f]*, still held" && break
+	sleep 1
+done
+check "unbind waits while the pipe holds the page" kill -0 $unbind_pid
+check "... saying which page and what may hold it" \
+	dmesg_has "iopmem0: removal waits for the page at 0x[0-9a-f]*, still held \(an RDMA registration, O_DIRECT in flight, a pipe\)"
+echo touch >&8
+exec 8>&-
+wait $hold_pid
+check_eq "the mapping was revoked: its process got SIGBUS" 135 $?
+rm -f /tmp/hold /tmp/hold.addr
+
+map_release
+wait $unbind_pid
+check_eq "unbind finished once the pipe let go" 0 $?
+check_eq "the device is unbound" "" "$(pci_driver $IOPMEM_PCI)"
+check "/dev/$a is gone" test ! -e "/dev/$a"
+dev=$(iopmem_bind $IOPMEM_PCI) || die "bind again"
+check_eq "bound again: back in devdax mode" devdax "$(iopmem_attr "$dev" mode)"
