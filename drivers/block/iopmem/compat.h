@@ -246,6 +246,7 @@ static inline bool iopmem_dev_dax_head_valid(struct dev_dax *dev_dax,
  * is mapped by the file system, which gives iopmem no say.
  */
 pgprot_t iopmem_devdax_user_prot(struct file *file, pgprot_t prot);
+void iopmem_devdax_node_released(struct inode *inode, struct file *file);
 extern const struct file_operations *iopmem_devdax_orig_fops;
 
 #ifdef IOPMEM_DAX_FAULTS_USE_VMA_PROT
@@ -276,7 +277,10 @@ static inline int iopmem_devdax_open(struct inode *inode, struct file *file)
 static inline int iopmem_devdax_release(struct inode *inode,
 					struct file *file)
 {
-	return iopmem_devdax_orig_fops->release(inode, file);
+	int rc = iopmem_devdax_orig_fops->release(inode, file);
+
+	iopmem_devdax_node_released(inode, file);
+	return rc;
 }
 
 static inline unsigned long

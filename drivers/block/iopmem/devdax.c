@@ -113,6 +113,34 @@ pgprot_t iopmem_devdax_user_prot(struct file *file, pgprot_t prot)
 			cachemode2protval(pcm));
 }
 
+/**
+ * iopmem_devdax_node_released() - give a dead instance's node its mapping back
+ * @inode: the inode of /dev/daxN.M
+ * @file: the file being released
+ *
+ * device_dax's open points the device node's inode at the mapping of the
+ * dax_device's own inode, and never back.  When a file stays open across
+ * the instance's removal, its last close frees the dax_device (and that
+ * inode) and then evicts the unlinked node, which reads the freed mapping
+ * (KASAN: slab-use-after-free in shmem_evict_inode(), seen on 7.2).  Once
+ * the instance is dead nothing can map it again: the node gets its own.
+ */
+void iopmem_devdax_node_released(struct inode *inode, struct file *file)
+{
+	struct device *dev = iopmem_dev_dax_device(file->private_data);
+	struct dax_device *dax_dev = iopmem_dev_dax_to_dax_device(dev);
+	bool alive;
+	int id;
+
+	if (!dax_dev)
+		return;
+	id = dax_read_lock();
+	alive = dax_alive(dax_dev);
+	dax_read_unlock(id);
+	if (!alive)
+		inode->i_mapping = &inode->i_data;
+}
+
 static void iopmem_devdax_set_fops(struct device *dev)
 {
 	struct inode *inode = dax_inode(iopmem_dev_dax_to_dax_device(dev));
