@@ -423,6 +423,8 @@ run_job() {
 main() {
 	local -a items=() kernels
 	local text
+	# Scenarios are chosen by TESTS=; an argument would silently run all.
+	(($# == 0)) || die "tests/vm/check.sh takes no arguments: TESTS=\"$*\" tests/vm/check.sh (or make check TESTS=\"$*\")"
 	text=$(plan) || exit 1
 	[[ -n $text ]] && mapfile -t items <<<"$text"
 	((${#items[@]} > 0)) || die "nothing to run for TESTS='${TESTS:-}' KERNEL='${KERNEL:-}'"
