@@ -281,13 +281,18 @@ out_free:
 	return rc;
 }
 
+/* The dax_device of a child of the region's parent, if it is an instance. */
+static struct dax_device *iopmem_child_dax_device(struct device *dev)
+{
+	if (!dev->bus || strcmp(dev->bus->name, "dax"))
+		return NULL;
+	return iopmem_dev_dax_to_dax_device(dev);
+}
+
 static int iopmem_dev_dax_mapped(struct device *dev, void *name)
 {
-	struct dax_device *dax_dev;
+	struct dax_device *dax_dev = iopmem_child_dax_device(dev);
 
-	if (!dev->bus || strcmp(dev->bus->name, "dax"))
-		return 0;
-	dax_dev = iopmem_dev_dax_to_dax_device(dev);
 	if (!dax_dev || !mapping_mapped(dax_inode(dax_dev)->i_mapping))
 		return 0;
 	strscpy(name, dev_name(dev), IOPMEM_NAME_LEN);
@@ -331,15 +336,14 @@ static bool iopmem_devdax_pinned(struct iopmem_devdax *devdax,
 
 /*
  * Revoke one instance: faults of a dead dax_device get SIGBUS, and the
- * mappings go now, so that they drop the page references they hold.
+ * mappings go now, so that they drop the page references they hold.  This
+ * is the first half of kill_dev_dax(), which would also drop the
+ * instance's pgmap pointer while its pages still exist.
  */
 static int iopmem_dev_dax_revoke(struct device *dev, void *unused)
 {
-	struct dax_device *dax_dev;
+	struct dax_device *dax_dev = iopmem_child_dax_device(dev);
 
-	if (!dev->bus || strcmp(dev->bus->name, "dax"))
-		return 0;
-	dax_dev = iopmem_dev_dax_to_dax_device(dev);
 	if (!dax_dev)
 		return 0;
 	kill_dax(dax_dev);
