@@ -210,7 +210,41 @@ declared_results() {
 # bad_lines FILE... : the kernel log lines of FILE... that fail a scenario,
 # once each (dmesg and the console repeat each other).
 bad_lines() {
-	cat "$@" | tr -d '\r' | grep -E "$DMESG_BAD" | sort -u || true
+	cat "$@" | tr -d '\r' | drop_expected_warns | grep -E "$DMESG_BAD" | sort -u || true
+}
+
+# expected_warn_re FUNCTION... : an ERE for the WARNING line of a report
+# in one of FUNCTION... ('# vm: kernel-warns'); empty if none is given.
+expected_warn_re() {
+	(($#)) || return 0
+	local IFS='|'
+	printf 'WARNING: CPU: [0-9]+ PID: [0-9]+ at [^ ]+ (%s)[+]0x' "$*"
+}
+
+# drop_expected_warns : stdin to stdout without the WARN reports ("cut
+# here" to "end trace") whose WARNING line expected_warn_re matches.
+drop_expected_warns() {
+	local re
+	re=$(expected_warn_re "${VM_KERNEL_WARNS[@]}")
+	if [[ -z $re ]]; then
+		cat
+		return
+	fi
+	awk -v re="$re" '
+		/------------\[ cut here \]------------/ { inblock = 1; buf = ""; drop = 0 }
+		inblock {
+			buf = buf $0 "\n"
+			if ($0 ~ re)
+				drop = 1
+			if ($0 ~ /---\[ end trace [0-9a-f]+ \]---/) {
+				if (!drop)
+					printf "%s", buf
+				inblock = 0
+			}
+			next
+		}
+		{ print }
+		END { if (inblock) printf "%s", buf }'
 }
 
 # early_boot_crash DIR : the guest kernel died before /init started the
@@ -275,6 +309,14 @@ boot_phase() {
 	if [[ -n $status ]] && ! grep -q '^IOPMEM-RIG: DONE' "$log"; then
 		fails+=("${tag}the guest's report is incomplete (no DONE marker)")
 	fi
+	local fn taint_ok=$TAINT_OK
+	for fn in "${VM_KERNEL_WARNS[@]}"; do
+		if grep -qE "$(expected_warn_re "$fn")" "$dir/dmesg-$phase.log"; then
+			taint_ok=$((taint_ok | 512))
+		else
+			fails+=("${tag}the kernel warning the scenario expects (in $fn, '# vm: kernel-warns') did not appear")
+		fi
+	done
 	# The console log covers guests that died before dumping dmesg.
 	bad_lines "$dir/dmesg-$phase.log" "$dir/console.log" >"$dir/dmesg-bad-$phase.log"
 	if [[ -s $dir/dmesg-bad-$phase.log ]]; then
@@ -283,7 +325,7 @@ boot_phase() {
 	fi
 	local taint
 	taint=$(sed -n 's/^IOPMEM-RIG: TAINT \([0-9]*\)$/\1/p' "$log")
-	if [[ -n $taint ]] && ((taint & ~TAINT_OK)); then
+	if [[ -n $taint ]] && ((taint & ~taint_ok)); then
 		fails+=("${tag}the kernel is tainted $taint ($(taint_letters "$taint")); only O and E are allowed")
 	fi
 }

@@ -26,6 +26,12 @@
 #                                    command to QEMU (hot-plug); @BAR0_FILE@
 #                                    in it is the host path of BAR0's file
 #   # vm: qemu ARGS...               extra raw QEMU arguments (word-split)
+#   # vm: kernel-warns FUNCTION      the kernel itself WARNs in FUNCTION in
+#                                    this scenario (a stock kernel's own
+#                                    check, say why next to it): the rig
+#                                    fails the scenario if that warning does
+#                                    not appear, and does not hold that one
+#                                    report (and its W taint) against it
 # Host files are exported to hooks as BAR0_FILE, BAR1_FILE, ... (order of the
 # ivshmem lines) and NVME0_IMG, NVME1_IMG, ...
 
@@ -53,7 +59,7 @@ vm_parse() {
 	local -a words
 	VM_MEM=2G VM_SMP=${IOPMEM_SMP:-2} VM_TIMEOUT=$VM_DEFAULT_TIMEOUT
 	VM_MACHINE=pc VM_CMDLINE=${KCMDLINE:+ $KCMDLINE} VM_QEMU_EXTRA=() VM_BOOTS=1
-	VM_BARS=() VM_NVMES=() VM_DEVICES=()
+	VM_BARS=() VM_NVMES=() VM_DEVICES=() VM_KERNEL_WARNS=()
 	local no_bar=0
 	while IFS= read -r line; do
 		[[ $line == '#!'* || -z $line ]] && continue
@@ -101,6 +107,10 @@ vm_parse() {
 		boots)
 			[[ ${words[1]-} =~ ^[1-9]$ ]] || die "$bad: want 'boots N' (1 to 9)"
 			VM_BOOTS=${words[1]}
+			;;
+		kernel-warns)
+			[[ ${words[1]-} =~ ^[A-Za-z_][A-Za-z0-9_.]*$ ]] || die "$bad: want 'kernel-warns FUNCTION'"
+			VM_KERNEL_WARNS+=("${words[1]}")
 			;;
 		cmdline) VM_CMDLINE+=" ${words[*]:1}" ;;
 		qemu) VM_QEMU_EXTRA+=("${words[@]:1}") ;;
