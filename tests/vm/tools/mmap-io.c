@@ -13,8 +13,9 @@
  *       a line "touch" on stdin touches every page again (SIGBUS ends the
  *       process if the mapping died)
  *   mmap-io pin   FILE OFFSET LENGTH             vmsplice the pages into a
- *       pipe (which holds a reference on each), unmap them, print "pinned",
- *       keep the pipe until stdin ends: pages in use with no mapping left
+ *       pipe (which holds a reference on each), unmap them, close FILE,
+ *       print "pinned", keep the pipe until stdin ends: pages in use with
+ *       no mapping and no open file left
  *
  * OFFSET and LENGTH accept 0x.. and K/M/G suffixes. The mapping starts at the
  * page below OFFSET. Built statically by tests/vm/initramfs.sh.
@@ -114,8 +115,14 @@ int main(int argc, char **argv)
 				fprintf(stderr, "mmap-io: vmsplice: %s\n", strerror(errno));
 				return 1;
 			}
+			/*
+			 * Neither the mapping nor the file: only the pipe
+			 * holds the page, and an unmount is not refused.
+			 */
 			munmap(map, maplen);
 			map = NULL;
+			close(fd);
+			fd = -1;
 			printf("pinned\n");
 		} else {
 			printf("%lx\n", (unsigned long)map);
@@ -165,6 +172,7 @@ int main(int argc, char **argv)
 	}
 	if (map)
 		munmap(map, maplen);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return ret;
 }
