@@ -111,8 +111,9 @@ static void iopmem_free_disk(struct gendisk *disk)
 
 	/* Module exit waits for the unmap: do everything else before it. */
 	put_device(&fsdax->idev->dev);
-	iopmem_unmap(&fsdax->map);
-	kfree(fsdax);
+	/* Kept (held pages, a killed waiter): the claim lists fsdax->map. */
+	if (iopmem_unmap(&fsdax->map))
+		kfree(fsdax);
 }
 
 static const struct block_device_operations iopmem_fops = {
@@ -190,7 +191,8 @@ out_dax:
 out_put_disk:
 	put_disk(disk);
 out_unmap:
-	iopmem_unmap(&fsdax->map);
+	if (!iopmem_unmap(&fsdax->map))
+		return rc;	/* kept: the claim lists fsdax->map */
 out_free:
 	kfree(fsdax);
 	return rc;

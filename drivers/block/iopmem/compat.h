@@ -351,4 +351,15 @@ iopmem_devdax_wrapper(const struct file_operations *orig)
 
 #endif
 
+/*
+ * The reference count of an FS_DAX page that nothing holds: until 6.15
+ * such pages kept one reference while free; since then they are counted
+ * like any other page.
+ */
+#ifdef IOPMEM_FSDAX_FREE_AT_ZERO
+#define IOPMEM_FSDAX_IDLE_REFS	0
+#else
+#define IOPMEM_FSDAX_IDLE_REFS	1
+#endif
+
 #endif /* _IOPMEM_COMPAT_H */

@@ -14,7 +14,6 @@
 #include <linux/cdev.h>
 #include <linux/dax.h>
 #include <linux/fs.h>
-#include <linux/jiffies.h>
 #include <linux/kmod.h>
 #include <linux/memregion.h>
 #include <linux/memremap.h>
@@ -22,7 +21,6 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -299,6 +297,8 @@ static int iopmem_dev_dax_mapped(struct device *dev, void *name)
 	return 1;
 }
 
+#define IOPMEM_DEVDAX_HOLDERS "an RDMA registration, O_DIRECT in flight, a pipe"
+
 /*
  * Pages of an instance that something holds beyond its mapping: RDMA
  * registrations, O_DIRECT in flight, vmsplice into a pipe.  An idle page
@@ -306,10 +306,10 @@ static int iopmem_dev_dax_mapped(struct device *dev, void *name)
  * Removing the instance does not wait for them: memunmap_pages() frees
  * the struct pages whatever their count.
  */
-static bool iopmem_devdax_pinned(struct iopmem_devdax *devdax,
+static bool iopmem_devdax_pinned(const struct iopmem_mapping *map,
 				 phys_addr_t *where)
 {
-	const struct range *range = &devdax->map.range;
+	const struct range *range = &map->range;
 	struct dev_pagemap *pgmap;
 	unsigned long pfn, end;
 	bool pinned = false;
@@ -351,34 +351,6 @@ static int iopmem_dev_dax_revoke(struct device *dev, void *unused)
 	return 0;
 }
 
-/*
- * Wait until no page of @devdax is held, logging the first held page every
- * 10 s.  Returns false if the waiting task was killed first; module exit
- * cannot give up (@killable false): its driver would free the pages next.
- */
-static bool iopmem_devdax_wait_unpinned(struct iopmem_device *idev,
-					struct iopmem_devdax *devdax,
-					bool killable)
-{
-	unsigned long next_log = jiffies + HZ;
-	phys_addr_t pinned;
-
-	while (iopmem_devdax_pinned(devdax, &pinned)) {
-		if (time_after_eq(jiffies, next_log)) {
-			dev_warn(&idev->dev, "removal waits for the page at %pa, still held (an RDMA registration, O_DIRECT in flight, a pipe); release it\n",
-				 &pinned);
-			next_log = jiffies + 10 * HZ;
-		}
-		if (killable)
-			schedule_timeout_killable(HZ / 10);
-		else
-			schedule_timeout_uninterruptible(HZ / 10);
-		if (killable && fatal_signal_pending(current))
-			return false;
-	}
-	return true;
-}
-
 /**
  * iopmem_devdax_stop() - tear the device-dax region down, whoever uses it
  * @idev: the device, with @idev->lock held and a region
@@ -399,7 +371,8 @@ void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 
 	idev->devdax = NULL;
 	device_for_each_child(&devdax->pdev->dev, NULL, iopmem_dev_dax_revoke);
-	if (!iopmem_devdax_wait_unpinned(idev, devdax, killable)) {
+	if (!iopmem_wait_unheld(&devdax->map, iopmem_devdax_pinned,
+				IOPMEM_DEVDAX_HOLDERS, killable)) {
 		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps its memory (%pra) claimed until reboot\n",
 			devdax->region_id, &devdax->map.range);
 		__module_get(THIS_MODULE);
@@ -430,9 +403,9 @@ int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what)
 			what, name);
 		return -EBUSY;
 	}
-	if (iopmem_devdax_pinned(idev->devdax, &pinned)) {
-		dev_err(&idev->dev, "cannot change %s: the page at %pa is pinned (an RDMA registration, O_DIRECT in flight, a pipe); release it, then retry\n",
-			what, &pinned);
+	if (iopmem_devdax_pinned(&idev->devdax->map, &pinned)) {
+		dev_err(&idev->dev, "cannot change %s: the page at %pa is pinned (%s); release it, then retry\n",
+			what, &pinned, IOPMEM_DEVDAX_HOLDERS);
 		return -EBUSY;
 	}
 	iopmem_devdax_stop(idev, true);

@@ -238,7 +238,11 @@ void iopmem_unclaim(struct iopmem_mapping *map);
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
 	       enum iopmem_memmap memmap, int nid);
-void iopmem_unmap(struct iopmem_mapping *map);
+bool iopmem_unmap(struct iopmem_mapping *map);
+bool iopmem_wait_unheld(const struct iopmem_mapping *map,
+			bool (*held)(const struct iopmem_mapping *map,
+				     phys_addr_t *where),
+			const char *holders, bool killable);
 void iopmem_orphan(struct iopmem_mapping *map);
 int iopmem_check_range(struct device *dev, const struct range *range);
 void iopmem_wait_range_free(const struct range *range);

@@ -16,9 +16,12 @@
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/jiffies.h>
 #include <linux/memory.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/wait.h>
 
 #include "compat.h"
@@ -328,17 +331,90 @@ out_unclaim:
 	return rc;
 }
 
+/*
+ * The first page of the data part that something still holds after the
+ * file system let go (a pipe with a vmsplice'd page, O_DIRECT in flight).
+ */
+static bool iopmem_fsdax_held(const struct iopmem_mapping *map,
+			      phys_addr_t *where)
+{
+	unsigned long pfn = PHYS_PFN(iopmem_data_phys(map));
+	unsigned long end = PHYS_PFN(map->range.end + 1);
+
+	for (; pfn < end; pfn++) {
+		if (page_ref_count(pfn_to_page(pfn)) > IOPMEM_FSDAX_IDLE_REFS) {
+			*where = PFN_PHYS(pfn);
+			return true;
+		}
+		if (!(pfn & 4095))
+			cond_resched();
+	}
+	return false;
+}
+
+/**
+ * iopmem_wait_unheld() - wait until no page of a mapping is held
+ * @map: the mapping, whose name the messages give
+ * @held: finds a held page: returns true and its address in @where
+ * @holders: what may hold a page, for the message
+ * @killable: whether the waiting task may give up
+ *
+ * memunmap_pages() frees the struct pages whatever their count, so
+ * removal waits here, logging the first held page every 10 s.  Module
+ * exit may not give up (@killable false): the pages would be freed next.
+ *
+ * Return: true once no page is held, false if the task was killed first.
+ */
+bool iopmem_wait_unheld(const struct iopmem_mapping *map,
+			bool (*held)(const struct iopmem_mapping *map,
+				     phys_addr_t *where),
+			const char *holders, bool killable)
+{
+	unsigned long next_log = jiffies + HZ;
+	phys_addr_t where;
+
+	while (held(map, &where)) {
+		if (time_after_eq(jiffies, next_log)) {
+			pr_warn("iopmem %s: removal waits for the page at %pa, still held (%s); release it\n",
+				map->name, &where, holders);
+			next_log = jiffies + 10 * HZ;
+		}
+		if (!killable) {
+			schedule_timeout_uninterruptible(HZ / 10);
+			continue;
+		}
+		schedule_timeout_killable(HZ / 10);
+		if (fatal_signal_pending(current))
+			return false;
+	}
+	return true;
+}
+
 /**
  * iopmem_unmap() - undo iopmem_map()
  * @map: the mapping
  *
- * Waits for the last page reference, so call it only once no file system
- * or block device user is left.
+ * Call it once no file system or block device user is left.  It waits
+ * for pages held beyond that (iopmem_wait_unheld()).  If the waiting
+ * task is killed, the struct pages and the claim stay until reboot and
+ * iopmem takes a reference on itself, so that nothing frees them.
+ *
+ * Return: true if the mapping is gone, false if it was kept: then @map
+ * must stay allocated.
  */
-void iopmem_unmap(struct iopmem_mapping *map)
+bool iopmem_unmap(struct iopmem_mapping *map)
 {
+	if (!iopmem_wait_unheld(map, iopmem_fsdax_held,
+				"O_DIRECT in flight, a pipe",
+				module_is_live(THIS_MODULE))) {
+		pr_err("iopmem %s: stopped waiting for held pages: %pra keeps its struct pages and stays claimed until reboot\n",
+		       map->name, &map->range);
+		__module_get(THIS_MODULE);
+		return false;
+	}
 	memunmap_pages(&map->pgmap);
 	iopmem_unclaim(map);
+	return true;
 }
 
 /**
