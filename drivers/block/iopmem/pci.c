@@ -162,10 +162,33 @@ static void iopmem_pci_resume(struct pci_dev *pdev)
 			 dev_name(&idev->dev));
 }
 
+/*
+ * A function reset (sysfs reset, FLR, a bus reset) turns memory decoding
+ * off, and on real hardware may lose what the BAR held: reads would return
+ * all-ones as if it were data.  So the device goes offline as after a
+ * fatal error.  The PCI core restores the config space itself.
+ */
+static void iopmem_pci_reset_prepare(struct pci_dev *pdev)
+{
+	iopmem_offline(pci_get_drvdata(pdev),
+		       "function reset (FLR or bus reset), the memory may have lost its contents");
+}
+
+static void iopmem_pci_reset_done(struct pci_dev *pdev)
+{
+	struct iopmem_device *idev = pci_get_drvdata(pdev);
+
+	if (!iopmem_online(idev))
+		dev_info(&pdev->dev, "reset done; %s stays offline until its mode is written again\n",
+			 dev_name(&idev->dev));
+}
+
 static const struct pci_error_handlers iopmem_pci_err_handlers = {
 	.error_detected	= iopmem_pci_error_detected,
 	.slot_reset	= iopmem_pci_slot_reset,
 	.resume		= iopmem_pci_resume,
+	.reset_prepare	= iopmem_pci_reset_prepare,
+	.reset_done	= iopmem_pci_reset_done,
 };
 
 /* No ID table: bind with driver_override or new_id only. */

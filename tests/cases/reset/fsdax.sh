@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# A function reset through sysfs (the PCI core picks FLR or, here behind
+# a root port, a secondary bus reset) under a mounted XFS -o dax with a
+# fio verify job running and a process holding a DAX mapping.  The reset
+# turns memory decoding off and on real hardware may lose the BAR's
+# contents, so iopmem goes offline as after a fatal AER error: fio gets an
+# I/O error, the mapping's user SIGBUS, and no read returns the all-ones
+# of a BAR that does not decode.  A driver without reset handlers fails
+# the "offline" checks: its block device and fio go on through the reset.
+# The QEMU BAR keeps its contents across the reset (a host file), so the
+# data loss itself cannot be shown here; the data fsynced before is
+# checked intact after bringing the device back.
+# vm: machine q35
+# vm: device pcie-root-port id=rp0 chassis=1 slot=1 bus=pcie.0 addr=04.0
+# vm: ivshmem 512M bus=rp0 id=iv0
+# vm: timeout 300
+# vm: smp 2
+# results: 15
+. /tests/lib.sh
+. /tests/iopmem.sh
+
+pci=0000:01:00.0
+check "modprobe iopmem" iopmem_load
+dev=$(iopmem_bind $pci) || die "bind $pci"
+methods=$(cat /sys/bus/pci/devices/$pci/reset_method 2>/dev/null)
+[ -n "$methods" ] || die "$pci has no reset method"
+xfs_under_load "$dev" reset
+
+dmesg_mark
+check "reset the function while mounted ($methods)" \
+	sh -c "echo 1 >/sys/bus/pci/devices/$pci/reset"
+check "iopmem logged the reset, the stop and the way back" \
+	dmesg_has "$dev: function reset \(FLR or bus reset\), the memory may have lost its contents: I/O stopped, the device is offline; .* echo fsdax > /sys/class/iopmem/$dev/mode"
+check "after the reset iopmem says the device stays offline" \
+	dmesg_has "iopmem $pci: reset done; $dev stays offline"
+check_eq "the device is offline" offline "$(iopmem_attr "$dev" state)"
+check "the block device is gone: no read can return all-ones" test ! -e /dev/$dev
+wait $FIO_PID
+check_fail "the fio job ends with an error" test $? -eq 0
+echo touch >&9
+map_release
+check_eq "the process that mapped a file gets SIGBUS on its next access" 135 $?
+
+check "umount" umount /mnt
+check "bring it back: iopmemctl set --mode fsdax" iopmemctl set "$dev" --mode fsdax
+check_eq "the device is online" online "$(iopmem_attr "$dev" state)"
+mount -o dax /dev/$dev /mnt || die "mount after the reset (log replay)"
+check_eq "data fsynced before the reset is intact" \
+	"$(pattern reset | sha256sum)" "$(sha256sum </mnt/kept)"
+check "umount" umount /mnt
+check "xfs_repair -n then finds the file system consistent" xfs_repair -n /dev/$dev
