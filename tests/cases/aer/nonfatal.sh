@@ -28,11 +28,16 @@ dev=$(iopmem_bind $AER_PCI) || die "bind $AER_PCI"
 # the AER core had recovered), RUNNING (yes if fio still ran at the end of
 # those 2 s) and FIO_RC (fio's status).
 inject_under_io() {
+	# allow_file_create=0: once the device is gone, a fio that reopens
+	# /dev/$dev must fail, not lay out a regular file there and carry on
+	# (seen on 7.2, where the controls then could not fail).
 	fio --name=aer --filename=/dev/$dev --size=64M --bs=64k --rw=write \
 		--ioengine=psync --direct=1 --verify=crc32c --do_verify=1 \
-		--time_based --runtime=20 >/tmp/fio.log 2>&1 &
+		--allow_file_create=0 --time_based --runtime=20 \
+		>/tmp/fio.log 2>&1 &
 	_pid=$!
 	sleep 2
+	[ -b "/dev/$dev" ] || die "/dev/$dev is not a block device"
 	aer_inject "$1" || die "the AER core reported no recovery within 30 s"
 	stats_reset "$dev"
 	sleep 2
@@ -54,7 +59,7 @@ check "iopmem served write bios after the recovery ($WRITES in 2 s)" test "$WRIT
 check_eq "the fio verify job ran through it" 0 "$FIO_RC"
 check_eq "the device is online" online "$(iopmem_attr "$dev" state)"
 check "the block device still works" \
-	dd if=/dev/$dev of=/dev/null bs=4096 count=16 iflag=direct
+	sh -c "test -b /dev/$dev && dd if=/dev/$dev of=/dev/null bs=4096 count=16 iflag=direct"
 
 inject_under_io SDN
 check "control: a fatal error, the link is reset" \
