@@ -380,15 +380,26 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	rc = dev_set_name(&idev->dev, "iopmem%d", idev->id);
 	if (rc)
 		goto out_put;
-	rc = device_add(&idev->dev);
-	if (rc)
-		goto out_put;
-
+	/*
+	 * A udev rule may write cache or mode as soon as device_add() shows
+	 * the attributes: holding the lock until the live state is up makes
+	 * that writer wait and then change a started device, instead of
+	 * starting it first and leaking what this probe then fails to start.
+	 */
 	mutex_lock(&idev->lock);
+	rc = device_add(&idev->dev);
+	if (rc) {
+		mutex_unlock(&idev->lock);
+		goto out_put;
+	}
 	rc = iopmem_live_start(idev);
-	mutex_unlock(&idev->lock);
-	if (rc)
+	if (rc) {
+		/* device_del() waits for writers: they must find it gone. */
+		idev->removed = true;
+		mutex_unlock(&idev->lock);
 		goto out_del;
+	}
+	mutex_unlock(&idev->lock);
 
 	if (idev->bar >= 0)
 		dev_info(&idev->dev, "%s BAR%d %pR %llu MiB, cache %s, mode %s, memmap %s\n",
