@@ -22,12 +22,15 @@ struct iopmem_device;
  * @range: CPU physical address range; start and size must be 2 MiB aligned
  * @bar: the PCI BAR the range lies in, or -1 when it is not a PCI BAR
  * @nid: NUMA node of the memory, or NUMA_NO_NODE
+ * @uc_only: reads of the memory may have side effects (a non-prefetchable
+ *	     BAR), so it must not be write-combined: cache is uc, wc refused
  */
 struct iopmem_range_desc {
 	struct device *owner;
 	struct range range;
 	int bar;
 	int nid;
+	bool uc_only;
 };
 
 struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc);

@@ -264,11 +264,17 @@ out:
  * @idev: the device
  * @cache: new memory type
  *
- * Return: 0, -EBUSY while the device is in use (logged), -ENODEV once it is
- * being removed, or an errno from rebuilding.
+ * Return: 0, -EINVAL for wc on memory that must stay uncached (logged),
+ * -EBUSY while the device is in use (logged), -ENODEV once it is being
+ * removed, or an errno from rebuilding.
  */
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
 {
+	if (idev->uc_only && cache != IOPMEM_CACHE_UC) {
+		dev_err(&idev->dev, "cannot use cache %s: reads of this memory may have side effects (a non-prefetchable BAR), so only uc is safe\n",
+			iopmem_cache_names[cache]);
+		return -EINVAL;
+	}
 	return iopmem_reconfigure(idev, cache, -1, -1, "cache");
 }
 
@@ -368,7 +374,13 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	idev->range = desc->range;
 	idev->bar = desc->bar;
 	idev->nid = desc->nid;
+	idev->uc_only = desc->uc_only;
 	idev->cache = iopmem_default_cache.value;
+	if (idev->uc_only && idev->cache != IOPMEM_CACHE_UC) {
+		dev_info(desc->owner, "cache uc, not the default %s: reads of this memory may have side effects (a non-prefetchable BAR)\n",
+			 iopmem_cache_names[idev->cache]);
+		idev->cache = IOPMEM_CACHE_UC;
+	}
 	idev->mode = iopmem_default_mode.value;
 	idev->memmap = iopmem_default_memmap.value;
 

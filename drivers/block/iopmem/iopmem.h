@@ -153,6 +153,7 @@ struct iopmem_stats {
  * @range: the physical range
  * @bar: PCI BAR of @range, or -1
  * @nid: NUMA node of @range
+ * @uc_only: @range must not be write-combined (a non-prefetchable BAR)
  * @lock: serialises configuration changes and live state changes
  * @cache: configured memory type
  * @mode: configured mode
@@ -168,6 +169,7 @@ struct iopmem_device {
 	struct range range;
 	int bar;
 	int nid;
+	bool uc_only;
 	struct mutex lock;		/* configuration and live state */
 	enum iopmem_cache cache;
 	enum iopmem_mode mode;

@@ -112,6 +112,8 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 	desc.range.end = pci_resource_end(pdev, bar);
 	desc.bar = bar;
 	desc.nid = dev_to_node(&pdev->dev);
+	/* Write-combining may merge or repeat reads: a prefetchable BAR only. */
+	desc.uc_only = !(pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH);
 	idev = devm_iopmem_add(&desc);
 	if (IS_ERR(idev))
 		return PTR_ERR(idev);
