@@ -25,6 +25,11 @@
 #                                   fsynced in /mnt/kept, /mnt/mapped held
 #                                   by map_hold, a fio verify job writing
 #                                   /mnt/bg (FIO_PID, /tmp/fio.log)
+#   xfs_back_online DEV TAG         after xfs_under_load and an offline
+#                                   event, umounted: back online, data
+#                                   intact, xfs_repair -n clean
+#   unbind_held DEV HOLDERS         background unbind (UNBIND_PID) that
+#                                   must wait for a held page of DEV
 #   devdax_under_load TAG           a 64 MiB instance in region 0
 #                                   (DAX_DEV), 2 MiB of TAG msync'ed at 0
 #                                   (also in /tmp/block), the next 2 MiB
@@ -283,6 +288,35 @@ xfs_under_load() {
 		>/tmp/fio.log 2>&1 &
 	FIO_PID=$!
 	sleep 2
+}
+
+# xfs_back_online DEV TAG : DEV, offline after an error or a reset with the
+# XFS of xfs_under_load TAG unmounted, comes back with iopmemctl set --mode
+# fsdax; the file fsynced before is intact and xfs_repair -n is clean.
+xfs_back_online() {
+	check "bring it back: iopmemctl set --mode fsdax" iopmemctl set "$1" --mode fsdax
+	check_eq "the device is online" online "$(iopmem_attr "$1" state)"
+	mount -o dax "/dev/$1" /mnt || die "mount after bringing it back (log replay)"
+	check_eq "data fsynced before is intact" \
+		"$(pattern "$2" | sha256sum)" "$(sha256sum </mnt/kept)"
+	check "umount" umount /mnt
+	check "xfs_repair -n then finds the file system consistent" xfs_repair -n "/dev/$1"
+}
+
+# unbind_held DEV HOLDERS : unbind IOPMEM_PCI in the background (UNBIND_PID)
+# while a pipe holds a page of DEV, without the scenario's fds 7-9, and
+# check that the unbind waits, naming the page and HOLDERS in the log.
+unbind_held() {
+	dmesg_mark
+	(exec 7<&- 8>&- 9>&-; echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind) &
+	UNBIND_PID=$!
+	for _i in 1 2 3 4 5 6 7 8 9 10; do
+		dmesg_has "$1: removal waits for the page at 0x[0-9a-f]*, still held" && break
+		sleep 1
+	done
+	check "unbind waits while the pipe holds the page" kill -0 $UNBIND_PID
+	check "... saying which page and what may hold it" \
+		dmesg_has "$1: removal waits for the page at 0x[0-9a-f]*, still held \\($2\\)"
 }
 
 # devdax_under_load TAG : the devdax counterpart of xfs_under_load.

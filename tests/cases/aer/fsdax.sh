@@ -47,10 +47,4 @@ check_eq "... the device stays offline" offline "$(iopmem_attr "$dev" state)"
 check "umount" umount /mnt
 check "iopmemctl list shows it offline, with the way back" \
 	sh -c "iopmemctl list | grep -Eq '^$dev .* offline: iopmemctl set $dev --mode fsdax\$'"
-check "bring it back: iopmemctl set --mode fsdax" iopmemctl set "$dev" --mode fsdax
-check_eq "the device is online" online "$(iopmem_attr "$dev" state)"
-mount -o dax /dev/$dev /mnt || die "mount after the recovery (log replay)"
-check_eq "data fsynced before the error is intact" \
-	"$(pattern aer | sha256sum)" "$(sha256sum </mnt/kept)"
-check "umount" umount /mnt
-check "xfs_repair -n then finds the file system consistent" xfs_repair -n /dev/$dev
+xfs_back_online "$dev" aer

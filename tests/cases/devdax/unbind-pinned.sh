@@ -42,16 +42,7 @@ done
 # without iopmem's fix this step passed in a control run, so it exercises
 # the path but does not prove the fix.
 exec 7<"/dev/$a"
-dmesg_mark
-(exec 7<&- 8>&- 9>&-; echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind) &
-unbind_pid=$!
-for _i in 1 2 3 4 5 6 7 8 9 10; do
-	dmesg_has "iopmem0: removal waits for the page at 0x[0-9a-f]*, still held" && break
-	sleep 1
-done
-check "unbind waits while the pipe holds the page" kill -0 $unbind_pid
-check "... saying which page and what may hold it" \
-	dmesg_has "iopmem0: removal waits for the page at 0x[0-9a-f]*, still held \(an RDMA registration, O_DIRECT in flight, a pipe\)"
+unbind_held "$dev" "an RDMA registration, O_DIRECT in flight, a pipe"
 echo touch >&8
 exec 8>&-
 wait $hold_pid
@@ -59,7 +50,7 @@ check_eq "the mapping was revoked: its process got SIGBUS" 135 $?
 rm -f /tmp/hold /tmp/hold.addr
 
 map_release
-wait $unbind_pid
+wait $UNBIND_PID
 check_eq "unbind finished once the pipe let go" 0 $?
 check_eq "the device is unbound" "" "$(pci_driver $IOPMEM_PCI)"
 check "/dev/$a is gone" test ! -e "/dev/$a"

@@ -33,19 +33,10 @@ check "the file is DAX" dax_enabled /mnt/f
 MAP_MODE=pin map_hold /mnt/f 0 4096 || die "cannot pin a page of /mnt/f"
 check "umount while the pipe holds a page" umount /mnt
 
-dmesg_mark
-(exec 9>&-; echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind) &
-unbind_pid=$!
-for _i in 1 2 3 4 5 6 7 8 9 10; do
-	dmesg_has "$dev: removal waits for the page at 0x[0-9a-f]*, still held" && break
-	sleep 1
-done
-check "unbind waits while the pipe holds the page" kill -0 $unbind_pid
-check "... saying which page and what may hold it" \
-	dmesg_has "$dev: removal waits for the page at 0x[0-9a-f]*, still held \(O_DIRECT in flight, a pipe\)"
+unbind_held "$dev" "O_DIRECT in flight, a pipe"
 
 map_release
-wait $unbind_pid
+wait $UNBIND_PID
 check_eq "unbind finished once the pipe let go" 0 $?
 dev=$(iopmem_bind $IOPMEM_PCI) || die "bind again"
 mount -o dax "/dev/$dev" /mnt || die "mount again"

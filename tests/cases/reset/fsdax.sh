@@ -44,10 +44,4 @@ map_release
 check_eq "the process that mapped a file gets SIGBUS on its next access" 135 $?
 
 check "umount" umount /mnt
-check "bring it back: iopmemctl set --mode fsdax" iopmemctl set "$dev" --mode fsdax
-check_eq "the device is online" online "$(iopmem_attr "$dev" state)"
-mount -o dax /dev/$dev /mnt || die "mount after the reset (log replay)"
-check_eq "data fsynced before the reset is intact" \
-	"$(pattern reset | sha256sum)" "$(sha256sum </mnt/kept)"
-check "umount" umount /mnt
-check "xfs_repair -n then finds the file system consistent" xfs_repair -n /dev/$dev
+xfs_back_online "$dev" reset
