@@ -51,7 +51,7 @@ GUEST_MODULES=(
 	xfs ext4 nvme crc32c_generic libcrc32c
 	dax device_dax dax_pmem dax_hmem kmem
 	nd_pmem nd_e820 nd_btt
-	brd loop
+	brd loop hwpoison_inject
 	rdma_rxe ib_uverbs rdma_ucm veth crc32_generic
 )
 

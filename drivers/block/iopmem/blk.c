@@ -136,6 +136,7 @@ static const struct block_device_operations iopmem_fops = {
 int iopmem_fsdax_start(struct iopmem_device *idev)
 {
 	struct iopmem_fsdax *fsdax;
+	struct dax_device *dax_dev;
 	struct gendisk *disk;
 	int rc;
 
@@ -146,7 +147,9 @@ int iopmem_fsdax_start(struct iopmem_device *idev)
 		return -ENOMEM;
 	spin_lock_init(&fsdax->lock);
 	init_waitqueue_head(&fsdax->closed);
+	init_rwsem(&fsdax->dax_dev_lock);
 	fsdax->idev = idev;
+	fsdax->map.pgmap.ops = &iopmem_fsdax_pgmap_ops;
 
 	rc = iopmem_map(&fsdax->map, &idev->dev, &idev->range, idev->cache,
 			idev->memmap, idev->nid);
@@ -165,12 +168,16 @@ int iopmem_fsdax_start(struct iopmem_device *idev)
 	set_capacity(disk, iopmem_data_size(&fsdax->map) >> SECTOR_SHIFT);
 	fsdax->disk = disk;
 
-	fsdax->dax_dev = iopmem_dax_create(fsdax);
-	if (IS_ERR(fsdax->dax_dev)) {
-		rc = PTR_ERR(fsdax->dax_dev);
+	dax_dev = iopmem_dax_create(fsdax);
+	if (IS_ERR(dax_dev)) {
+		rc = PTR_ERR(dax_dev);
 		dev_err(&idev->dev, "cannot create the DAX host (%d)\n", rc);
 		goto out_put_disk;
 	}
+	/* Memory failures are reported to its holder from here on. */
+	down_write(&fsdax->dax_dev_lock);
+	fsdax->dax_dev = dax_dev;
+	up_write(&fsdax->dax_dev_lock);
 
 	rc = device_add_disk(&idev->dev, disk, NULL);
 	if (rc) {

@@ -118,7 +118,44 @@ struct dax_device *iopmem_dax_create(struct iopmem_fsdax *fsdax)
  */
 void iopmem_dax_destroy(struct iopmem_fsdax *fsdax)
 {
+	struct dax_device *dax_dev = fsdax->dax_dev;
+
+	/* A memory failure being reported ends first; later ones find none. */
+	down_write(&fsdax->dax_dev_lock);
+	fsdax->dax_dev = NULL;
+	up_write(&fsdax->dax_dev_lock);
 	dax_remove_host(fsdax->disk);
-	kill_dax(fsdax->dax_dev);
-	put_dax(fsdax->dax_dev);
+	kill_dax(dax_dev);
+	put_dax(dax_dev);
 }
+
+/*
+ * Poison in the memory (memory_failure(): a machine check on real
+ * hardware, hwpoison injection here) goes to the file system that holds
+ * the DAX device, as pmem does: XFS with rmapbt=1 kills the processes that
+ * map the file, or shuts down when metadata is hit.  -EOPNOTSUPP (no
+ * holder, or the struct pages of memmap=dev) lets the kernel fall back to
+ * killing the processes that map the page.
+ */
+static int iopmem_memory_failure(struct dev_pagemap *pgmap, unsigned long pfn,
+				 unsigned long nr_pages, int mf_flags)
+{
+	struct iopmem_fsdax *fsdax =
+		container_of(pgmap, struct iopmem_fsdax, map.pgmap);
+	phys_addr_t data = iopmem_data_phys(&fsdax->map);
+	int rc = -EOPNOTSUPP;
+
+	if (PFN_PHYS(pfn) < data)
+		return rc;
+	down_read(&fsdax->dax_dev_lock);
+	if (fsdax->dax_dev)
+		rc = dax_holder_notify_failure(fsdax->dax_dev,
+					       PFN_PHYS(pfn) - data,
+					       PFN_PHYS(nr_pages), mf_flags);
+	up_read(&fsdax->dax_dev_lock);
+	return rc;
+}
+
+const struct dev_pagemap_ops iopmem_fsdax_pgmap_ops = {
+	.memory_failure	= iopmem_memory_failure,
+};

@@ -14,6 +14,7 @@
 #include <linux/memremap.h>
 #include <linux/mutex.h>
 #include <linux/range.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
@@ -86,7 +87,10 @@ static inline phys_addr_t iopmem_data_phys(const struct iopmem_mapping *map)
  * @idev: the device; a reference is held until this state is freed
  * @map: the memory, mapped until the gendisk is freed
  * @disk: /dev/iopmemN
- * @dax_dev: the DAX host that file systems use for direct access
+ * @dax_dev_lock: orders memory failure reports (readers) against the
+ *		  setting and clearing of @dax_dev
+ * @dax_dev: the DAX host that file systems use for direct access; NULL
+ *	     before it is created and once it is destroyed
  * @lock: protects @openers and @dying
  * @openers: opens of the block device (a mount counts as one)
  * @dying: set once teardown started; refuses new opens
@@ -100,6 +104,7 @@ struct iopmem_fsdax {
 	struct iopmem_device *idev;
 	struct iopmem_mapping map;
 	struct gendisk *disk;
+	struct rw_semaphore dax_dev_lock;	/* dax_dev vs memory failures */
 	struct dax_device *dax_dev;
 	spinlock_t lock;		/* protects openers, dying */
 	unsigned int openers;
@@ -268,6 +273,7 @@ void iopmem_devdax_exit(void);
 /* dax.c */
 struct dax_device *iopmem_dax_create(struct iopmem_fsdax *fsdax);
 void iopmem_dax_destroy(struct iopmem_fsdax *fsdax);
+extern const struct dev_pagemap_ops iopmem_fsdax_pgmap_ops;
 
 /* sysfs.c */
 extern const struct attribute_group *iopmem_attr_groups[];
