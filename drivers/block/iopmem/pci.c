@@ -154,14 +154,20 @@ static pci_ers_result_t iopmem_pci_slot_reset(struct pci_dev *pdev)
 	return PCI_ERS_RESULT_RECOVERED;
 }
 
-static void iopmem_pci_resume(struct pci_dev *pdev)
+/* After a link or function reset: say so if the device went offline. */
+static void iopmem_pci_report_offline(struct pci_dev *pdev, const char *what)
 {
 	struct iopmem_device *idev = pci_get_drvdata(pdev);
 
-	/* The AER core resumes after a non-fatal error too: still online. */
 	if (!iopmem_online(idev))
-		dev_info(&pdev->dev, "link recovered; %s stays offline until its mode is written again\n",
-			 dev_name(&idev->dev));
+		dev_info(&pdev->dev, "%s; %s stays offline until its mode is written again\n",
+			 what, dev_name(&idev->dev));
+}
+
+static void iopmem_pci_resume(struct pci_dev *pdev)
+{
+	/* The AER core resumes after a non-fatal error too: still online. */
+	iopmem_pci_report_offline(pdev, "link recovered");
 }
 
 /*
@@ -178,11 +184,7 @@ static void iopmem_pci_reset_prepare(struct pci_dev *pdev)
 
 static void iopmem_pci_reset_done(struct pci_dev *pdev)
 {
-	struct iopmem_device *idev = pci_get_drvdata(pdev);
-
-	if (!iopmem_online(idev))
-		dev_info(&pdev->dev, "reset done; %s stays offline until its mode is written again\n",
-			 dev_name(&idev->dev));
+	iopmem_pci_report_offline(pdev, "reset done");
 }
 
 static const struct pci_error_handlers iopmem_pci_err_handlers = {
