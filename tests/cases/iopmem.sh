@@ -25,6 +25,9 @@
 #                                   fsynced in /mnt/kept, /mnt/mapped held
 #                                   by map_hold, a fio verify job writing
 #                                   /mnt/bg (FIO_PID, /tmp/fio.log)
+#   xfs_went_offline DEV            after xfs_under_load and an offline
+#                                   event: offline, no block device, fio
+#                                   failed, the mapper gets SIGBUS
 #   xfs_back_online DEV TAG         after xfs_under_load and an offline
 #                                   event, umounted: back online, data
 #                                   intact, xfs_repair -n clean
@@ -288,6 +291,19 @@ xfs_under_load() {
 		>/tmp/fio.log 2>&1 &
 	FIO_PID=$!
 	sleep 2
+}
+
+# xfs_went_offline DEV : after an error or a reset under xfs_under_load:
+# DEV is offline, its block device gone, the fio job failed, and the
+# process that mapped a file gets SIGBUS on its next access.
+xfs_went_offline() {
+	check_eq "the device is offline" offline "$(iopmem_attr "$1" state)"
+	check "the block device is gone" test ! -e "/dev/$1"
+	wait "$FIO_PID"
+	check_fail "the fio job ends with an error" test $? -eq 0
+	echo touch >&9
+	map_release
+	check_eq "the process that mapped a file gets SIGBUS on its next access" 135 $?
 }
 
 # xfs_back_online DEV TAG : DEV, offline after an error or a reset with the
