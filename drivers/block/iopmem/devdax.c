@@ -366,6 +366,7 @@ static int iopmem_dev_dax_revoke(struct device *dev, void *unused)
 void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 {
 	struct iopmem_devdax *devdax = idev->devdax;
+	struct resource res = iopmem_map_res(&devdax->map);
 
 	lockdep_assert_held(&idev->lock);
 
@@ -373,8 +374,8 @@ void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 	device_for_each_child(&devdax->pdev->dev, NULL, iopmem_dev_dax_revoke);
 	if (!iopmem_wait_unheld(&devdax->map, iopmem_devdax_pinned,
 				IOPMEM_DEVDAX_HOLDERS, killable)) {
-		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps its memory (%pra) claimed until reboot\n",
-			devdax->region_id, &devdax->map.range);
+		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps its memory (%pR) claimed until reboot\n",
+			devdax->region_id, &res);
 		__module_get(THIS_MODULE);
 		return;
 	}

@@ -10,6 +10,7 @@
 #define _IOPMEM_H
 
 #include <linux/device.h>
+#include <linux/ioport.h>
 #include <linux/list.h>
 #include <linux/memremap.h>
 #include <linux/mutex.h>
@@ -65,6 +66,13 @@ struct iopmem_mapping {
 	char name[16];
 	bool orphaned;
 };
+
+/* A mapping's range as a resource, for %pR: %pra needs 6.10 or later. */
+static inline struct resource iopmem_map_res(const struct iopmem_mapping *map)
+{
+	return (struct resource)DEFINE_RES_MEM(map->range.start,
+					       range_len(&map->range));
+}
 
 /* The data part of a mapping: all of it, or what follows the struct pages. */
 static inline u64 iopmem_data_size(const struct iopmem_mapping *map)

@@ -404,11 +404,13 @@ bool iopmem_wait_unheld(const struct iopmem_mapping *map,
  */
 bool iopmem_unmap(struct iopmem_mapping *map)
 {
+	struct resource res = iopmem_map_res(map);
+
 	if (!iopmem_wait_unheld(map, iopmem_fsdax_held,
 				"O_DIRECT in flight, a pipe",
 				module_is_live(THIS_MODULE))) {
-		pr_err("iopmem %s: stopped waiting for held pages: %pra keeps its struct pages and stays claimed until reboot\n",
-		       map->name, &map->range);
+		pr_err("iopmem %s: stopped waiting for held pages: %pR keeps its struct pages and stays claimed until reboot\n",
+		       map->name, &res);
 		__module_get(THIS_MODULE);
 		return false;
 	}
