@@ -5,8 +5,9 @@
  * dev_pagemap has no caching attribute: memremap_pages() asks for write-back
  * and then adopts whatever PAT reservation already covers the range.  So
  * the memory type is reserved first (write-combining through
- * arch_io_reserve_memtype_wc(), uncached through a held ioremap_uc()) and
- * released only after the pages are gone.  No kernel change is needed.
+ * arch_io_reserve_memtype_wc(), uncached through a held ioremap_uc()),
+ * read back (an older overlapping reservation wins silently) and released
+ * only after the pages are gone.  No kernel change is needed.
  *
  * The struct pages themselves live in system RAM (memmap=ram) or, as
  * pmem's "--map=dev", in the first part of the range (memmap=dev): a
@@ -21,8 +22,11 @@
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pgtable.h>
 #include <linux/sched/signal.h>
 #include <linux/wait.h>
+
+#include <asm/memtype.h>
 
 #include "compat.h"
 #include "iopmem.h"
@@ -160,30 +164,6 @@ int iopmem_check_range(struct device *dev, const struct range *range)
 	return 0;
 }
 
-static int iopmem_reserve_memtype(struct iopmem_mapping *map, struct device *dev)
-{
-	u64 len = range_len(&map->range);
-	int rc;
-
-	switch (map->cache) {
-	case IOPMEM_CACHE_WC:
-		rc = arch_io_reserve_memtype_wc(map->range.start, len);
-		if (rc)
-			dev_err(dev, "cannot reserve write-combining memory type (%d): another mapping of the range has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n",
-				rc);
-		return rc;
-	case IOPMEM_CACHE_UC:
-		/* The mapping itself is unused: it holds the UC reservation. */
-		map->uc_hold = ioremap_uc(map->range.start, len);
-		if (!map->uc_hold) {
-			dev_err(dev, "cannot reserve uncached memory type: another mapping of the range has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n");
-			return -EBUSY;
-		}
-		return 0;
-	}
-	return -EINVAL;
-}
-
 static void iopmem_release_memtype(struct iopmem_mapping *map)
 {
 	switch (map->cache) {
@@ -196,6 +176,130 @@ static void iopmem_release_memtype(struct iopmem_mapping *map)
 		map->uc_hold = NULL;
 		break;
 	}
+}
+
+static const char *const iopmem_cachemode_names[] = {
+	[_PAGE_CACHE_MODE_WB]		= "write-back",
+	[_PAGE_CACHE_MODE_WC]		= "write-combining",
+	[_PAGE_CACHE_MODE_UC_MINUS]	= "uncached-minus",
+	[_PAGE_CACHE_MODE_UC]		= "uncached",
+	[_PAGE_CACHE_MODE_WT]		= "write-through",
+	[_PAGE_CACHE_MODE_WP]		= "write-protected",
+};
+
+static enum page_cache_mode iopmem_cachemode(enum iopmem_cache cache)
+{
+	return cache == IOPMEM_CACHE_WC ? _PAGE_CACHE_MODE_WC :
+					  _PAGE_CACHE_MODE_UC;
+}
+
+/*
+ * The memory type the kernel page table gives @addr, as pat_memtype_list
+ * names it; NULL if @addr is not mapped.  Large pages keep their PAT bit
+ * elsewhere, and a type the PAT lacks may share its bits with another:
+ * the first match is the one the CPU uses.
+ */
+static const char *iopmem_mapped_type(unsigned long addr)
+{
+	unsigned int level;
+	pgprot_t prot;
+	pte_t *pte;
+	int pcm;
+
+	pte = lookup_address(addr, &level);
+	if (!pte || !pte_present(*pte))
+		return NULL;
+	prot = pte_pgprot(*pte);
+	if (level != PG_LEVEL_4K)
+		prot = pgprot_large_2_4k(prot);
+	for (pcm = 0; pcm < ARRAY_SIZE(iopmem_cachemode_names); pcm++)
+		if ((pgprot_val(prot) & _PAGE_CACHE_MASK) ==
+		    cachemode2protval(pcm))
+			return iopmem_cachemode_names[pcm];
+	return "unknown";
+}
+
+/* The type @map's cache mode asks for, as iopmem_mapped_type() names it. */
+static const char *iopmem_wanted_type(const struct iopmem_mapping *map)
+{
+	return iopmem_cachemode_names[iopmem_cachemode(map->cache)];
+}
+
+static void __iomem *iopmem_ioremap(const struct iopmem_mapping *map,
+				    resource_size_t len)
+{
+	if (map->cache == IOPMEM_CACHE_WC)
+		return ioremap_wc(map->range.start, len);
+	return ioremap_uc(map->range.start, len);
+}
+
+/*
+ * A reservation silently adopts the type of an older one that overlaps
+ * (another driver's ioremap(), a process mapping sysfs resourceN): WC
+ * can become uncached-minus, UC write-combining.  Every later mapping
+ * inherits it, so map one page as the cache mode says and read its type
+ * back from the page table.
+ */
+static int iopmem_verify_memtype(struct iopmem_mapping *map,
+				 struct device *dev)
+{
+	struct resource res = iopmem_map_res(map);
+	const char *wanted = iopmem_wanted_type(map);
+	void __iomem *probe;
+	const char *got;
+
+	probe = iopmem_ioremap(map, PAGE_SIZE);
+	if (!probe) {
+		dev_err(dev, "cannot map the range %s to check its memory type\n",
+			wanted);
+		return -ENOMEM;
+	}
+	got = iopmem_mapped_type((unsigned long)probe);
+	iounmap(probe);
+	if (got && !strcmp(got, wanted))
+		return 0;
+	dev_err(dev, "%pR would be %s, not %s: another mapping of it has that type; end it (see /sys/kernel/debug/x86/pat_memtype_list) or choose cache %s\n",
+		&res, got ?: "unmapped", wanted,
+		map->cache == IOPMEM_CACHE_WC ? "uc" : "wc");
+	return -EBUSY;
+}
+
+static int iopmem_reserve_memtype(struct iopmem_mapping *map, struct device *dev)
+{
+	u64 len = range_len(&map->range);
+	int rc;
+
+	/* Without PAT, ioremap_wc() is uncached and the ZONE_DEVICE map WB. */
+	if (!pat_enabled()) {
+		dev_err(dev, "the CPU's page attribute table is off (nopat?), so the memory type of the range cannot be set; boot without nopat\n");
+		return -EOPNOTSUPP;
+	}
+
+	switch (map->cache) {
+	case IOPMEM_CACHE_WC:
+		rc = arch_io_reserve_memtype_wc(map->range.start, len);
+		if (rc) {
+			dev_err(dev, "cannot reserve write-combining memory type (%d): another mapping of the range has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n",
+				rc);
+			return rc;
+		}
+		break;
+	case IOPMEM_CACHE_UC:
+		/* The mapping itself is unused: it holds the UC reservation. */
+		map->uc_hold = iopmem_ioremap(map, len);
+		if (!map->uc_hold) {
+			dev_err(dev, "cannot reserve uncached memory type: another mapping of the range has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n");
+			return -EBUSY;
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	rc = iopmem_verify_memtype(map, dev);
+	if (rc)
+		iopmem_release_memtype(map);
+	return rc;
 }
 
 static void iopmem_busy_del(struct iopmem_mapping *map)
@@ -295,6 +399,7 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
 	       enum iopmem_memmap memmap, int nid)
 {
+	const char *got;
 	void *addr;
 	int rc;
 
@@ -321,6 +426,17 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 		else
 			dev_err(dev, "cannot create struct pages for the range (%d)\n",
 				rc);
+		goto out_unclaim;
+	}
+	/* What memremap_pages() adopted, read back from the kernel mapping. */
+	got = iopmem_mapped_type((unsigned long)addr + map->reserved);
+	if (!got || strcmp(got, iopmem_wanted_type(map))) {
+		struct resource res = iopmem_map_res(map);
+
+		dev_err(dev, "the kernel mapping of %pR is %s, not %s; see /sys/kernel/debug/x86/pat_memtype_list\n",
+			&res, got ?: "missing", iopmem_wanted_type(map));
+		memunmap_pages(&map->pgmap);
+		rc = -EBUSY;
 		goto out_unclaim;
 	}
 	map->virt = addr;
