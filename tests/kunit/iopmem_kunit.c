@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of iopmem's pure logic: which ranges ZONE_DEVICE can take,
- * the memmap=dev reservation, and the parsers behind the cache, mode and
+ * the memmap=dev reservation and info block, and the parsers behind the cache, mode and
  * memmap module parameters and sysfs attributes.
  *
  * They call the functions of iopmem.ko itself, exported to the
@@ -19,6 +19,7 @@
 #include <linux/pfn.h>
 #include <linux/range.h>
 #include <linux/sizes.h>
+#include <linux/unaligned.h>
 
 #include "../../drivers/block/iopmem/iopmem.h"
 
@@ -166,9 +167,9 @@ static void ranges_overlap_test(struct kunit *test)
 /* --- memmap=dev reservation ---------------------------------------------- */
 
 /*
- * 64 bytes of struct page per 4 KiB page (16 MiB per GiB), rounded up to
- * 2 MiB.  A memory section is 128 MiB on x86_64: its struct pages fill
- * exactly 2 MiB.
+ * 2 MiB for the info block, then 64 bytes of struct page per 4 KiB page
+ * (16 MiB per GiB), rounded up to 2 MiB.  A memory section is 128 MiB on
+ * x86_64: its struct pages fill exactly 2 MiB.
  */
 struct memmap_case {
 	const char *desc;
@@ -178,19 +179,19 @@ struct memmap_case {
 };
 
 static const struct memmap_case memmap_cases[] = {
-	{ "2 MiB: all of it, nothing left for data", SZ_4G, SZ_2M, SZ_2M },
-	{ "4 MiB", SZ_4G, SZ_4M, SZ_2M },
-	{ "128 MiB, one whole section", SZ_4G, SZ_128M, SZ_2M },
+	{ "2 MiB: more than all of it", SZ_4G, SZ_2M, SZ_4M },
+	{ "4 MiB: all of it, nothing left for data", SZ_4G, SZ_4M, SZ_4M },
+	{ "128 MiB, one whole section", SZ_4G, SZ_128M, SZ_4M },
 	{ "130 MiB, a section and 2 MiB of the next", SZ_4G,
-	  SZ_128M + SZ_2M, SZ_4M },
+	  SZ_128M + SZ_2M, 6 * SZ_1M },
 	{ "256 MiB at 4 GiB + 64 MiB, across three sections",
-	  SZ_4G + SZ_64M, SZ_256M, SZ_4M },
-	{ "512 MiB", 0xe0000000, SZ_512M, SZ_8M },
-	{ "1 GiB + 2 MiB", SZ_4G, SZ_1G + SZ_2M, 18 * SZ_1M },
-	{ "4 GiB", SZ_4G, SZ_4G, SZ_64M },
+	  SZ_4G + SZ_64M, SZ_256M, 6 * SZ_1M },
+	{ "512 MiB", 0xe0000000, SZ_512M, 10 * SZ_1M },
+	{ "1 GiB + 2 MiB", SZ_4G, SZ_1G + SZ_2M, 20 * SZ_1M },
+	{ "4 GiB", SZ_4G, SZ_4G, 66 * SZ_1M },
 	{ "6 GiB + 64 MiB, half a section at the end", SZ_8G,
-	  6ULL * SZ_1G + SZ_64M, 98 * SZ_1M },
-	{ "1 TiB", BIT_ULL(40), BIT_ULL(40), 16ULL * SZ_1G },
+	  6ULL * SZ_1G + SZ_64M, 100 * SZ_1M },
+	{ "1 TiB", BIT_ULL(40), BIT_ULL(40), 16ULL * SZ_1G + SZ_2M },
 };
 
 KUNIT_ARRAY_PARAM_DESC(memmap_size, memmap_cases, desc);
@@ -237,12 +238,12 @@ static void memmap_size_bounds_test(struct kunit *test)
 
 	/* The data after the struct pages stays aligned for PMD faults. */
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(reserved, SZ_2M));
-	/* Room for every struct page of the range, this kernel's size too. */
-	KUNIT_EXPECT_GE(test, reserved, pages * 64);
-	KUNIT_EXPECT_GE(test, reserved, pages * sizeof(struct page));
+	/* The info block's 2 MiB, then every struct page, this kernel's too. */
+	KUNIT_EXPECT_GE(test, reserved, SZ_2M + pages * 64);
+	KUNIT_EXPECT_GE(test, reserved, SZ_2M + pages * sizeof(struct page));
 	/* No more than the rounding to 2 MiB on top. */
-	KUNIT_EXPECT_LT(test, reserved, pages * 64 + SZ_2M);
-	KUNIT_EXPECT_GE(test, reserved, altmap_need(&range));
+	KUNIT_EXPECT_LT(test, reserved, SZ_2M + pages * 64 + SZ_2M);
+	KUNIT_EXPECT_GE(test, reserved, SZ_2M + altmap_need(&range));
 }
 
 /*
@@ -260,6 +261,83 @@ static void altmap_need_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altmap_need(&one), (u64)SZ_2M);
 	KUNIT_EXPECT_EQ(test, altmap_need(&shifted), 0);
 	KUNIT_EXPECT_EQ(test, altmap_need(&three), (u64)3 * SZ_2M);
+}
+
+/* --- memmap=dev info block ---------------------------------------------- */
+
+static const u8 info_uuid[16] = "0123456789abcdef";
+static const struct range info_range = { SZ_4G, SZ_4G + SZ_512M - 1 };
+
+/* The fields at the offsets the on-device format fixes, written out. */
+static void info_fill_test(struct kunit *test)
+{
+	struct iopmem_info_block info;
+	const u8 *b = (const u8 *)&info;
+
+	iopmem_info_fill(&info, &info_range, info_uuid);
+	KUNIT_EXPECT_EQ(test, sizeof(info), (size_t)72);
+	KUNIT_EXPECT_MEMEQ(test, b, "IOPMEM_MEMMAP\0\0\0", 16);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(b + 16), 1);		/* version */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(b + 20), 72);	/* header size */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(b + 24), (u64)SZ_512M);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(b + 32), (u64)10 * SZ_1M);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(b + 40), 4096);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(b + 44), 64);
+	KUNIT_EXPECT_MEMEQ(test, b + 48, info_uuid, 16);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(b + 64), 0);
+	KUNIT_EXPECT_EQ(test, iopmem_info_check(&info, &info_range),
+			IOPMEM_INFO_MATCH);
+}
+
+/*
+ * Every single changed byte is found: in the magic the block is not one,
+ * anywhere else its checksum fails.
+ */
+static void info_damage_test(struct kunit *test)
+{
+	struct iopmem_info_block good, bad;
+	unsigned int i;
+
+	iopmem_info_fill(&good, &info_range, info_uuid);
+	for (i = 0; i < sizeof(good); i++) {
+		bad = good;
+		((u8 *)&bad)[i] ^= 0x20;
+		KUNIT_EXPECT_EQ_MSG(test, iopmem_info_check(&bad, &info_range),
+				    i < 16 ? IOPMEM_INFO_NONE :
+					     IOPMEM_INFO_DAMAGED,
+				    "byte %u changed", i);
+	}
+}
+
+/* A sound block for another range size; a range of the same size elsewhere. */
+static void info_other_range_test(struct kunit *test)
+{
+	const struct range smaller = { SZ_4G, SZ_4G + SZ_256M - 1 };
+	const struct range moved = { SZ_8G, SZ_8G + SZ_512M - 1 };
+	struct iopmem_info_block info;
+
+	iopmem_info_fill(&info, &info_range, info_uuid);
+	KUNIT_EXPECT_EQ(test, iopmem_info_check(&info, &smaller),
+			IOPMEM_INFO_OTHER);
+	KUNIT_EXPECT_EQ(test, iopmem_info_check(&info, &moved),
+			IOPMEM_INFO_MATCH);
+}
+
+static void fs_signature_test(struct kunit *test)
+{
+	u8 *buf = kunit_kzalloc(test, SZ_4K, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_NULL(test, iopmem_fs_signature(buf, SZ_4K));
+	memcpy(buf, "XFSB", 4);
+	KUNIT_EXPECT_STREQ(test, iopmem_fs_signature(buf, SZ_4K), "xfs");
+	KUNIT_EXPECT_NULL(test, iopmem_fs_signature(buf, SZ_4K - 1));
+	memset(buf, 0, SZ_4K);
+	buf[1080] = 0x53;
+	buf[1081] = 0xef;
+	KUNIT_EXPECT_STREQ(test, iopmem_fs_signature(buf, SZ_4K), "ext4");
+	buf[1081] = 0xee;
+	KUNIT_EXPECT_NULL(test, iopmem_fs_signature(buf, SZ_4K));
 }
 
 /* --- parsers ------------------------------------------------------------- */
@@ -433,6 +511,10 @@ static struct kunit_case iopmem_test_cases[] = {
 	KUNIT_CASE_PARAM(memmap_size_test, memmap_size_gen_params),
 	KUNIT_CASE_PARAM(memmap_size_bounds_test, memmap_size_gen_params),
 	KUNIT_CASE(altmap_need_test),
+	KUNIT_CASE(info_fill_test),
+	KUNIT_CASE(info_damage_test),
+	KUNIT_CASE(info_other_range_test),
+	KUNIT_CASE(fs_signature_test),
 	KUNIT_CASE_PARAM(parse_cache_test, parse_cache_gen_params),
 	KUNIT_CASE_PARAM(parse_mode_test, parse_mode_gen_params),
 	KUNIT_CASE_PARAM(parse_memmap_test, parse_memmap_gen_params),

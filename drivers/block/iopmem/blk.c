@@ -127,13 +127,15 @@ static const struct block_device_operations iopmem_fops = {
 /**
  * iopmem_fsdax_start() - build the live fsdax state of a device
  * @idev: the device, with @idev->lock held and no live state
+ * @new_memmap: the user just changed memmap: replace the layout on the
+ *		device if it disagrees, instead of refusing
  *
  * Maps the memory with the configured memory type and memmap place, then
  * creates the gendisk and its DAX host over the data part.
  *
  * Return: 0 or a negative errno, with nothing left behind.
  */
-int iopmem_fsdax_start(struct iopmem_device *idev)
+int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 {
 	struct iopmem_fsdax *fsdax;
 	struct dax_device *dax_dev;
@@ -152,7 +154,7 @@ int iopmem_fsdax_start(struct iopmem_device *idev)
 	fsdax->map.pgmap.ops = &iopmem_fsdax_pgmap_ops;
 
 	rc = iopmem_map(&fsdax->map, &idev->dev, &idev->range, idev->cache,
-			idev->memmap, idev->nid);
+			idev->memmap, new_memmap, idev->nid);
 	if (rc)
 		goto out_free;
 

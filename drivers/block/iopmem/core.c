@@ -146,11 +146,11 @@ static void iopmem_device_release(struct device *dev)
 	kfree(idev);
 }
 
-static int iopmem_live_start(struct iopmem_device *idev)
+static int iopmem_live_start(struct iopmem_device *idev, bool new_memmap)
 {
 	switch (idev->mode) {
 	case IOPMEM_MODE_FSDAX:
-		return iopmem_fsdax_start(idev);
+		return iopmem_fsdax_start(idev, new_memmap);
 	case IOPMEM_MODE_DEVDAX:
 		return iopmem_devdax_start(idev);
 	}
@@ -222,7 +222,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 	idev->cache = cache;
 	idev->mode = mode;
 	idev->memmap = memmap;
-	rc = iopmem_live_start(idev);
+	rc = iopmem_live_start(idev, memmap != old_memmap);
 	if (rc) {
 		idev->cache = old_cache;
 		idev->mode = old_mode;
@@ -231,7 +231,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 		if (cache == old_cache && mode == old_mode &&
 		    memmap == old_memmap)
 			goto out;
-		if (iopmem_live_start(idev))
+		if (iopmem_live_start(idev, memmap != old_memmap))
 			dev_err(&idev->dev, "could not restore cache %s, mode %s, memmap %s either; the device is offline until it is set again or rebound\n",
 				iopmem_cache_names[old_cache],
 				iopmem_mode_names[old_mode],
@@ -404,7 +404,7 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 		mutex_unlock(&idev->lock);
 		goto out_put;
 	}
-	rc = iopmem_live_start(idev);
+	rc = iopmem_live_start(idev, false);
 	if (rc) {
 		/* device_del() waits for writers: they must find it gone. */
 		idev->removed = true;

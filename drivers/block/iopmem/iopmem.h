@@ -244,7 +244,57 @@ enum iopmem_range_error {
 enum iopmem_range_error iopmem_range_validate(const struct range *range);
 bool iopmem_range_aligned_part(const struct range *range, struct range *part);
 bool iopmem_ranges_overlap(const struct range *a, const struct range *b);
+/*
+ * memmap=dev keeps its first 2 MiB for the info block below (the rest of
+ * that 2 MiB keeps the struct pages after it 2 MiB aligned).
+ */
+#define IOPMEM_INFO_AREA	SZ_2M
+#define IOPMEM_INFO_MAGIC	"IOPMEM_MEMMAP\0\0"
+#define IOPMEM_INFO_VERSION	1
+
+/**
+ * struct iopmem_info_block - what memmap=dev records at the start of a range
+ * @magic: IOPMEM_INFO_MAGIC
+ * @version: IOPMEM_INFO_VERSION
+ * @header_size: sizeof(struct iopmem_info_block)
+ * @range_size: size of the range it was written for, in bytes
+ * @data_offset: where the data (the block device) starts in the range
+ * @page_size: the writer's page size
+ * @page_room: bytes set aside per struct page
+ * @uuid: names this layout in the kernel log
+ * @pad: zero
+ * @checksum: crc32 of the block with this field zero
+ *
+ * Little endian on the device.  Without it, nothing tells where the data
+ * of a device starts: binding with another memmap setting would present
+ * the struct pages as data, or write struct pages over a file system.
+ */
+struct iopmem_info_block {
+	u8 magic[16];
+	__le32 version;
+	__le32 header_size;
+	__le64 range_size;
+	__le64 data_offset;
+	__le32 page_size;
+	__le32 page_room;
+	u8 uuid[16];
+	__le32 pad;
+	__le32 checksum;
+};
+
+enum iopmem_info_state {
+	IOPMEM_INFO_NONE,	/* no info block */
+	IOPMEM_INFO_DAMAGED,	/* its magic, but not a block this can read */
+	IOPMEM_INFO_OTHER,	/* written for another range size or layout */
+	IOPMEM_INFO_MATCH,
+};
+
 u64 iopmem_memmap_size(const struct range *range);
+void iopmem_info_fill(struct iopmem_info_block *info, const struct range *range,
+		      const u8 *uuid);
+enum iopmem_info_state iopmem_info_check(const struct iopmem_info_block *info,
+					 const struct range *range);
+const char *iopmem_fs_signature(const void *start, size_t len);
 
 /* mem.c */
 int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
@@ -252,7 +302,7 @@ int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
 void iopmem_unclaim(struct iopmem_mapping *map);
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
-	       enum iopmem_memmap memmap, int nid);
+	       enum iopmem_memmap memmap, bool replace, int nid);
 bool iopmem_unmap(struct iopmem_mapping *map);
 bool iopmem_wait_unheld(const struct iopmem_mapping *map,
 			bool (*held)(const struct iopmem_mapping *map,
@@ -267,7 +317,7 @@ int iopmem_memory_notifier_register(void);
 void iopmem_memory_notifier_unregister(void);
 
 /* blk.c */
-int iopmem_fsdax_start(struct iopmem_device *idev);
+int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap);
 void iopmem_fsdax_stop(struct iopmem_device *idev);
 int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what);
 

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Layout arithmetic of a range of device memory: which ranges can become
- * ZONE_DEVICE memory, and how much of a range memmap=dev sets aside for
- * its struct pages.  No hardware and no locks here, so that
- * tests/kunit can check every rule on its own.
+ * Layout of a range of device memory: which ranges can become ZONE_DEVICE
+ * memory, how much of a range memmap=dev sets aside (its info block and
+ * struct pages), that info block, and the file system signatures that
+ * memmap=dev must not write over.  No hardware and no locks here, so
+ * that tests/kunit can check every rule on its own.
  */
 #include <kunit/visibility.h>
 #include <linux/align.h>
 #include <linux/build_bug.h>
+#include <linux/crc32.h>
 #include <linux/export.h>
 #include <linux/minmax.h>
 #include <linux/mm_types.h>
 #include <linux/pfn.h>
 #include <linux/range.h>
 #include <linux/sizes.h>
+#include <linux/string.h>
 
 #include "iopmem.h"
 
@@ -94,20 +97,105 @@ bool iopmem_ranges_overlap(const struct range *a, const struct range *b)
 EXPORT_SYMBOL_IF_KUNIT(iopmem_ranges_overlap);
 
 /**
- * iopmem_memmap_size() - bytes that hold the struct pages of a range
+ * iopmem_memmap_size() - bytes that memmap=dev sets aside at the start of a range
  * @range: physical range
  *
- * 64 bytes per page, rounded up to 2 MiB: the data after them stays
- * aligned for PMD mappings, and vmemmap_populate() takes whole 2 MiB
- * blocks from the altmap for every full memory section of the range (the
- * memmap of a partial section comes from RAM, using less than reserved).
+ * IOPMEM_INFO_AREA for the info block, then 64 bytes per page, rounded
+ * up to 2 MiB: the data after them stays aligned for PMD mappings, and
+ * vmemmap_populate() takes whole 2 MiB blocks from the altmap for every
+ * full memory section of the range (the memmap of a partial section comes
+ * from RAM, using less than reserved).
  *
  * Return: the size of the memmap=dev reservation at the start of @range.
  */
 u64 iopmem_memmap_size(const struct range *range)
 {
 	BUILD_BUG_ON(sizeof(struct page) > IOPMEM_MEMMAP_PAGE_SIZE);
-	return ALIGN(PHYS_PFN(range_len(range)) * IOPMEM_MEMMAP_PAGE_SIZE,
+	return IOPMEM_INFO_AREA +
+	       ALIGN(PHYS_PFN(range_len(range)) * IOPMEM_MEMMAP_PAGE_SIZE,
 		     IOPMEM_ALIGN);
 }
 EXPORT_SYMBOL_IF_KUNIT(iopmem_memmap_size);
+
+static u32 iopmem_info_checksum(const struct iopmem_info_block *info)
+{
+	struct iopmem_info_block copy = *info;
+
+	copy.checksum = 0;
+	return crc32_le(~0, (const u8 *)&copy, sizeof(copy));
+}
+
+/**
+ * iopmem_info_fill() - the info block of a new memmap=dev layout
+ * @info: filled in, ready to be written at the start of @range
+ * @range: physical range the layout is for
+ * @uuid: 16 bytes naming the layout
+ */
+void iopmem_info_fill(struct iopmem_info_block *info, const struct range *range,
+		      const u8 *uuid)
+{
+	BUILD_BUG_ON(sizeof(*info) != 72);
+	BUILD_BUG_ON(sizeof(IOPMEM_INFO_MAGIC) != sizeof(info->magic));
+	memset(info, 0, sizeof(*info));
+	memcpy(info->magic, IOPMEM_INFO_MAGIC, sizeof(info->magic));
+	info->version = cpu_to_le32(IOPMEM_INFO_VERSION);
+	info->header_size = cpu_to_le32(sizeof(*info));
+	info->range_size = cpu_to_le64(range_len(range));
+	info->data_offset = cpu_to_le64(iopmem_memmap_size(range));
+	info->page_size = cpu_to_le32(PAGE_SIZE);
+	info->page_room = cpu_to_le32(IOPMEM_MEMMAP_PAGE_SIZE);
+	memcpy(info->uuid, uuid, sizeof(info->uuid));
+	info->checksum = cpu_to_le32(iopmem_info_checksum(info));
+}
+EXPORT_SYMBOL_IF_KUNIT(iopmem_info_fill);
+
+/**
+ * iopmem_info_check() - what the start of a range says about its layout
+ * @info: the first bytes of the range, as read from it
+ * @range: the range now
+ *
+ * Return: IOPMEM_INFO_NONE without the magic, IOPMEM_INFO_DAMAGED if the
+ * block is of another version or fails its checksum, IOPMEM_INFO_OTHER if
+ * it describes another range size or layout, else IOPMEM_INFO_MATCH.
+ */
+enum iopmem_info_state iopmem_info_check(const struct iopmem_info_block *info,
+					 const struct range *range)
+{
+	if (memcmp(info->magic, IOPMEM_INFO_MAGIC, sizeof(info->magic)))
+		return IOPMEM_INFO_NONE;
+	if (le32_to_cpu(info->version) != IOPMEM_INFO_VERSION ||
+	    le32_to_cpu(info->header_size) != sizeof(*info) ||
+	    le32_to_cpu(info->checksum) != iopmem_info_checksum(info))
+		return IOPMEM_INFO_DAMAGED;
+	if (le64_to_cpu(info->range_size) != range_len(range) ||
+	    le64_to_cpu(info->data_offset) != iopmem_memmap_size(range) ||
+	    le32_to_cpu(info->page_size) != PAGE_SIZE ||
+	    le32_to_cpu(info->page_room) != IOPMEM_MEMMAP_PAGE_SIZE)
+		return IOPMEM_INFO_OTHER;
+	return IOPMEM_INFO_MATCH;
+}
+EXPORT_SYMBOL_IF_KUNIT(iopmem_info_check);
+
+/**
+ * iopmem_fs_signature() - the file system that starts at @start, if known
+ * @start: the first bytes of a range
+ * @len: how many, at least 4 KiB
+ *
+ * The file systems that mount -o dax on iopmem: XFS ("XFSB" at 0) and
+ * ext2/3/4 (0xef53 at 1080).
+ *
+ * Return: its name, or NULL.
+ */
+const char *iopmem_fs_signature(const void *start, size_t len)
+{
+	const u8 *p = start;
+
+	if (len < SZ_4K)
+		return NULL;
+	if (!memcmp(p, "XFSB", 4))
+		return "xfs";
+	if (p[1080] == 0x53 && p[1081] == 0xef)
+		return "ext4";
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(iopmem_fs_signature);

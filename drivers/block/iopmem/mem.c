@@ -24,6 +24,9 @@
 #include <linux/module.h>
 #include <linux/pgtable.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uuid.h>
 #include <linux/wait.h>
 
 #include <asm/memtype.h>
@@ -357,8 +360,9 @@ void iopmem_unclaim(struct iopmem_mapping *map)
 
 /*
  * memmap=dev: the first @map->reserved bytes become the altmap from which
- * memremap_pages() allocates the memmap; struct pages of the data part
- * start right after it (vmem_altmap_offset()).
+ * memremap_pages() allocates the memmap, after IOPMEM_INFO_AREA that it
+ * leaves to the info block; struct pages of the data part start right
+ * after it (vmem_altmap_offset()).
  */
 static int iopmem_setup_altmap(struct iopmem_mapping *map, struct device *dev)
 {
@@ -368,7 +372,8 @@ static int iopmem_setup_altmap(struct iopmem_mapping *map, struct device *dev)
 	struct vmem_altmap altmap = {
 		.base_pfn	= PHYS_PFN(map->range.start),
 		.end_pfn	= PHYS_PFN(map->range.end),
-		.free		= PHYS_PFN(reserved),
+		.reserve	= PHYS_PFN(IOPMEM_INFO_AREA),
+		.free		= PHYS_PFN(reserved - IOPMEM_INFO_AREA),
 	};
 
 	if (reserved >= range_len(&map->range)) {
@@ -383,6 +388,94 @@ static int iopmem_setup_altmap(struct iopmem_mapping *map, struct device *dev)
 	return 0;
 }
 
+static int iopmem_write_info(struct iopmem_mapping *map, struct device *dev,
+			     void __iomem *start)
+{
+	struct iopmem_info_block info;
+	uuid_t uuid;
+
+	uuid_gen(&uuid);
+	iopmem_info_fill(&info, &map->range, uuid.b);
+	memcpy_toio(start, &info, sizeof(info));
+	/* Posted writes: fence, then read back to see that they landed. */
+	mb();
+	memcpy_fromio(&info, start, sizeof(info));
+	if (iopmem_info_check(&info, &map->range) != IOPMEM_INFO_MATCH) {
+		dev_err(dev, "the memmap=dev info block does not read back as written: the range does not keep data; use memmap=ram\n");
+		return -EIO;
+	}
+	dev_info(dev, "new memmap=dev layout %pUb: struct pages in the first %llu MiB, data after them\n",
+		 &uuid, iopmem_memmap_size(&map->range) >> 20);
+	return 0;
+}
+
+/*
+ * Where the data of a device starts depends on memmap: the info block at
+ * the start of the range records a memmap=dev layout.  A setting that
+ * disagrees with it is refused, unless the user just asked for this one
+ * (@replace): then the old layout goes.  memmap=dev never writes its
+ * struct pages over a file system that memmap=ram left.
+ */
+static int iopmem_check_layout(struct iopmem_mapping *map, struct device *dev,
+			       enum iopmem_memmap memmap, bool replace)
+{
+	const u64 data_mib = iopmem_memmap_size(&map->range) >> 20;
+	enum iopmem_info_state state;
+	void __iomem *start;
+	const char *fs;
+	void *head;
+	int rc = 0;
+
+	head = kmalloc(SZ_4K, GFP_KERNEL);
+	if (!head)
+		return -ENOMEM;
+	start = iopmem_ioremap(map, SZ_4K);
+	if (!start) {
+		kfree(head);
+		return -ENOMEM;
+	}
+	memcpy_fromio(head, start, SZ_4K);
+	state = iopmem_info_check(head, &map->range);
+
+	if (state == IOPMEM_INFO_NONE && memmap == IOPMEM_MEMMAP_DEV) {
+		fs = iopmem_fs_signature(head, SZ_4K);
+		if (fs) {
+			dev_err(dev, "holds an %s file system and no memmap=dev layout: memmap=dev would write struct pages over it; keep memmap=ram, or wipe it first (wipefs -a)\n",
+				fs);
+			rc = -EEXIST;
+		} else {
+			rc = iopmem_write_info(map, dev, start);
+		}
+	} else if (state != IOPMEM_INFO_NONE && replace) {
+		if (memmap == IOPMEM_MEMMAP_DEV) {
+			rc = iopmem_write_info(map, dev, start);
+		} else {
+			memset_io(start, 0, sizeof(struct iopmem_info_block));
+			mb();	/* gone before anything reuses the range */
+			dev_info(dev, "memmap=dev layout erased\n");
+		}
+	} else if (state == IOPMEM_INFO_MATCH && memmap == IOPMEM_MEMMAP_RAM) {
+		dev_err(dev, "holds a memmap=dev layout (data from MiB %llu on): bind it with memmap=dev; to discard it, switch that binding to memmap ram\n",
+			data_mib);
+		rc = -EEXIST;
+	} else if (state != IOPMEM_INFO_NONE && state != IOPMEM_INFO_MATCH) {
+		/* No layout this range can use: only a fresh start helps. */
+		if (memmap == IOPMEM_MEMMAP_DEV) {
+			dev_err(dev, "has a memmap=dev info block that is %s: where its data starts is unknown; to start over, bind it with memmap=ram, then switch to memmap dev\n",
+				state == IOPMEM_INFO_DAMAGED ? "damaged" :
+				"for another range size");
+			rc = -EINVAL;
+		} else {
+			dev_warn(dev, "ignoring a memmap=dev info block that is %s\n",
+				 state == IOPMEM_INFO_DAMAGED ? "damaged" :
+				 "for another range size");
+		}
+	}
+	iounmap(start);
+	kfree(head);
+	return rc;
+}
+
 /**
  * iopmem_map() - claim a range and give it struct pages and a kernel mapping
  * @map: mapping to fill in
@@ -391,13 +484,14 @@ static int iopmem_setup_altmap(struct iopmem_mapping *map, struct device *dev)
  * @cache: memory type for the kernel mapping and for user DAX mappings
  * @memmap: IOPMEM_MEMMAP_DEV to keep the struct pages at the start of
  *	    @range (then only the rest holds data), or IOPMEM_MEMMAP_RAM
+ * @replace: the user just chose @memmap: replace a layout that disagrees
  * @nid: NUMA node
  *
  * Return: 0 or a negative errno; on error nothing is left behind.
  */
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
-	       enum iopmem_memmap memmap, int nid)
+	       enum iopmem_memmap memmap, bool replace, int nid)
 {
 	const char *got;
 	void *addr;
@@ -417,6 +511,9 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 		if (rc)
 			goto out_unclaim;
 	}
+	rc = iopmem_check_layout(map, dev, memmap, replace);
+	if (rc)
+		goto out_unclaim;
 	addr = memremap_pages(&map->pgmap, nid);
 	if (IS_ERR(addr)) {
 		rc = PTR_ERR(addr);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # After memmap-partial.sh (range: 192 MiB at 64 MiB of the BAR, memmap=dev,
-# 4 MiB reserved): the first 2 MiB of the reservation hold the full
-# section's struct pages, the other 2 MiB still hold the pre hook's
-# pattern (the partial section's struct pages were not put there), the
+# 6 MiB reserved): the range starts with the info block, the next 2 MiB
+# hold the full section's struct pages, the last 2 MiB still hold the pre
+# hook's pattern (the partial section's struct pages were not put there), the
 # data part starts right after and ends with the range, and the pattern
 # past the range is untouched.
 set -euo pipefail
@@ -29,11 +29,13 @@ print(sum(1 for i in range(0, len(data), 64)
 PY
 }
 
+check_eq "host: the info block's magic starts the range" IOPMEM_MEMMAP \
+	"$(dd if="$BAR0_FILE" bs=4096 skip=$((start / 4096)) count=1 status=none | head -c 13)"
 check_eq "host: every 64-byte struct page of the full section's 2 MiB is written" \
-	0 "$(records_zero_or_fill $start $((2 * M)))"
-check "host: the next 2 MiB of the reservation still hold the pattern" \
+	0 "$(records_zero_or_fill $((start + 2 * M)) $((2 * M)))"
+check "host: the last 2 MiB of the reservation still hold the pattern" \
 	cmp <(for ((i = 0; i < 512; i++)); do pattern fill; done) \
-	<(dd if="$BAR0_FILE" bs=4096 skip=$(((start + 2 * M) / 4096)) count=512 status=none)
+	<(dd if="$BAR0_FILE" bs=4096 skip=$(((start + 4 * M) / 4096)) count=512 status=none)
 host_check_pattern partial-first
 check "host: the block device's last sector is the range's last 512 bytes" \
 	cmp <(pattern partial-last | head -c 512) \

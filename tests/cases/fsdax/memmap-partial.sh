@@ -6,22 +6,23 @@
 # start is section-aligned), i.e. half of one section and all of the next.
 # The kernel takes device memory for the vmemmap of whole sections only:
 # the full section's 2 MiB of struct pages come from the reservation at
-# the start of the range, the partial section's 1 MiB from RAM.  iopmem
-# reserves for the whole range (4 MiB: 3 MiB rounded up to 2 MiB), so the
-# data part starts 4 MiB in and ends with the range; ext4 -o dax filled
+# the start of the range (after the 2 MiB of the info block), the partial
+# section's 1 MiB from RAM.  iopmem reserves for the whole range (2 MiB
+# for the info block, then 3 MiB rounded up to 2 MiB), so the data part
+# starts 6 MiB in and ends with the range; ext4 -o dax filled
 # through DAX mappings (whose faults touch struct pages of both kinds)
 # verifies, and the host finds the struct pages, the unused half of the
 # reservation and the data where they belong (memmap-partial.host.sh).
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 400
-# results: 25
+# results: 26
 . /tests/lib.sh
 . /tests/iopmem.sh
 
 M=1048576
 SYS=/sys/bus/pci/devices/$IOPMEM_PCI
 SIZE=$((192 * M))
-RESERVED=$((4 * M))
+RESERVED=$((6 * M))
 
 # publish : (re)bind the BAR to the test provider, which publishes SIZE
 # bytes at 64 MiB with the memmap of iopmem's module parameter.
@@ -50,7 +51,7 @@ check_eq "the BAR starts on a 128 MiB memory section" 0 $((start % (128 * M)))
 check "publish the range" publish
 dev=$(iopmem_of "$IOPMEM_PCI")
 check_eq "memmap attribute" dev "$(iopmem_attr "$dev" memmap)"
-check_eq "memmap_reserved: 64 bytes per page of 192 MiB, 2 MiB aligned" \
+check_eq "memmap_reserved: info block + 64 bytes per page of 192 MiB" \
 	$RESERVED "$(iopmem_attr "$dev" memmap_reserved)"
 check_eq "data_size" $((SIZE - RESERVED)) "$(iopmem_attr "$dev" data_size)"
 check_eq "block device = data_size" $((SIZE - RESERVED)) \
@@ -82,7 +83,9 @@ check "write its last sector" \
 info "hostcheck partial-first $((64 * M + RESERVED))"
 
 # RAM taken at publication: 3 MiB of struct pages with memmap=ram; with
-# memmap=dev only the partial section's 1 MiB (and page tables).
+# memmap=dev only the partial section's 1 MiB (and page tables).  The
+# switch to ram erases the memmap=dev layout, which would refuse ram.
+echo ram >"/sys/class/iopmem/$dev/memmap"
 pci_unbind "$IOPMEM_PCI"
 publish_drop_kib ram >/dev/null && pci_unbind "$IOPMEM_PCI"	# warm up slabs
 ram_kib=$(publish_drop_kib ram)

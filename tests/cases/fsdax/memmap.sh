@@ -9,13 +9,14 @@
 # devdax mode the setting is kept for fsdax only.
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 400
-# results: 60
+# results: 61
 . /tests/lib.sh
 . /tests/iopmem.sh
 
 BAR=536870912
-# 64 bytes per 4 KiB page, rounded up to 2 MiB.
-RESERVED=$((BAR / 4096 * 64))
+# 2 MiB for the info block, then 64 bytes per 4 KiB page, rounded up to
+# 2 MiB.
+RESERVED=$((2 * 1048576 + BAR / 4096 * 64))
 
 # bind_drop_kib MEMMAP : bind the BAR with module parameter memmap=MEMMAP
 # (unbound before), print how much MemFree dropped, in KiB.
@@ -37,7 +38,8 @@ dev=$(iopmem_bind $IOPMEM_PCI) || die "cannot bind $IOPMEM_PCI to iopmem"
 a=/sys/class/iopmem/$dev
 check "probe message names memmap dev" dmesg_has "$dev: $IOPMEM_PCI BAR2 .* 512 MiB, cache wc, mode fsdax, memmap dev"
 check_eq "memmap attribute" dev "$(cat $a/memmap)"
-check_eq "memmap_reserved: 64 bytes per page, 2 MiB aligned" "$RESERVED" "$(cat $a/memmap_reserved)"
+check_eq "memmap_reserved: 2 MiB info block + 64 bytes per page" "$RESERVED" \
+	"$(cat $a/memmap_reserved)"
 check_eq "size is still the BAR's" "$BAR" "$(cat $a/size)"
 check_eq "data_size = size - memmap_reserved" $((BAR - RESERVED)) "$(cat $a/data_size)"
 check_eq "block device = BAR - reserved" $((BAR - RESERVED)) "$(blockdev --getsize64 "/dev/$dev")"
@@ -99,7 +101,9 @@ echo dev >$a/memmap
 check "mode fsdax" sh -c "echo fsdax >$a/mode"
 check_eq "... takes memmap dev" $((BAR - RESERVED)) "$(blockdev --getsize64 "/dev/$dev")"
 
-# RAM the memmap costs: 8 MiB of struct pages for 512 MiB with ram.
+# RAM the memmap costs: 8 MiB of struct pages for 512 MiB with ram.  The
+# switch to ram erases the memmap=dev layout, which would refuse ram.
+echo ram >$a/memmap
 pci_unbind $IOPMEM_PCI
 bind_drop_kib ram >/dev/null && pci_unbind $IOPMEM_PCI	# warm up slabs
 ram_kib=$(bind_drop_kib ram)

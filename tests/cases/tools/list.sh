@@ -43,7 +43,7 @@ check "table header" grep -Eq '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP 
 check "table row" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +512 MiB +wc +fsdax +ram +-?[0-9]+ +/dev/$dev\$" /tmp/table
 check "list -v: a stats line" sh -c "iopmemctl list -v | grep -Eq '^  stats: .*bio_reads=[0-9]+'"
 echo dev >"/sys/class/iopmem/$dev/memmap"
-check_eq "memmap dev: memmap, memmap_reserved" "dev 8388608" \
+check_eq "memmap dev: memmap, memmap_reserved" "dev 10485760" \
 	"$(iopmemctl list --json | jq -r '.[0] | "\(.memmap) \(.memmap_reserved)"')"
 echo ram >"/sys/class/iopmem/$dev/memmap"
 check_eq "list $dev --json names it" "$dev" "$(iopmemctl list --json "$dev" | jq -r '.[0].dev')"
