@@ -23,6 +23,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
+#include <linux/smp.h>
 #include <linux/wait.h>
 
 #include "compat.h"
@@ -528,17 +529,34 @@ void iopmem_zero_dev(void *dst, size_t len)
 }
 EXPORT_SYMBOL_IF_KUNIT(iopmem_zero_dev);
 
+static void iopmem_sfence(void *unused)
+{
+	wmb();		/* sfence: out of this CPU's WC buffers */
+}
+
 /**
  * iopmem_drain() - make earlier writes to the memory reach the device
  * @map: the mapping
  *
- * sfence empties this CPU's write-combining buffers; a read from the device
- * then cannot complete before the posted writes ahead of it.  The read is
- * of the data part: the struct pages are only accessed through the vmemmap.
+ * For PREFLUSH and FUA: every write that completed before, on any CPU,
+ * is on the device when this returns.  write() to a DAX file stores
+ * non-temporally on whatever CPU ran it, unfenced; fs/dax.c zeroes
+ * partial pages with memset() and user stores through DAX mappings go
+ * through WC buffers too.  So first every CPU runs an sfence (the IPI alone already
+ * evicts its WC buffers, SDM vol. 3 "Write Combining"), then this CPU an
+ * mfence, which sfence is not: it keeps the read below behind the stores.
+ * That read cannot pass the posted writes ahead of it on the way to the
+ * device, so its completion means they arrived.  It goes through the
+ * device's own mapping: PAT allows no UC alias of a WC range (ioremap_uc()
+ * of it silently comes out WC).  It reads the data part: the struct pages
+ * are only accessed through the vmemmap.
+ *
+ * Context: process context with interrupts enabled (on_each_cpu() waits).
  */
 void iopmem_drain(struct iopmem_mapping *map)
 {
-	wmb();		/* drain write-combining buffers before the read */
+	on_each_cpu(iopmem_sfence, NULL, 1);
+	mb();		/* mfence: the read below after all stores above */
 	(void)READ_ONCE(*(u8 *)iopmem_data_virt(map));
 }
 
