@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of iopmem's pure logic: which ranges ZONE_DEVICE can take,
- * the memmap=dev reservation and info block, and the parsers behind the cache, mode and
- * memmap module parameters and sysfs attributes.
+ * the memmap=dev reservation and info block, the parsers behind the
+ * cache, mode and memmap module parameters and sysfs attributes, and the
+ * helpers that copy to, from and zero device memory (on RAM: their fences
+ * and load widths only matter on WC or UC memory, which KUnit does not
+ * have).
  *
  * They call the functions of iopmem.ko itself, exported to the
  * EXPORTED_FOR_KUNIT_TESTING namespace on kernels with CONFIG_KUNIT
@@ -487,6 +490,174 @@ static void param_set_get_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, choice.value, 1);
 }
 
+/* --- copies to, from and zeroing of device memory ----------------------- */
+
+/*
+ * The helpers work on any memory; here they run on RAM.  Each copy lands
+ * in a buffer of guard bytes, and every byte of the buffer is checked:
+ * the copied ones hold what the source held at their offset, all others
+ * still hold the guard.  Offsets 0..15 put every alignment on both sides
+ * of the 8-byte loads, lengths 0..80 every head, middle and tail up to
+ * ten words; 4099 bytes cross a page (iopmem_zero_dev() works in pages).
+ */
+#define COPY_GUARD	0xa5
+#define COPY_MAX_OFF	16
+#define COPY_MAX_SHORT	80
+#define COPY_LONG	(SZ_4K + 3)
+#define COPY_BUF	(COPY_MAX_OFF + COPY_LONG + COPY_MAX_OFF)
+
+/* Source bytes: never 0 (zeroing) nor the guard, and each tells its offset. */
+static u8 copy_pattern(size_t i)
+{
+	return 1 + i % 163;
+}
+
+/*
+ * The first wrong byte of @buf (@size bytes) after a copy of @len bytes to
+ * offset @off from offset @src_off of the pattern (or of zeros when
+ * @zero), or @size if none.
+ */
+static size_t copy_first_wrong(const u8 *buf, size_t size, size_t off,
+			       size_t len, size_t src_off, bool zero)
+{
+	size_t i;
+	u8 want;
+
+	for (i = 0; i < size; i++) {
+		if (i < off || i >= off + len)
+			want = COPY_GUARD;
+		else
+			want = zero ? 0 : copy_pattern(src_off + i - off);
+		if (buf[i] != want)
+			return i;
+	}
+	return size;
+}
+
+struct copy_bufs {
+	u8 *src;	/* the pattern */
+	u8 *dst;	/* 16-byte aligned, COPY_BUF bytes */
+};
+
+static void copy_bufs_init(struct kunit *test, struct copy_bufs *b)
+{
+	size_t i;
+
+	b->src = kunit_kmalloc(test, COPY_BUF + 16, GFP_KERNEL);
+	b->dst = kunit_kmalloc(test, COPY_BUF + 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b->src);
+	KUNIT_ASSERT_NOT_NULL(test, b->dst);
+	b->src = PTR_ALIGN(b->src, 16);
+	b->dst = PTR_ALIGN(b->dst, 16);
+	for (i = 0; i < COPY_BUF; i++)
+		b->src[i] = copy_pattern(i);
+}
+
+typedef void (*copy_fn)(void *dst, const void *src, size_t len);
+
+/*
+ * Copy @len bytes from source offset @src_off to @dst_off with @copy
+ * (zero it with iopmem_zero_dev() if @copy is NULL) and check all of the
+ * first @size bytes of the destination.  False, logged, if one is wrong.
+ */
+static bool copy_one(struct kunit *test, struct copy_bufs *b, copy_fn copy,
+		     size_t src_off, size_t dst_off, size_t len, size_t size)
+{
+	size_t bad;
+
+	memset(b->dst, COPY_GUARD, size);
+	if (copy)
+		copy(b->dst + dst_off, b->src + src_off, len);
+	else
+		iopmem_zero_dev(b->dst + dst_off, len);
+	bad = copy_first_wrong(b->dst, size, dst_off, len, src_off, !copy);
+	if (bad == size)
+		return true;
+	KUNIT_FAIL(test, "%zu bytes from offset %zu to offset %zu: byte %zu is %#x",
+		   len, src_off, dst_off, bad, b->dst[bad]);
+	return false;
+}
+
+/* Every alignment and short length, then the long copy; stops at the first error. */
+static void copy_all(struct kunit *test, copy_fn copy)
+{
+	struct copy_bufs b;
+	size_t src_off, dst_off, len, n = 0;
+
+	copy_bufs_init(test, &b);
+	for (src_off = 0; src_off < COPY_MAX_OFF; src_off++) {
+		for (dst_off = 0; dst_off < COPY_MAX_OFF; dst_off++) {
+			for (len = 0; len <= COPY_MAX_SHORT; len++, n++)
+				if (!copy_one(test, &b, copy, src_off, dst_off,
+					      len, 2 * COPY_MAX_OFF + COPY_MAX_SHORT))
+					return;
+			if (!copy_one(test, &b, copy, src_off, dst_off,
+				      COPY_LONG, COPY_BUF))
+				return;
+			n++;
+		}
+		/* Zeroing has no source: its offsets are done once. */
+		if (!copy)
+			break;
+	}
+	kunit_info(test, "%zu copies checked", n);
+}
+
+struct dev_copy_case {
+	const char *desc;
+	copy_fn copy;
+};
+
+static const struct dev_copy_case dev_copy_cases[] = {
+	{ "iopmem_copy_from_dev", iopmem_copy_from_dev },
+	{ "iopmem_copy_to_dev", iopmem_copy_to_dev },
+};
+
+KUNIT_ARRAY_PARAM_DESC(dev_copy, dev_copy_cases, desc);
+
+static void dev_copy_test(struct kunit *test)
+{
+	const struct dev_copy_case *c = test->param_value;
+
+	copy_all(test, c->copy);
+}
+
+static void dev_zero_test(struct kunit *test)
+{
+	copy_all(test, NULL);
+}
+
+/*
+ * The check above on copies broken on purpose, so that it cannot pass a
+ * helper that copies a byte too few or too many, or from the wrong place.
+ */
+static void dev_copy_check_catches_errors(struct kunit *test)
+{
+	const size_t size = 2 * COPY_MAX_OFF + COPY_MAX_SHORT;
+	struct copy_bufs b;
+
+	copy_bufs_init(test, &b);
+	memset(b.dst, COPY_GUARD, size);
+	memcpy(b.dst + 3, b.src + 5, 40);
+	KUNIT_EXPECT_EQ(test, copy_first_wrong(b.dst, size, 3, 40, 5, false),
+			size);
+	/* one byte short */
+	KUNIT_EXPECT_EQ(test, copy_first_wrong(b.dst, size, 3, 41, 5, false),
+			43);
+	/* one byte too many */
+	KUNIT_EXPECT_EQ(test, copy_first_wrong(b.dst, size, 3, 39, 5, false),
+			42);
+	/* one byte early */
+	KUNIT_EXPECT_EQ(test, copy_first_wrong(b.dst, size, 4, 40, 6, false),
+			3);
+	/* from the wrong source offset */
+	KUNIT_EXPECT_EQ(test, copy_first_wrong(b.dst, size, 3, 40, 4, false),
+			3);
+	/* zeros expected, the pattern found */
+	KUNIT_EXPECT_EQ(test, copy_first_wrong(b.dst, size, 3, 40, 5, true),
+			3);
+}
+
 /* --- the control --------------------------------------------------------- */
 
 /*
@@ -519,6 +690,9 @@ static struct kunit_case iopmem_test_cases[] = {
 	KUNIT_CASE_PARAM(parse_mode_test, parse_mode_gen_params),
 	KUNIT_CASE_PARAM(parse_memmap_test, parse_memmap_gen_params),
 	KUNIT_CASE_PARAM(param_set_get_test, param_gen_params),
+	KUNIT_CASE_PARAM(dev_copy_test, dev_copy_gen_params),
+	KUNIT_CASE(dev_zero_test),
+	KUNIT_CASE(dev_copy_check_catches_errors),
 	KUNIT_CASE(control_fails_on_request),
 	{}
 };
@@ -535,5 +709,5 @@ kunit_test_suite(iopmem_test_suite);
  * string since; the modinfo tag it expands to is the same on both.
  */
 MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");
-MODULE_DESCRIPTION("KUnit tests of iopmem's range, memmap and parser logic");
+MODULE_DESCRIPTION("KUnit tests of iopmem's range, memmap, parser and copy logic");
 MODULE_LICENSE("GPL");

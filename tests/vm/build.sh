@@ -26,7 +26,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
 
 # Repository paths that belong to the kernel build.
-MODULE_PATHS=(Kbuild drivers include tests/provider tests/ptewalk tests/kasan tests/kunit)
+MODULE_PATHS=(Kbuild drivers include tests/provider tests/ptewalk tests/daxzero tests/kasan
+	tests/kunit)
 
 # source_files PATH... : tracked and untracked-but-not-ignored files under
 # PATH..., so uncommitted work is built too.

@@ -23,16 +23,11 @@ static void iopmem_copy_bvec(struct iopmem_mapping *map, struct bio_vec *bvec,
 	void *mem = iopmem_data_virt(map) + ((u64)sector << SECTOR_SHIFT);
 	void *buf = bvec_kmap_local(bvec);
 
-	/*
-	 * The direct map of the range is already WC or UC.  Writes use
-	 * non-temporal 8-byte stores: fast strings (rep movsb) lose their
-	 * speed on UC memory, and full-width stores fill WC buffers.
-	 * PREFLUSH and FUA fence them (iopmem_drain()).
-	 */
+	/* The kernel mapping of the range is already WC or UC. */
 	if (write) {
-		memcpy_flushcache(mem, buf, bvec->bv_len);
+		iopmem_copy_to_dev(mem, buf, bvec->bv_len);
 	} else {
-		memcpy(buf, mem, bvec->bv_len);
+		iopmem_copy_from_dev(buf, mem, bvec->bv_len);
 		flush_dcache_page(bvec->bv_page);
 	}
 	kunmap_local(buf);

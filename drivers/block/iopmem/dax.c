@@ -51,8 +51,8 @@ static int iopmem_dax_zero_page_range(struct dax_device *dax_dev,
 {
 	struct iopmem_fsdax *fsdax = dax_get_private(dax_dev);
 
-	memset(iopmem_data_virt(&fsdax->map) + PFN_PHYS(pgoff), 0,
-	       nr_pages << PAGE_SHIFT);
+	iopmem_zero_dev(iopmem_data_virt(&fsdax->map) + PFN_PHYS(pgoff),
+			nr_pages << PAGE_SHIFT);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
  * write-back, and the data follows.  Only the data part is ever accessed
  * through the WC or UC mapping.
  */
+#include <kunit/visibility.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/jiffies.h>
@@ -26,6 +27,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/uuid.h>
 #include <linux/wait.h>
 
@@ -663,17 +665,113 @@ void iopmem_wait_all_ranges_free(void)
 	wait_event(iopmem_busy_wait, iopmem_no_range_busy());
 }
 
+/*
+ * Copies and fences.  The kernel mapping of the range is WC or UC, never
+ * write-back, so there is no cache to write back; what can hold a store
+ * back is a CPU's write-combining buffers (non-temporal stores, and any
+ * store to WC memory) and the posted writes on the way to the device.
+ * Documentation/ordering.rst says what user stores need.
+ */
+
+/**
+ * iopmem_copy_to_dev() - copy into device memory with non-temporal stores
+ * @dst: kernel address in the range's WC or UC mapping
+ * @src: ordinary memory
+ * @len: bytes, any alignment
+ *
+ * memcpy_flushcache() stores with 8-byte movnti, which fill whole WC
+ * buffers; fast strings (rep movsb) fall back to single bytes on UC.  The
+ * sfence after it empties this CPU's buffers before the caller completes
+ * the bio, so a flush that follows need not find this CPU's stores in its
+ * buffers.
+ */
+void iopmem_copy_to_dev(void *dst, const void *src, size_t len)
+{
+	memcpy_flushcache(dst, src, len);
+	wmb();		/* sfence: out of this CPU's WC buffers */
+}
+EXPORT_SYMBOL_IF_KUNIT(iopmem_copy_to_dev);
+
+/**
+ * iopmem_copy_from_dev() - copy out of device memory with 8-byte loads
+ * @dst: ordinary memory
+ * @src: kernel address in the range's WC or UC mapping
+ * @len: bytes, any alignment
+ *
+ * Every load of UC memory, and of WC memory without SSE4.1's movntdqa, is
+ * one read on the bus: memcpy()'s rep movsb makes that one per byte.  So
+ * load the aligned middle 8 bytes at a time and only the unaligned head
+ * and tail byte by byte.  Wider loads need the FPU (kernel_fpu_begin(),
+ * preemption off for the whole copy) and no rig can measure them: not
+ * worth it until hardware shows it.  READ_ONCE() keeps the compiler from
+ * turning the loop back into memcpy().
+ */
+void iopmem_copy_from_dev(void *dst, const void *src, size_t len)
+{
+	const u8 *s = src;
+	u8 *d = dst;
+	u64 v;
+
+	for (; len && !IS_ALIGNED((unsigned long)s, 8); len--)
+		*d++ = READ_ONCE(*s++);
+	for (; len >= 8; len -= 8, s += 8, d += 8) {
+		v = READ_ONCE(*(const u64 *)s);
+		memcpy(d, &v, sizeof(v));
+	}
+	for (; len; len--)
+		*d++ = READ_ONCE(*s++);
+}
+EXPORT_SYMBOL_IF_KUNIT(iopmem_copy_from_dev);
+
+/**
+ * iopmem_zero_dev() - zero device memory with non-temporal stores
+ * @dst: kernel address in the range's WC or UC mapping
+ * @len: bytes, any alignment
+ *
+ * memset() would store byte by byte on UC memory; copy the zero page with
+ * non-temporal stores instead, then fence as iopmem_copy_to_dev() does.
+ */
+void iopmem_zero_dev(void *dst, size_t len)
+{
+	const void *zero = page_address(ZERO_PAGE(0));
+	size_t chunk;
+
+	for (; len; len -= chunk, dst += chunk) {
+		chunk = min_t(size_t, len, PAGE_SIZE);
+		memcpy_flushcache(dst, zero, chunk);
+	}
+	wmb();		/* sfence: out of this CPU's WC buffers */
+}
+EXPORT_SYMBOL_IF_KUNIT(iopmem_zero_dev);
+
+static void iopmem_sfence(void *unused)
+{
+	wmb();		/* sfence: out of this CPU's WC buffers */
+}
+
 /**
  * iopmem_drain() - make earlier writes to the memory reach the device
  * @map: the mapping
  *
- * sfence empties this CPU's write-combining buffers; a read from the device
- * then cannot complete before the posted writes ahead of it.  The read is
- * of the data part: the struct pages are only accessed through the vmemmap.
+ * For PREFLUSH and FUA: every write that completed before, on any CPU,
+ * is on the device when this returns.  write() to a DAX file stores
+ * non-temporally on whatever CPU ran it, unfenced; fs/dax.c zeroes
+ * partial pages with memset() and user stores through DAX mappings go
+ * through WC buffers too.  So first every CPU runs an sfence (the IPI alone already
+ * evicts its WC buffers, SDM vol. 3 "Write Combining"), then this CPU an
+ * mfence, which sfence is not: it keeps the read below behind the stores.
+ * That read cannot pass the posted writes ahead of it on the way to the
+ * device, so its completion means they arrived.  It goes through the
+ * device's own mapping: PAT allows no UC alias of a WC range (ioremap_uc()
+ * of it silently comes out WC).  It reads the data part: the struct pages
+ * are only accessed through the vmemmap.
+ *
+ * Context: process context with interrupts enabled (on_each_cpu() waits).
  */
 void iopmem_drain(struct iopmem_mapping *map)
 {
-	wmb();		/* drain write-combining buffers before the read */
+	on_each_cpu(iopmem_sfence, NULL, 1);
+	mb();		/* mfence: the read below after all stores above */
 	(void)READ_ONCE(*(u8 *)iopmem_data_virt(map));
 }
 

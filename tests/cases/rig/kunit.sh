@@ -9,10 +9,10 @@
 # control case as failed, so a failing KUnit expectation is shown to come
 # out as "not ok".  Kernels without KUnit (Debian's 6.1 and 6.12) build no
 # such module: that is checked, and the suite is a SKIP.
-# With KUnit: one result per test case (15), the module, its load, the
+# With KUnit: one result per test case (18), the module, its load, the
 # completeness of the suite and the control.
 # results: 2
-# results[7.2]: 19
+# results[7.2]: 22
 # vm: ivshmem none
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
