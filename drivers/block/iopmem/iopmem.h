@@ -70,8 +70,11 @@ struct iopmem_mapping {
 /* A mapping's range as a resource, for %pR: %pra needs 6.10 or later. */
 static inline struct resource iopmem_map_res(const struct iopmem_mapping *map)
 {
-	return (struct resource)DEFINE_RES_MEM(map->range.start,
-					       range_len(&map->range));
+	/* Up to 6.1 DEFINE_RES_MEM() is an initializer, later a literal. */
+	struct resource res = DEFINE_RES_MEM(map->range.start,
+					     range_len(&map->range));
+
+	return res;
 }
 
 /* The data part of a mapping: all of it, or what follows the struct pages. */
