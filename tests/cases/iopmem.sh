@@ -320,11 +320,11 @@ xfs_back_online() {
 }
 
 # unbind_held DEV HOLDERS : unbind IOPMEM_PCI in the background (UNBIND_PID)
-# while a pipe holds a page of DEV, without the scenario's fds 7-9, and
+# while a pipe holds a page of DEV, without the scenario's fds 6-9, and
 # check that the unbind waits, naming the page and HOLDERS in the log.
 unbind_held() {
 	dmesg_mark
-	(exec 7<&- 8>&- 9>&-; echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind) &
+	(exec 6>&- 7<&- 8>&- 9>&-; echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind) &
 	UNBIND_PID=$!
 	for _i in 1 2 3 4 5 6 7 8 9 10; do
 		dmesg_has "$1: removal waits for the page at 0x[0-9a-f]*, still held" && break

@@ -12,6 +12,9 @@
  *       for tests that need a live mapping (page table checks, busy checks);
  *       a line "touch" on stdin touches every page again (SIGBUS ends the
  *       process if the mapping died)
+ *   mmap-io hold-ro FILE OFFSET LENGTH          the same, read-only: opened
+ *       O_RDONLY, mapped PROT_READ, every page read (and read again on
+ *       "touch")
  *   mmap-io pin   FILE OFFSET LENGTH             vmsplice the pages into a
  *       pipe (which holds a reference on each), unmap them, close FILE,
  *       print "pinned", keep the pipe until stdin ends: pages in use with
@@ -70,13 +73,15 @@ static int xfer(int fd, char *buf, size_t len, int out)
 int main(int argc, char **argv)
 {
 	if (argc != 5 || (strcmp(argv[1], "read") && strcmp(argv[1], "write") &&
-			  strcmp(argv[1], "hold") && strcmp(argv[1], "pin"))) {
-		fprintf(stderr, "usage: mmap-io read|write|hold|pin FILE OFFSET LENGTH\n");
+			  strcmp(argv[1], "hold") && strcmp(argv[1], "hold-ro") &&
+			  strcmp(argv[1], "pin"))) {
+		fprintf(stderr, "usage: mmap-io read|write|hold|hold-ro|pin FILE OFFSET LENGTH\n");
 		return 2;
 	}
 	int pinning = !strcmp(argv[1], "pin");
-	int holding = pinning || !strcmp(argv[1], "hold");
-	int writing = holding || !strcmp(argv[1], "write");
+	int readonly = !strcmp(argv[1], "hold-ro");
+	int holding = pinning || readonly || !strcmp(argv[1], "hold");
+	int writing = (holding && !readonly) || !strcmp(argv[1], "write");
 	unsigned long long off = parse_size(argv[3]);
 	size_t len = parse_size(argv[4]);
 	long page = sysconf(_SC_PAGESIZE);
@@ -105,7 +110,10 @@ int main(int argc, char **argv)
 
 		/* Write faults: the page tables get writable entries. */
 		for (size_t i = 0; i < len; i += page)
-			v[i] = v[i];
+			if (readonly)
+				(void)v[i];
+			else
+				v[i] = v[i];
 		if (pinning) {
 			int pfd[2];
 			struct iovec iov = { .iov_base = p, .iov_len = page };
@@ -147,7 +155,10 @@ int main(int argc, char **argv)
 			used = 0;
 			if (map && !strcmp(line, "touch")) {
 				for (size_t i = 0; i < len; i += page)
-					v[i] = v[i];
+					if (readonly)
+						(void)v[i];
+					else
+						v[i] = v[i];
 				printf("touched\n");
 				fflush(stdout);
 			}
