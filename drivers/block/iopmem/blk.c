@@ -52,7 +52,7 @@ static void iopmem_submit_bio(struct bio *bio)
 	}
 
 	if (bio->bi_opf & REQ_PREFLUSH) {
-		iopmem_drain(map);
+		iopmem_drain(map, true);
 		atomic64_inc(&stats->flushes);
 	}
 
@@ -60,9 +60,11 @@ static void iopmem_submit_bio(struct bio *bio)
 		iopmem_copy_bvec(map, &bvec, sector, write);
 		sector += bvec.bv_len >> SECTOR_SHIFT;
 	}
+	if (write && bytes)
+		wmb();	/* sfence: out of this CPU's WC buffers before endio */
 
 	if (write && (bio->bi_opf & REQ_FUA)) {
-		iopmem_drain(map);
+		iopmem_drain(map, false);
 		atomic64_inc(&stats->flushes);
 	}
 	/* An empty PREFLUSH is a flush, not a write. */

@@ -318,7 +318,7 @@ void iopmem_wait_all_ranges_free(void);
 void iopmem_copy_to_dev(void *dst, const void *src, size_t len);
 void iopmem_copy_from_dev(void *dst, const void *src, size_t len);
 void iopmem_zero_dev(void *dst, size_t len);
-void iopmem_drain(struct iopmem_mapping *map);
+void iopmem_drain(struct iopmem_mapping *map, bool all_cpus);
 int iopmem_memory_notifier_register(void);
 void iopmem_memory_notifier_unregister(void);
 

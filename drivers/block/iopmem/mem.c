@@ -680,15 +680,13 @@ void iopmem_wait_all_ranges_free(void)
  * @len: bytes, any alignment
  *
  * memcpy_flushcache() stores with 8-byte movnti, which fill whole WC
- * buffers; fast strings (rep movsb) fall back to single bytes on UC.  The
- * sfence after it empties this CPU's buffers before the caller completes
- * the bio, so a flush that follows need not find this CPU's stores in its
- * buffers.
+ * buffers; fast strings (rep movsb) fall back to single bytes on UC.  No
+ * fence: the caller runs one sfence when its last copy is done (once per
+ * bio, not per segment), before it completes the request.
  */
 void iopmem_copy_to_dev(void *dst, const void *src, size_t len)
 {
 	memcpy_flushcache(dst, src, len);
-	wmb();		/* sfence: out of this CPU's WC buffers */
 }
 EXPORT_SYMBOL_IF_KUNIT(iopmem_copy_to_dev);
 
@@ -752,13 +750,15 @@ static void iopmem_sfence(void *unused)
 /**
  * iopmem_drain() - make earlier writes to the memory reach the device
  * @map: the mapping
+ * @all_cpus: PREFLUSH: writes that completed on any CPU; FUA only needs
+ *	      the stores of its own bio, made on this CPU
  *
- * For PREFLUSH and FUA: every write that completed before, on any CPU,
- * is on the device when this returns.  write() to a DAX file stores
- * non-temporally on whatever CPU ran it, unfenced; fs/dax.c zeroes
- * partial pages with memset() and user stores through DAX mappings go
- * through WC buffers too.  So first every CPU runs an sfence (the IPI alone already
- * evicts its WC buffers, SDM vol. 3 "Write Combining"), then this CPU an
+ * For PREFLUSH, every write that completed before, on any CPU, is on the
+ * device when this returns.  write() to a DAX file stores non-temporally
+ * on whatever CPU ran it, unfenced; fs/dax.c zeroes partial pages with
+ * memset() and user stores through DAX mappings go through WC buffers
+ * too.  So first every CPU runs an sfence (the IPI alone already evicts
+ * its WC buffers, SDM vol. 3 "Write Combining").  Then this CPU runs an
  * mfence, which sfence is not: it keeps the read below behind the stores.
  * That read cannot pass the posted writes ahead of it on the way to the
  * device, so its completion means they arrived.  It goes through the
@@ -768,9 +768,10 @@ static void iopmem_sfence(void *unused)
  *
  * Context: process context with interrupts enabled (on_each_cpu() waits).
  */
-void iopmem_drain(struct iopmem_mapping *map)
+void iopmem_drain(struct iopmem_mapping *map, bool all_cpus)
 {
-	on_each_cpu(iopmem_sfence, NULL, 1);
+	if (all_cpus)
+		on_each_cpu(iopmem_sfence, NULL, 1);
 	mb();		/* mfence: the read below after all stores above */
 	(void)READ_ONCE(*(u8 *)iopmem_data_virt(map));
 }
