@@ -255,8 +255,8 @@ static int iopmem_verify_memtype(struct iopmem_mapping *map,
 
 	probe = iopmem_ioremap(map, PAGE_SIZE);
 	if (!probe) {
-		dev_err(dev, "cannot map the range %s to check its memory type\n",
-			wanted);
+		dev_err(dev, "cannot map a page of %pR %s to check its memory type: out of memory, or another mapping of it conflicts (see /sys/kernel/debug/x86/pat_memtype_list)\n",
+			&res, wanted);
 		return -ENOMEM;
 	}
 	got = iopmem_mapped_type((unsigned long)probe);
@@ -433,6 +433,7 @@ static int iopmem_check_layout(struct iopmem_mapping *map, struct device *dev,
 		return -ENOMEM;
 	start = iopmem_ioremap(map, SZ_4K);
 	if (!start) {
+		dev_err(dev, "cannot map the first 4 KiB of the range to read its memmap=dev layout: out of memory, or another mapping of it conflicts (see /sys/kernel/debug/x86/pat_memtype_list)\n");
 		kfree(head);
 		return -ENOMEM;
 	}
@@ -532,7 +533,7 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	if (!got || strcmp(got, iopmem_wanted_type(map))) {
 		struct resource res = iopmem_map_res(map);
 
-		dev_err(dev, "the kernel mapping of %pR is %s, not %s; see /sys/kernel/debug/x86/pat_memtype_list\n",
+		dev_err(dev, "the kernel mapping of %pR is %s, not %s: another mapping of it has that type; end it (see /sys/kernel/debug/x86/pat_memtype_list) and bind again\n",
 			&res, got ?: "missing", iopmem_wanted_type(map));
 		memunmap_pages(&map->pgmap);
 		rc = -EBUSY;
