@@ -7,14 +7,14 @@
 # bridge's windows and frees its struct pci_dev: a claim left inside would
 # point into freed memory, and the umount's release of it is then a
 # use-after-free (KASAN on the debug kernel). The claim must move up out
-# of the departing window, still cover the BAR's range afterwards, keep a
-# rescanned device out of it, and go away cleanly at the umount.
+# of the departing window, still cover the BAR's range afterwards, and go
+# away cleanly at the umount.
 # vm: machine q35
 # vm: device pcie-root-port id=rp0 chassis=1 slot=1 bus=pcie.0 addr=04.0
 # vm: ivshmem 512M bus=rp0 id=iv0
 # vm: timeout 300
 # vm: smp 2
-# results: 9
+# results: 8
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/unplug/common.inc
@@ -43,10 +43,11 @@ claimed_soon() {
 }
 check "/proc/iomem: the window is still claimed, with the BAR's range" claimed_soon
 
+# Whether a rescanned device would be given the window cannot be shown
+# here: the rescan moves the port's prefetchable window above 4 GiB with
+# or without the claim (unplug/window shows it for a hot-plugged device).
 check "rescan: the port and the device are back" \
 	sh -c "echo 1 >/sys/bus/pci/rescan && test -e /sys/bus/pci/devices/$UNPLUG_PCI"
-check_fail "the rescanned device's BAR is not in the claimed window" \
-	ranges_overlap "$(bar_range $UNPLUG_PCI 2)" "$window"
 
 check "umount" umount /mnt
 check_fail "/proc/iomem: the claim is gone with the last user" \
