@@ -197,8 +197,11 @@ out_dax:
 out_put_disk:
 	put_disk(disk);
 out_unmap:
-	if (!iopmem_unmap(&fsdax->map))
-		return rc;	/* kept: the claim lists fsdax->map */
+	if (!iopmem_unmap(&fsdax->map)) {
+		/* Kept: the claim lists fsdax->map. */
+		iopmem_orphan(&fsdax->map, idev->dev.parent);
+		return rc;
+	}
 out_free:
 	kfree(fsdax);
 	return rc;
@@ -222,7 +225,7 @@ void iopmem_fsdax_stop(struct iopmem_device *idev)
 	spin_unlock(&fsdax->lock);
 	idev->fsdax = NULL;
 
-	iopmem_orphan(&fsdax->map);
+	iopmem_orphan(&fsdax->map, idev->dev.parent);
 	iopmem_dax_destroy(fsdax);
 	del_gendisk(fsdax->disk);
 	/* May free fsdax now, or at the last close. */

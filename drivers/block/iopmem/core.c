@@ -519,11 +519,16 @@ static int __init iopmem_init(void)
 	rc = iopmem_devdax_init();
 	if (rc)
 		goto out_notifier;
-	rc = iopmem_pci_init();
+	rc = iopmem_window_init();
 	if (rc)
 		goto out_devdax;
+	rc = iopmem_pci_init();
+	if (rc)
+		goto out_window;
 	return 0;
 
+out_window:
+	iopmem_window_exit();
 out_devdax:
 	iopmem_devdax_exit();
 out_notifier:
@@ -538,6 +543,7 @@ static void __exit iopmem_exit(void)
 	iopmem_pci_exit();
 	/* The block layer drops its module reference before free_disk(). */
 	iopmem_wait_all_ranges_free();
+	iopmem_window_exit();
 	iopmem_devdax_exit();
 	iopmem_memory_notifier_unregister();
 	class_unregister(&iopmem_class);

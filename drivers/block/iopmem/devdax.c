@@ -376,6 +376,7 @@ void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 				IOPMEM_DEVDAX_HOLDERS, killable)) {
 		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps its memory (%pR) claimed until reboot\n",
 			devdax->region_id, &res);
+		iopmem_orphan(&devdax->map, idev->dev.parent);
 		__module_get(THIS_MODULE);
 		return;
 	}

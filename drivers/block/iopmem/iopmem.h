@@ -54,6 +54,7 @@ enum iopmem_memmap {
  * @busy_node: entry in the list of ranges that still have struct pages
  * @name: the device that mapped it, for messages about overlaps
  * @orphaned: the device was removed while the mapping was in use
+ * @window: the claim that keeps the range taken meanwhile (window.c)
  */
 struct iopmem_mapping {
 	struct range range;
@@ -65,6 +66,7 @@ struct iopmem_mapping {
 	struct list_head busy_node;
 	char name[16];
 	bool orphaned;
+	struct iopmem_window *window;
 };
 
 /* A mapping's range as a resource, for %pR: %pra needs 6.10 or later. */
@@ -311,7 +313,11 @@ bool iopmem_wait_unheld(const struct iopmem_mapping *map,
 			bool (*held)(const struct iopmem_mapping *map,
 				     phys_addr_t *where),
 			const char *holders, bool killable);
-void iopmem_orphan(struct iopmem_mapping *map);
+void iopmem_orphan(struct iopmem_mapping *map, struct device *owner);
+void iopmem_window_hold(struct iopmem_mapping *map, struct device *owner);
+void iopmem_window_put(struct iopmem_mapping *map);
+int iopmem_window_init(void);
+void iopmem_window_exit(void);
 int iopmem_check_range(struct device *dev, const struct range *range);
 void iopmem_wait_range_free(const struct range *range);
 void iopmem_wait_all_ranges_free(void);

@@ -334,6 +334,7 @@ int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
 	map->range = *range;
 	map->cache = cache;
 	map->orphaned = false;
+	map->window = NULL;
 	strscpy(map->name, dev_name(dev), sizeof(map->name));
 
 	spin_lock(&iopmem_busy_lock);
@@ -356,6 +357,7 @@ int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
  */
 void iopmem_unclaim(struct iopmem_mapping *map)
 {
+	iopmem_window_put(map);
 	iopmem_release_memtype(map);
 	iopmem_busy_del(map);
 }
@@ -638,12 +640,16 @@ bool iopmem_unmap(struct iopmem_mapping *map)
 /**
  * iopmem_orphan() - note that the device of a mapping is gone
  * @map: the mapping, which lives on until its last user lets go
+ * @owner: the device that provided the range
+ *
+ * Its window in the iomem tree stays claimed until then.
  */
-void iopmem_orphan(struct iopmem_mapping *map)
+void iopmem_orphan(struct iopmem_mapping *map, struct device *owner)
 {
 	spin_lock(&iopmem_busy_lock);
 	map->orphaned = true;
 	spin_unlock(&iopmem_busy_lock);
+	iopmem_window_hold(map, owner);
 }
 
 /**

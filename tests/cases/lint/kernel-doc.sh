@@ -5,7 +5,7 @@
 # source file.
 # host-only
 # kernels: 6.1
-# results: 16
+# results: 17
 set -uo pipefail
 . tests/cases/lint/common.inc
 
