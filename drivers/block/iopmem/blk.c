@@ -268,7 +268,7 @@ int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what)
 	if (!wait_event_timeout(fsdax->closed,
 				iopmem_fsdax_mark_dying(fsdax, &openers),
 				IOPMEM_TRANSIENT_OPEN_WAIT)) {
-		dev_err(&idev->dev, "cannot change %s: /dev/%s is in use (%u opener%s; a mounted file system counts as one); unmount it or close it, then retry\n",
+		dev_err(&idev->dev, "cannot change %s: /dev/%s is in use (%u opener%s, a mount counts as one); unmount or close it\n",
 			what, fsdax->disk->disk_name, openers,
 			openers == 1 ? "" : "s");
 		return -EBUSY;

@@ -400,12 +400,12 @@ int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what)
 
 	if (device_for_each_child(&idev->devdax->pdev->dev, name,
 				  iopmem_dev_dax_mapped)) {
-		dev_err(&idev->dev, "cannot change %s: /dev/%s is mapped by a process; unmap it (end the process), then retry\n",
+		dev_err(&idev->dev, "cannot change %s: /dev/%s is mapped by a process; unmap it or end the process\n",
 			what, name);
 		return -EBUSY;
 	}
 	if (iopmem_devdax_pinned(&idev->devdax->map, &pinned)) {
-		dev_err(&idev->dev, "cannot change %s: the page at %pa is pinned (%s); release it, then retry\n",
+		dev_err(&idev->dev, "cannot change %s: the page at %pa is pinned (%s); release it\n",
 			what, &pinned, IOPMEM_DEVDAX_HOLDERS);
 		return -EBUSY;
 	}

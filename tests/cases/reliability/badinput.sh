@@ -73,7 +73,7 @@ for f in cache:uc mode:devdax memmap:dev; do
 	check_fail "${f%%:*} <- ${f#*:} while open refused" write "${f#*:}" "$a/${f%%:*}"
 	check "... the shell says busy" grep -q "write error: Device or resource busy" /tmp/err
 	check "... the kernel log names the holder" logged \
-		"$dev: cannot change ${f%%:*}: /dev/$dev is in use (1 opener; a mounted file system counts as one); unmount it or close it, then retry"
+		"$dev: cannot change ${f%%:*}: /dev/$dev is in use (1 opener, a mount counts as one); unmount or close it"
 	check_eq "... changed nothing" "$_before" "$(state)"
 done
 exec 3<&-
