@@ -271,7 +271,7 @@ out:
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
 {
 	if (idev->uc_only && cache != IOPMEM_CACHE_UC) {
-		dev_err(&idev->dev, "cannot use cache %s: reads of this memory may have side effects (a non-prefetchable BAR), so only uc is safe\n",
+		dev_err(&idev->dev, "cannot use cache %s on a non-prefetchable BAR; use uc\n",
 			iopmem_cache_names[cache]);
 		return -EINVAL;
 	}
@@ -377,7 +377,7 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	idev->uc_only = desc->uc_only;
 	idev->cache = iopmem_default_cache.value;
 	if (idev->uc_only && idev->cache != IOPMEM_CACHE_UC) {
-		dev_info(desc->owner, "cache uc, not the default %s: reads of this memory may have side effects (a non-prefetchable BAR)\n",
+		dev_info(desc->owner, "cache uc, not the default %s: non-prefetchable BAR\n",
 			 iopmem_cache_names[idev->cache]);
 		idev->cache = IOPMEM_CACHE_UC;
 	}
