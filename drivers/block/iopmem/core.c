@@ -250,7 +250,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 			 iopmem_cache_names[cache], iopmem_mode_names[mode],
 			 iopmem_memmap_names[memmap]);
 	if (idev->fsdax && memmap != old_memmap)
-		dev_warn(&idev->dev, "/dev/%s now starts at byte %llu of the range (memmap %s): data written under memmap %s is not where it was; create the file system again\n",
+		dev_warn(&idev->dev, "/dev/%s now starts at byte %llu of the range (memmap %s), not where memmap %s put it; recreate the file system\n",
 			 dev_name(&idev->dev), idev->fsdax->map.reserved,
 			 iopmem_memmap_names[memmap],
 			 iopmem_memmap_names[old_memmap]);

@@ -379,7 +379,7 @@ static int iopmem_setup_altmap(struct iopmem_mapping *map, struct device *dev)
 	};
 
 	if (reserved >= range_len(&map->range)) {
-		dev_err(dev, "%pR is too small to hold its own struct pages (memmap=dev needs %llu MiB of it, leaving nothing); use memmap=ram\n",
+		dev_err(dev, "%pR is too small for memmap=dev (its struct pages need %llu MiB); use memmap=ram\n",
 			&res, reserved >> 20);
 		return -EINVAL;
 	}
@@ -403,7 +403,7 @@ static int iopmem_write_info(struct iopmem_mapping *map, struct device *dev,
 	mb();
 	memcpy_fromio(&info, start, sizeof(info));
 	if (iopmem_info_check(&info, &map->range) != IOPMEM_INFO_MATCH) {
-		dev_err(dev, "the memmap=dev info block does not read back as written: the range does not keep data; use memmap=ram\n");
+		dev_err(dev, "memmap=dev info block does not read back: the range does not keep data; use memmap=ram\n");
 		return -EIO;
 	}
 	dev_info(dev, "new memmap=dev layout %pUb: struct pages in the first %llu MiB, data after them\n",
@@ -443,7 +443,7 @@ static int iopmem_check_layout(struct iopmem_mapping *map, struct device *dev,
 	if (state == IOPMEM_INFO_NONE && memmap == IOPMEM_MEMMAP_DEV) {
 		fs = iopmem_fs_signature(head, SZ_4K);
 		if (fs) {
-			dev_err(dev, "holds an %s file system and no memmap=dev layout: memmap=dev would write struct pages over it; keep memmap=ram, or wipe it first (wipefs -a)\n",
+			dev_err(dev, "holds an %s file system and no memmap=dev layout; memmap=dev would overwrite it: keep memmap=ram or wipefs -a\n",
 				fs);
 			rc = -EEXIST;
 		} else {
@@ -458,13 +458,13 @@ static int iopmem_check_layout(struct iopmem_mapping *map, struct device *dev,
 			dev_info(dev, "memmap=dev layout erased\n");
 		}
 	} else if (state == IOPMEM_INFO_MATCH && memmap == IOPMEM_MEMMAP_RAM) {
-		dev_err(dev, "holds a memmap=dev layout (data from MiB %llu on): bind it with memmap=dev; to discard it, switch that binding to memmap ram\n",
+		dev_err(dev, "holds a memmap=dev layout (data from MiB %llu on); bind with memmap=dev, then switch to memmap ram to discard it\n",
 			data_mib);
 		rc = -EEXIST;
 	} else if (state != IOPMEM_INFO_NONE && state != IOPMEM_INFO_MATCH) {
 		/* No layout this range can use: only a fresh start helps. */
 		if (memmap == IOPMEM_MEMMAP_DEV) {
-			dev_err(dev, "has a memmap=dev info block that is %s: where its data starts is unknown; to start over, bind it with memmap=ram, then switch to memmap dev\n",
+			dev_err(dev, "has a memmap=dev info block that is %s, data start unknown; bind with memmap=ram, then switch to memmap dev to start over\n",
 				state == IOPMEM_INFO_DAMAGED ? "damaged" :
 				"for another range size");
 			rc = -EINVAL;
