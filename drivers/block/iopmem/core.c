@@ -112,7 +112,7 @@ VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_mode = {
 	.count	= ARRAY_SIZE(iopmem_mode_names),
 	.what	= "a mode",
 	.hint	=
-		"mode=fsdax (block device for DAX file systems) or mode=devdax (device-dax region for daxctl)",
+		"mode=fsdax (block device) or mode=devdax (device-dax region)",
 };
 EXPORT_SYMBOL_IF_KUNIT(iopmem_default_mode);
 module_param_cb(mode, &iopmem_choice_ops, &iopmem_default_mode, 0644);
@@ -126,7 +126,7 @@ VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_memmap = {
 	.count	= ARRAY_SIZE(iopmem_memmap_names),
 	.what	= "a place for struct pages",
 	.hint	=
-		"memmap=ram (system RAM) or memmap=dev (the start of the device memory)",
+		"memmap=ram (system RAM) or memmap=dev (device memory)",
 };
 EXPORT_SYMBOL_IF_KUNIT(iopmem_default_memmap);
 module_param_cb(memmap, &iopmem_choice_ops, &iopmem_default_memmap, 0644);

@@ -806,7 +806,7 @@ static int iopmem_memory_notify(struct notifier_block *nb,
 	if (!map)
 		return NOTIFY_OK;
 
-	pr_err("iopmem: %s: refusing to online %pR as System RAM: device memory vanishes with its device and is not write-back memory; keep it device-dax (daxctl reconfigure-device --mode=devdax)\n",
+	pr_err("iopmem %s: refusing to online %pR as System RAM (device memory); keep it devdax: daxctl reconfigure-device --mode=devdax\n",
 	       name, &res);
 	return notifier_from_errno(-EPERM);
 }

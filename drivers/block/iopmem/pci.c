@@ -179,7 +179,7 @@ static void iopmem_pci_resume(struct pci_dev *pdev)
 static void iopmem_pci_reset_prepare(struct pci_dev *pdev)
 {
 	iopmem_offline(pci_get_drvdata(pdev),
-		       "function reset (FLR or bus reset), the memory may have lost its contents");
+		       "function reset (FLR or bus reset), data may be lost");
 }
 
 static void iopmem_pci_reset_done(struct pci_dev *pdev)
