@@ -209,7 +209,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 	    (memmap == old_memmap || mode == IOPMEM_MODE_DEVDAX) &&
 	    (idev->fsdax || idev->devdax)) {
 		if (memmap != old_memmap)
-			dev_info(&idev->dev, "memmap %s is kept for fsdax mode; device-dax instances keep their struct pages in system RAM\n",
+			dev_info(&idev->dev, "memmap %s is kept for fsdax mode; devdax keeps its struct pages in RAM\n",
 				 iopmem_memmap_names[memmap]);
 		idev->memmap = memmap;
 		goto out;
@@ -232,7 +232,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 		    memmap == old_memmap)
 			goto out;
 		if (iopmem_live_start(idev, memmap != old_memmap))
-			dev_err(&idev->dev, "could not restore cache %s, mode %s, memmap %s either; the device is offline until it is set again or rebound\n",
+			dev_err(&idev->dev, "cannot restore cache %s, mode %s, memmap %s either; offline until set again or rebound\n",
 				iopmem_cache_names[old_cache],
 				iopmem_mode_names[old_mode],
 				iopmem_memmap_names[old_memmap]);

@@ -625,7 +625,7 @@ bool iopmem_unmap(struct iopmem_mapping *map)
 	if (!iopmem_wait_unheld(map, iopmem_fsdax_held,
 				"O_DIRECT in flight, a pipe",
 				module_is_live(THIS_MODULE))) {
-		pr_err("iopmem %s: stopped waiting for held pages: %pR keeps its struct pages and stays claimed until reboot\n",
+		pr_err("iopmem %s: stopped waiting for held pages: %pR keeps its struct pages until reboot\n",
 		       map->name, &res);
 		__module_get(THIS_MODULE);
 		return false;
