@@ -476,7 +476,7 @@ void iopmem_offline(struct iopmem_device *idev, const char *why)
 	mutex_lock(&idev->lock);
 	if (idev->fsdax || idev->devdax) {
 		iopmem_live_stop(idev);
-		dev_err(&idev->dev, "%s: I/O stopped, the device is offline; writes in flight may have been lost. Unmount it and end the processes that map it, check the data (xfs_repair -n, fsck), then bring it back: echo %s > /sys/class/iopmem/%s/mode\n",
+		dev_err(&idev->dev, "%s: I/O stopped, the device is offline; unmount, check the data, then echo %s > /sys/class/iopmem/%s/mode (see Documentation/errors.rst)\n",
 			why, iopmem_mode_names[idev->mode], dev_name(&idev->dev));
 	}
 	mutex_unlock(&idev->lock);
