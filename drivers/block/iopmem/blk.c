@@ -187,7 +187,7 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 	get_device(&idev->dev);
 	idev->fsdax = fsdax;
 	if (IOPMEM_DAX_USER_PROT_FROM_VMA)
-		dev_warn(&idev->dev, "user mappings of files on /dev/%s (mount -o dax) are write-back on this kernel, not %s: its DAX faults ignore the memory type of the range and iopmem cannot set the file's; fsync and msync write the CPU caches back. Use devdax mode for %s user mappings\n",
+		dev_warn(&idev->dev, "user mappings of files on /dev/%s (mount -o dax) are write-back on this kernel, not %s; use devdax mode for %s mappings (see Documentation/errors.rst)\n",
 			 disk->disk_name, iopmem_cache_names[idev->cache],
 			 iopmem_cache_names[idev->cache]);
 	return 0;
@@ -271,7 +271,7 @@ int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what)
 	if (!wait_event_timeout(fsdax->closed,
 				iopmem_fsdax_mark_dying(fsdax, &openers),
 				IOPMEM_TRANSIENT_OPEN_WAIT)) {
-		dev_err(&idev->dev, "cannot change %s: /dev/%s is in use (%u opener%s; a mounted file system counts as one); unmount it or close it, then retry\n",
+		dev_err(&idev->dev, "cannot change %s: /dev/%s is in use (%u opener%s, a mount counts as one); unmount or close it\n",
 			what, fsdax->disk->disk_name, openers,
 			openers == 1 ? "" : "s");
 		return -EBUSY;

@@ -112,7 +112,7 @@ VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_mode = {
 	.count	= ARRAY_SIZE(iopmem_mode_names),
 	.what	= "a mode",
 	.hint	=
-		"mode=fsdax (block device for DAX file systems) or mode=devdax (device-dax region for daxctl)",
+		"mode=fsdax (block device) or mode=devdax (device-dax region)",
 };
 EXPORT_SYMBOL_IF_KUNIT(iopmem_default_mode);
 module_param_cb(mode, &iopmem_choice_ops, &iopmem_default_mode, 0644);
@@ -126,7 +126,7 @@ VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_memmap = {
 	.count	= ARRAY_SIZE(iopmem_memmap_names),
 	.what	= "a place for struct pages",
 	.hint	=
-		"memmap=ram (system RAM) or memmap=dev (the start of the device memory)",
+		"memmap=ram (system RAM) or memmap=dev (device memory)",
 };
 EXPORT_SYMBOL_IF_KUNIT(iopmem_default_memmap);
 module_param_cb(memmap, &iopmem_choice_ops, &iopmem_default_memmap, 0644);
@@ -209,7 +209,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 	    (memmap == old_memmap || mode == IOPMEM_MODE_DEVDAX) &&
 	    (idev->fsdax || idev->devdax)) {
 		if (memmap != old_memmap)
-			dev_info(&idev->dev, "memmap %s is kept for fsdax mode; device-dax instances keep their struct pages in system RAM\n",
+			dev_info(&idev->dev, "memmap %s is kept for fsdax mode; devdax keeps its struct pages in RAM\n",
 				 iopmem_memmap_names[memmap]);
 		idev->memmap = memmap;
 		goto out;
@@ -232,7 +232,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 		    memmap == old_memmap)
 			goto out;
 		if (iopmem_live_start(idev, memmap != old_memmap))
-			dev_err(&idev->dev, "could not restore cache %s, mode %s, memmap %s either; the device is offline until it is set again or rebound\n",
+			dev_err(&idev->dev, "cannot restore cache %s, mode %s, memmap %s either; offline until set again or rebound\n",
 				iopmem_cache_names[old_cache],
 				iopmem_mode_names[old_mode],
 				iopmem_memmap_names[old_memmap]);
@@ -250,7 +250,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 			 iopmem_cache_names[cache], iopmem_mode_names[mode],
 			 iopmem_memmap_names[memmap]);
 	if (idev->fsdax && memmap != old_memmap)
-		dev_warn(&idev->dev, "/dev/%s now starts at byte %llu of the range (memmap %s): data written under memmap %s is not where it was; create the file system again\n",
+		dev_warn(&idev->dev, "/dev/%s now starts at byte %llu of the range (memmap %s), not where memmap %s put it; recreate the file system\n",
 			 dev_name(&idev->dev), idev->fsdax->map.reserved,
 			 iopmem_memmap_names[memmap],
 			 iopmem_memmap_names[old_memmap]);
@@ -271,7 +271,7 @@ out:
 int iopmem_set_cache(struct iopmem_device *idev, enum iopmem_cache cache)
 {
 	if (idev->uc_only && cache != IOPMEM_CACHE_UC) {
-		dev_err(&idev->dev, "cannot use cache %s: reads of this memory may have side effects (a non-prefetchable BAR), so only uc is safe\n",
+		dev_err(&idev->dev, "cannot use cache %s on a non-prefetchable BAR; use uc\n",
 			iopmem_cache_names[cache]);
 		return -EINVAL;
 	}
@@ -377,7 +377,7 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	idev->uc_only = desc->uc_only;
 	idev->cache = iopmem_default_cache.value;
 	if (idev->uc_only && idev->cache != IOPMEM_CACHE_UC) {
-		dev_info(desc->owner, "cache uc, not the default %s: reads of this memory may have side effects (a non-prefetchable BAR)\n",
+		dev_info(desc->owner, "cache uc, not the default %s: non-prefetchable BAR\n",
 			 iopmem_cache_names[idev->cache]);
 		idev->cache = IOPMEM_CACHE_UC;
 	}
@@ -476,7 +476,7 @@ void iopmem_offline(struct iopmem_device *idev, const char *why)
 	mutex_lock(&idev->lock);
 	if (idev->fsdax || idev->devdax) {
 		iopmem_live_stop(idev);
-		dev_err(&idev->dev, "%s: I/O stopped, the device is offline; writes in flight may have been lost. Unmount it and end the processes that map it, check the data (xfs_repair -n, fsck), then bring it back: echo %s > /sys/class/iopmem/%s/mode\n",
+		dev_err(&idev->dev, "%s: I/O stopped, the device is offline; unmount, check the data, then echo %s > /sys/class/iopmem/%s/mode (see Documentation/errors.rst)\n",
 			why, iopmem_mode_names[idev->mode], dev_name(&idev->dev));
 	}
 	mutex_unlock(&idev->lock);

@@ -62,7 +62,7 @@ static int iopmem_dax_probe(struct platform_device *pdev)
 		return PTR_ERR(seed);
 	/* iopmem reads struct dev_dax through a copy of its head. */
 	if (!iopmem_dev_dax_head_valid(seed, region, &pdev->dev)) {
-		dev_err(&pdev->dev, "struct dev_dax of this kernel is not laid out as iopmem was built to expect (drivers/dax/dax-private.h changed); devdax mode is unavailable, use fsdax\n");
+		dev_err(&pdev->dev, "struct dev_dax of this kernel is not what iopmem was built for; devdax mode unavailable, use fsdax\n");
 		return -EINVAL;
 	}
 	return iopmem_dax_bus_watch(iopmem_dev_dax_device(seed));
@@ -159,10 +159,10 @@ static void iopmem_devdax_set_fops(struct device *dev)
 	mutex_unlock(&iopmem_devdax_fops_lock);
 
 	if (!wrapper)
-		dev_warn(dev, "cannot set the memory type of user mappings (the file operations of %s are not those iopmem knows): they will be write-back\n",
+		dev_warn(dev, "user mappings will be write-back: unknown %s file operations\n",
 			 IOPMEM_DEVICE_DAX_DRIVER);
 	else if (mapping_mapped(inode->i_mapping))
-		dev_warn(dev, "was mapped before iopmem could set the memory type of user mappings: those mappings are write-back; unmap and map again\n");
+		dev_warn(dev, "mapped before iopmem set its memory type: those mappings are write-back; map again\n");
 }
 
 static int iopmem_dax_bus_notify(struct notifier_block *nb,
@@ -220,7 +220,7 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 	lockdep_assert_held(&idev->lock);
 
 	if (idev->memmap == IOPMEM_MEMMAP_DEV)
-		dev_info(&idev->dev, "memmap dev applies to fsdax mode only: device-dax instances keep their struct pages in system RAM\n");
+		dev_info(&idev->dev, "memmap dev applies to fsdax mode only; devdax keeps its struct pages in RAM\n");
 
 	/* Instances bind to device_dax as soon as they have a size. */
 	request_module("device_dax");
@@ -238,7 +238,7 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 	 */
 	rc = memregion_alloc(GFP_KERNEL);
 	if (rc < 0) {
-		dev_err(&idev->dev, "cannot allocate a memory region id (%d): devdax mode needs a kernel with CONFIG_MEMREGION; use fsdax\n",
+		dev_err(&idev->dev, "cannot allocate a memory region id (%d); devdax needs CONFIG_MEMREGION, use fsdax\n",
 			rc);
 		goto out_unclaim;
 	}
@@ -258,7 +258,7 @@ int iopmem_devdax_start(struct iopmem_device *idev)
 	if (rc)
 		goto out_put;
 	if (!pdev->dev.driver) {
-		dev_err(&idev->dev, "cannot create the device-dax region; see the messages of %s above\n",
+		dev_err(&idev->dev, "cannot create the device-dax region (see %s above)\n",
 			dev_name(&pdev->dev));
 		platform_device_unregister(pdev);
 		rc = -ENXIO;
@@ -374,7 +374,7 @@ void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 	device_for_each_child(&devdax->pdev->dev, NULL, iopmem_dev_dax_revoke);
 	if (!iopmem_wait_unheld(&devdax->map, iopmem_devdax_pinned,
 				IOPMEM_DEVDAX_HOLDERS, killable)) {
-		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps its memory (%pR) claimed until reboot\n",
+		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps %pR until reboot\n",
 			devdax->region_id, &res);
 		iopmem_orphan(&devdax->map, idev->dev.parent);
 		__module_get(THIS_MODULE);
@@ -401,12 +401,12 @@ int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what)
 
 	if (device_for_each_child(&idev->devdax->pdev->dev, name,
 				  iopmem_dev_dax_mapped)) {
-		dev_err(&idev->dev, "cannot change %s: /dev/%s is mapped by a process; unmap it (end the process), then retry\n",
+		dev_err(&idev->dev, "cannot change %s: /dev/%s is mapped by a process; unmap it or end the process\n",
 			what, name);
 		return -EBUSY;
 	}
 	if (iopmem_devdax_pinned(&idev->devdax->map, &pinned)) {
-		dev_err(&idev->dev, "cannot change %s: the page at %pa is pinned (%s); release it, then retry\n",
+		dev_err(&idev->dev, "cannot change %s: the page at %pa is pinned (%s); release it\n",
 			what, &pinned, IOPMEM_DEVDAX_HOLDERS);
 		return -EBUSY;
 	}

@@ -72,7 +72,7 @@ static int iopmem_check_busy(struct device *dev, const struct range *range)
 		return 0;
 
 	if (orphaned)
-		dev_err(dev, "%pR is still mapped by %s, which was removed while in use; unmount the file system on it or close /dev/%s, then retry\n",
+		dev_err(dev, "%pR is still mapped by %s, which was removed while in use; unmount or close /dev/%s\n",
 			&res, name, name);
 	else
 		dev_err(dev, "%pR overlaps %s, which is already published; unbind its owner first\n",
@@ -136,26 +136,26 @@ int iopmem_check_range(struct device *dev, const struct range *range)
 	case IOPMEM_RANGE_OK:
 		break;
 	case IOPMEM_RANGE_INVALID:
-		dev_err(dev, "[mem %#llx-%#llx] is not a range: it is empty or reaches the last byte of the 64-bit address space; publish the start and end of the device memory\n",
+		dev_err(dev, "[mem %#llx-%#llx] is empty or ends at the top of the address space; publish a valid range\n",
 			range->start, range->end);
 		return -EINVAL;
 	case IOPMEM_RANGE_SMALL:
-		dev_err(dev, "%pR is smaller than 2 MiB, the smallest unit of ZONE_DEVICE memory; use a larger BAR\n",
+		dev_err(dev, "%pR is smaller than 2 MiB (the smallest ZONE_DEVICE unit); publish a larger range\n",
 			&res);
 		return -EINVAL;
 	case IOPMEM_RANGE_UNALIGNED:
 		if (!iopmem_range_aligned_part(range, &part)) {
-			dev_err(dev, "%pR is not 2 MiB aligned in start and size, as ZONE_DEVICE memory must be, and holds no aligned 2 MiB; publish a larger range\n",
+			dev_err(dev, "%pR is not 2 MiB aligned in start and size and holds no aligned 2 MiB; publish a larger range\n",
 				&res);
 			return -EINVAL;
 		}
-		dev_err(dev, "%pR is not 2 MiB aligned in start and size, as ZONE_DEVICE memory must be; publish the aligned part [mem %#llx-%#llx] instead\n",
+		dev_err(dev, "%pR is not 2 MiB aligned in start and size; publish the aligned part [mem %#llx-%#llx]\n",
 			&res, part.start, part.end);
 		return -EINVAL;
 	}
 	if (region_intersects(range->start, len, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT) {
-		dev_err(dev, "%pR overlaps System RAM, which iopmem must never map; publish device memory only\n",
+		dev_err(dev, "%pR overlaps System RAM; publish device memory only\n",
 			&res);
 		return -EINVAL;
 	}
@@ -255,7 +255,7 @@ static int iopmem_verify_memtype(struct iopmem_mapping *map,
 
 	probe = iopmem_ioremap(map, PAGE_SIZE);
 	if (!probe) {
-		dev_err(dev, "cannot map a page of %pR %s to check its memory type: out of memory, or another mapping of it conflicts (see /sys/kernel/debug/x86/pat_memtype_list)\n",
+		dev_err(dev, "cannot map %pR %s to check its memory type; look for a conflict in /sys/kernel/debug/x86/pat_memtype_list\n",
 			&res, wanted);
 		return -ENOMEM;
 	}
@@ -263,7 +263,7 @@ static int iopmem_verify_memtype(struct iopmem_mapping *map,
 	iounmap(probe);
 	if (got && !strcmp(got, wanted))
 		return 0;
-	dev_err(dev, "%pR would be %s, not %s: another mapping of it has that type; end it (see /sys/kernel/debug/x86/pat_memtype_list) or choose cache %s\n",
+	dev_err(dev, "%pR would be %s, not %s: another mapping of it has that type; end it or use cache %s (see /sys/kernel/debug/x86/pat_memtype_list)\n",
 		&res, got ?: "unmapped", wanted,
 		map->cache == IOPMEM_CACHE_WC ? "uc" : "wc");
 	return -EBUSY;
@@ -276,7 +276,7 @@ static int iopmem_reserve_memtype(struct iopmem_mapping *map, struct device *dev
 
 	/* Without PAT, ioremap_wc() is uncached and the ZONE_DEVICE map WB. */
 	if (!pat_enabled()) {
-		dev_err(dev, "the CPU's page attribute table is off (nopat?), so the memory type of the range cannot be set; boot without nopat\n");
+		dev_err(dev, "PAT is off (nopat?), cannot set the memory type; boot without nopat\n");
 		return -EOPNOTSUPP;
 	}
 
@@ -284,7 +284,7 @@ static int iopmem_reserve_memtype(struct iopmem_mapping *map, struct device *dev
 	case IOPMEM_CACHE_WC:
 		rc = arch_io_reserve_memtype_wc(map->range.start, len);
 		if (rc) {
-			dev_err(dev, "cannot reserve write-combining memory type (%d): another mapping of the range has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n",
+			dev_err(dev, "cannot reserve memory type wc (%d): another mapping has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n",
 				rc);
 			return rc;
 		}
@@ -293,7 +293,7 @@ static int iopmem_reserve_memtype(struct iopmem_mapping *map, struct device *dev
 		/* The mapping itself is unused: it holds the UC reservation. */
 		map->uc_hold = iopmem_ioremap(map, len);
 		if (!map->uc_hold) {
-			dev_err(dev, "cannot reserve uncached memory type: another mapping of the range has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n");
+			dev_err(dev, "cannot reserve memory type uc: another mapping has a different type; see /sys/kernel/debug/x86/pat_memtype_list\n");
 			return -EBUSY;
 		}
 		break;
@@ -381,7 +381,7 @@ static int iopmem_setup_altmap(struct iopmem_mapping *map, struct device *dev)
 	};
 
 	if (reserved >= range_len(&map->range)) {
-		dev_err(dev, "%pR is too small to hold its own struct pages (memmap=dev needs %llu MiB of it, leaving nothing); use memmap=ram\n",
+		dev_err(dev, "%pR is too small for memmap=dev (its struct pages need %llu MiB); use memmap=ram\n",
 			&res, reserved >> 20);
 		return -EINVAL;
 	}
@@ -405,7 +405,7 @@ static int iopmem_write_info(struct iopmem_mapping *map, struct device *dev,
 	mb();
 	memcpy_fromio(&info, start, sizeof(info));
 	if (iopmem_info_check(&info, &map->range) != IOPMEM_INFO_MATCH) {
-		dev_err(dev, "the memmap=dev info block does not read back as written: the range does not keep data; use memmap=ram\n");
+		dev_err(dev, "memmap=dev info block does not read back: the range does not keep data; use memmap=ram\n");
 		return -EIO;
 	}
 	dev_info(dev, "new memmap=dev layout %pUb: struct pages in the first %llu MiB, data after them\n",
@@ -435,7 +435,7 @@ static int iopmem_check_layout(struct iopmem_mapping *map, struct device *dev,
 		return -ENOMEM;
 	start = iopmem_ioremap(map, SZ_4K);
 	if (!start) {
-		dev_err(dev, "cannot map the first 4 KiB of the range to read its memmap=dev layout: out of memory, or another mapping of it conflicts (see /sys/kernel/debug/x86/pat_memtype_list)\n");
+		dev_err(dev, "cannot map the range's start to read its memmap=dev layout; look for a conflict in /sys/kernel/debug/x86/pat_memtype_list\n");
 		kfree(head);
 		return -ENOMEM;
 	}
@@ -445,7 +445,7 @@ static int iopmem_check_layout(struct iopmem_mapping *map, struct device *dev,
 	if (state == IOPMEM_INFO_NONE && memmap == IOPMEM_MEMMAP_DEV) {
 		fs = iopmem_fs_signature(head, SZ_4K);
 		if (fs) {
-			dev_err(dev, "holds an %s file system and no memmap=dev layout: memmap=dev would write struct pages over it; keep memmap=ram, or wipe it first (wipefs -a)\n",
+			dev_err(dev, "holds an %s file system and no memmap=dev layout; memmap=dev would overwrite it: keep memmap=ram or wipefs -a\n",
 				fs);
 			rc = -EEXIST;
 		} else {
@@ -460,13 +460,13 @@ static int iopmem_check_layout(struct iopmem_mapping *map, struct device *dev,
 			dev_info(dev, "memmap=dev layout erased\n");
 		}
 	} else if (state == IOPMEM_INFO_MATCH && memmap == IOPMEM_MEMMAP_RAM) {
-		dev_err(dev, "holds a memmap=dev layout (data from MiB %llu on): bind it with memmap=dev; to discard it, switch that binding to memmap ram\n",
+		dev_err(dev, "holds a memmap=dev layout (data from MiB %llu on); bind with memmap=dev, then switch to memmap ram to discard it\n",
 			data_mib);
 		rc = -EEXIST;
 	} else if (state != IOPMEM_INFO_NONE && state != IOPMEM_INFO_MATCH) {
 		/* No layout this range can use: only a fresh start helps. */
 		if (memmap == IOPMEM_MEMMAP_DEV) {
-			dev_err(dev, "has a memmap=dev info block that is %s: where its data starts is unknown; to start over, bind it with memmap=ram, then switch to memmap dev\n",
+			dev_err(dev, "has a memmap=dev info block that is %s, data start unknown; bind with memmap=ram, then switch to memmap dev to start over\n",
 				state == IOPMEM_INFO_DAMAGED ? "damaged" :
 				"for another range size");
 			rc = -EINVAL;
@@ -535,7 +535,7 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	if (!got || strcmp(got, iopmem_wanted_type(map))) {
 		struct resource res = iopmem_map_res(map);
 
-		dev_err(dev, "the kernel mapping of %pR is %s, not %s: another mapping of it has that type; end it (see /sys/kernel/debug/x86/pat_memtype_list) and bind again\n",
+		dev_err(dev, "the kernel mapping of %pR is %s, not %s: another mapping of it has that type; end it and bind again (see /sys/kernel/debug/x86/pat_memtype_list)\n",
 			&res, got ?: "missing", iopmem_wanted_type(map));
 		memunmap_pages(&map->pgmap);
 		rc = -EBUSY;
@@ -627,7 +627,7 @@ bool iopmem_unmap(struct iopmem_mapping *map)
 	if (!iopmem_wait_unheld(map, iopmem_fsdax_held,
 				"O_DIRECT in flight, a pipe",
 				module_is_live(THIS_MODULE))) {
-		pr_err("iopmem %s: stopped waiting for held pages: %pR keeps its struct pages and stays claimed until reboot\n",
+		pr_err("iopmem %s: stopped waiting for held pages: %pR keeps its struct pages until reboot\n",
 		       map->name, &res);
 		__module_get(THIS_MODULE);
 		return false;
@@ -812,7 +812,7 @@ static int iopmem_memory_notify(struct notifier_block *nb,
 	if (!map)
 		return NOTIFY_OK;
 
-	pr_err("iopmem: %s: refusing to online %pR as System RAM: device memory vanishes with its device and is not write-back memory; keep it device-dax (daxctl reconfigure-device --mode=devdax)\n",
+	pr_err("iopmem %s: refusing to online %pR as System RAM (device memory); keep it devdax: daxctl reconfigure-device --mode=devdax\n",
 	       name, &res);
 	return notifier_from_errno(-EPERM);
 }

@@ -58,7 +58,7 @@ static int iopmem_pci_pick_bar(struct pci_dev *pdev)
 	if (bar < 0) {
 		bar = iopmem_pci_largest_bar(pdev);
 		if (bar < 0) {
-			dev_err(&pdev->dev, "no 64-bit memory BAR; name a memory BAR with the module parameter bar=N (lspci -v lists them)\n");
+			dev_err(&pdev->dev, "no 64-bit memory BAR; choose a memory BAR with bar=N\n");
 			return -ENODEV;
 		}
 		return bar;
@@ -66,17 +66,17 @@ static int iopmem_pci_pick_bar(struct pci_dev *pdev)
 
 	flags = pci_resource_flags(pdev, bar);
 	if (!pci_resource_len(pdev, bar)) {
-		dev_err(&pdev->dev, "BAR%d is not implemented; set the module parameter bar to one that is (lspci -v lists them)\n",
+		dev_err(&pdev->dev, "BAR%d is not implemented; choose a memory BAR with bar=N\n",
 			bar);
 		return -ENODEV;
 	}
 	if (flags & IORESOURCE_IO) {
-		dev_err(&pdev->dev, "BAR%d is an I/O port BAR; iopmem needs a memory BAR: set the module parameter bar to one (lspci -v lists them)\n",
+		dev_err(&pdev->dev, "BAR%d is an I/O port BAR; choose a memory BAR with bar=N\n",
 			bar);
 		return -EINVAL;
 	}
 	if (!(flags & IORESOURCE_MEM)) {
-		dev_err(&pdev->dev, "BAR%d is not a memory BAR; set the module parameter bar to one (lspci -v lists them)\n",
+		dev_err(&pdev->dev, "BAR%d is not a memory BAR; choose one with bar=N\n",
 			bar);
 		return -EINVAL;
 	}
@@ -96,7 +96,7 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 
 	/* The core checks alignment; a BAR of 2 MiB or more is aligned. */
 	if (pci_resource_len(pdev, bar) < IOPMEM_ALIGN) {
-		dev_err(&pdev->dev, "BAR%d %pR is smaller than 2 MiB, the smallest unit of ZONE_DEVICE memory; use a device with a larger memory BAR, or set the module parameter bar to one\n",
+		dev_err(&pdev->dev, "BAR%d %pR is smaller than 2 MiB (the smallest ZONE_DEVICE unit); choose a larger BAR with bar=N\n",
 			bar, &pdev->resource[bar]);
 		return -EINVAL;
 	}
@@ -179,7 +179,7 @@ static void iopmem_pci_resume(struct pci_dev *pdev)
 static void iopmem_pci_reset_prepare(struct pci_dev *pdev)
 {
 	iopmem_offline(pci_get_drvdata(pdev),
-		       "function reset (FLR or bus reset), the memory may have lost its contents");
+		       "function reset (FLR or bus reset), data may be lost");
 }
 
 static void iopmem_pci_reset_done(struct pci_dev *pdev)

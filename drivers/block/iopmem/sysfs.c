@@ -55,7 +55,7 @@ static ssize_t mode_store(struct device *dev, struct device_attribute *attr,
 	int rc;
 
 	if (mode < 0) {
-		dev_err(dev, "mode: '%.*s' is not a mode; write fsdax (block device for DAX file systems) or devdax (device-dax region for daxctl)\n",
+		dev_err(dev, "mode: '%.*s' is not a mode; write fsdax (block device) or devdax (device-dax region)\n",
 			(int)strcspn(buf, "\n"), buf);
 		return -EINVAL;
 	}
@@ -111,7 +111,7 @@ static ssize_t memmap_store(struct device *dev, struct device_attribute *attr,
 	int rc;
 
 	if (memmap < 0) {
-		dev_err(dev, "memmap: '%.*s' is not a place for struct pages; write ram (system RAM) or dev (the start of the device memory)\n",
+		dev_err(dev, "memmap: '%.*s' is not a place for struct pages; write ram (system RAM) or dev (device memory)\n",
 			(int)strcspn(buf, "\n"), buf);
 		return -EINVAL;
 	}

@@ -28,11 +28,11 @@ refused() {
 	echo >"/sys/bus/pci/devices/$1/driver_override"
 }
 
-refused $SMALL -1 'BAR2 .* is smaller than 2 MiB, the smallest unit of ZONE_DEVICE memory; use a device with a larger memory BAR'
+refused $SMALL -1 'BAR2 .* is smaller than 2 MiB \(the smallest ZONE_DEVICE unit\); choose a larger BAR with bar=N'
 refused $IOPMEM_PCI 0 'BAR0 .* is smaller than 2 MiB'
-refused $IOPMEM_PCI 5 'BAR5 is not implemented; set the module parameter bar to one that is'
-refused $TESTDEV -1 'no 64-bit memory BAR; name a memory BAR with the module parameter bar=N'
-refused $TESTDEV 1 'BAR1 is an I/O port BAR; iopmem needs a memory BAR'
+refused $IOPMEM_PCI 5 'BAR5 is not implemented; choose a memory BAR with bar=N'
+refused $TESTDEV -1 'no 64-bit memory BAR; choose a memory BAR with bar=N'
+refused $TESTDEV 1 'BAR1 is an I/O port BAR; choose a memory BAR with bar=N'
 
 echo -1 >/sys/module/iopmem/parameters/bar
 for bad in 6 -2 x 99999999999; do

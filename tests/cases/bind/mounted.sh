@@ -34,7 +34,7 @@ dmesg_mark
 check_fail "rebind while the old file system holds the pages is refused" \
 	pci_bind_iopmem $IOPMEM_PCI
 check "... naming the holder and the fix" \
-	dmesg_has "is still mapped by iopmem0, which was removed while in use; unmount the file system on it or close /dev/iopmem0"
+	dmesg_has "is still mapped by iopmem0, which was removed while in use; unmount or close /dev/iopmem0"
 check_fail "rmmod while the orphaned mount exists is refused" rmmod iopmem
 
 exec 3<&-

@@ -60,7 +60,7 @@ refused() {
 }
 refused "size 3 MiB" "not 2 MiB aligned in start and size.*publish the aligned part" size=$((3 * 1024 * 1024))
 refused "start at +1 MiB" "not 2 MiB aligned in start and size" offset=$((1024 * 1024))
-refused "System RAM" "overlaps System RAM, which iopmem must never map" phys=0x10000000
+refused "System RAM" "overlaps System RAM; publish device memory only" phys=0x10000000
 refused "size 1 MiB" "smaller than 2 MiB" size=$((1024 * 1024))
 
 dmesg_mark

@@ -19,6 +19,6 @@ for cache in wc uc; do
 	dmesg_mark
 	check_fail "bind with cache $cache is refused" pci_bind_iopmem $IOPMEM_PCI
 	check "... the log gives the cause and the fix" dmesg_has \
-		"iopmem[0-9]+: the CPU's page attribute table is off \(nopat\?\), so the memory type of the range cannot be set; boot without nopat"
+		"iopmem[0-9]+: PAT is off \(nopat\?\), cannot set the memory type; boot without nopat"
 	check "... no iopmem device is left" test -z "$(iopmem_of $IOPMEM_PCI)"
 done

@@ -25,7 +25,7 @@ pattern switch >/mnt/data
 dmesg_mark
 check_fail "cache change while mounted is refused" sh -c "echo uc >$attr"
 check "... with a message naming the holder and the fix" \
-	dmesg_has "cannot change cache: /dev/$dev is in use \(1 opener; a mounted file system counts as one\); unmount it or close it"
+	dmesg_has "cannot change cache: /dev/$dev is in use \(1 opener, a mount counts as one\); unmount or close it"
 check_eq "... and the mode is unchanged" wc "$(cat "$attr")"
 check_eq "... and so is the reservation" write-combining "$(pat_types "$start" "$end" | sort -u)"
 check "umount" umount /mnt

@@ -41,7 +41,7 @@ check_fail "reconfigure-device --mode=system-ram is refused" \
 	daxctl reconfigure-device --mode=system-ram "$a"
 check_eq "no memory block of the BAR is online" 0 "$(online_blocks)"
 check "iopmem vetoed the onlining, naming the cause and the fix" \
-	dmesg_has "refusing to online .* as System RAM: device memory vanishes with its device .*daxctl reconfigure-device --mode=devdax"
+	dmesg_has "refusing to online .* as System RAM \(device memory\); keep it devdax: daxctl reconfigure-device --mode=devdax"
 check "reconfigure-device --mode=devdax restores the instance" \
 	daxctl reconfigure-device --mode=devdax -f "$a"
 check_eq "it is a devdax device again" devdax "$(daxctl list -d "$a" | jq -r '.[0].mode')"

@@ -44,7 +44,7 @@ check "unbind" pci_unbind $IOPMEM_PCI
 dmesg_mark
 check_fail "memmap=dev over that XFS is refused" bind_memmap dev
 check "... the log names the file system and the fix" dmesg_has \
-	"iopmem[0-9]+: holds an xfs file system and no memmap=dev layout: memmap=dev would write struct pages over it; keep memmap=ram, or wipe it first \(wipefs -a\)"
+	"iopmem[0-9]+: holds an xfs file system and no memmap=dev layout; memmap=dev would overwrite it: keep memmap=ram or wipefs -a"
 check "... no iopmem device is left" test -z "$(iopmem_of $IOPMEM_PCI)"
 dev=$(bind_memmap ram) || die "bind with memmap=ram again"
 mount -o dax "/dev/$dev" /mnt || die "mount the XFS again"
@@ -72,7 +72,7 @@ check_eq "the info block's magic starts the BAR" IOPMEM_MEMMAP \
 dmesg_mark
 check_fail "memmap=ram over the memmap=dev layout is refused" bind_memmap ram
 check "... the log says where the data is and the fix" dmesg_has \
-	"iopmem[0-9]+: holds a memmap=dev layout \(data from MiB 10 on\): bind it with memmap=dev; to discard it, switch that binding to memmap ram"
+	"iopmem[0-9]+: holds a memmap=dev layout \(data from MiB 10 on\); bind with memmap=dev, then switch to memmap ram to discard it"
 check "... no iopmem device is left" test -z "$(iopmem_of $IOPMEM_PCI)"
 dmesg_mark
 dev=$(bind_memmap dev) || die "bind with memmap=dev"
@@ -88,7 +88,7 @@ printf X | mmap-io write "$RES" 24 1 || die "cannot change the info block"
 dmesg_mark
 check_fail "memmap=dev on a damaged info block is refused" bind_memmap dev
 check "... the log says so, with the way out" dmesg_has \
-	"iopmem[0-9]+: has a memmap=dev info block that is damaged: where its data starts is unknown; to start over, bind it with memmap=ram, then switch to memmap dev"
+	"iopmem[0-9]+: has a memmap=dev info block that is damaged, data start unknown; bind with memmap=ram, then switch to memmap dev to start over"
 dmesg_mark
 dev=$(bind_memmap ram) || die "bind with memmap=ram on a damaged info block"
 check "memmap=ram binds, warning about it" dmesg_has \

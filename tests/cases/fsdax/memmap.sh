@@ -58,7 +58,7 @@ check "FIEMAP gives the pattern's place" test -n "$off"
 dmesg_mark
 check_fail "memmap change while mounted is refused" sh -c "echo ram >$a/memmap"
 check "... with a message naming the holder and the fix" \
-	dmesg_has "cannot change memmap: /dev/$dev is in use \(1 opener; a mounted file system counts as one\); unmount it or close it"
+	dmesg_has "cannot change memmap: /dev/$dev is in use \(1 opener, a mount counts as one\); unmount or close it"
 check_eq "... memmap unchanged" dev "$(cat $a/memmap)"
 check_eq "... block device size unchanged" $((BAR - RESERVED)) "$(blockdev --getsize64 "/dev/$dev")"
 check "umount" umount /mnt

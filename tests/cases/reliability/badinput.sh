@@ -47,11 +47,11 @@ refused() {
 
 for v in "" bogus -1 18446744073709551616 "wc wc" "$(printf 'x%.0s' $(seq 300))"; do
 	refused $a/cache "$v" "$dev: cache: '$v' is not a memory type; write wc (write-combining) or uc (uncached)"
-	refused $a/mode "$v" "$dev: mode: '$v' is not a mode; write fsdax (block device for DAX file systems) or devdax (device-dax region for daxctl)"
-	refused $a/memmap "$v" "$dev: memmap: '$v' is not a place for struct pages; write ram (system RAM) or dev (the start of the device memory)"
+	refused $a/mode "$v" "$dev: mode: '$v' is not a mode; write fsdax (block device) or devdax (device-dax region)"
+	refused $a/memmap "$v" "$dev: memmap: '$v' is not a place for struct pages; write ram (system RAM) or dev (device memory)"
 	refused $p/cache "$v" "iopmem: cache=$v is not a memory type; use cache=wc (write-combining) or cache=uc (uncached)"
-	refused $p/mode "$v" "iopmem: mode=$v is not a mode; use mode=fsdax (block device for DAX file systems) or mode=devdax (device-dax region for daxctl)"
-	refused $p/memmap "$v" "iopmem: memmap=$v is not a place for struct pages; use memmap=ram (system RAM) or memmap=dev (the start of the device memory)"
+	refused $p/mode "$v" "iopmem: mode=$v is not a mode; use mode=fsdax (block device) or mode=devdax (device-dax region)"
+	refused $p/memmap "$v" "iopmem: memmap=$v is not a place for struct pages; use memmap=ram (system RAM) or memmap=dev (device memory)"
 done
 for v in "" x 6 -2 2147483648 -9999999999 1.5; do
 	refused $p/bar "$v" "iopmem: bar=$v is not a BAR number; use 0 to 5, or -1 for the largest 64-bit memory BAR"
@@ -73,7 +73,7 @@ for f in cache:uc mode:devdax memmap:dev; do
 	check_fail "${f%%:*} <- ${f#*:} while open refused" write "${f#*:}" "$a/${f%%:*}"
 	check "... the shell says busy" grep -q "write error: Device or resource busy" /tmp/err
 	check "... the kernel log names the holder" logged \
-		"$dev: cannot change ${f%%:*}: /dev/$dev is in use (1 opener; a mounted file system counts as one); unmount it or close it, then retry"
+		"$dev: cannot change ${f%%:*}: /dev/$dev is in use (1 opener, a mount counts as one); unmount or close it"
 	check_eq "... changed nothing" "$_before" "$(state)"
 done
 exec 3<&-

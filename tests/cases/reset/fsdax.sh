@@ -32,7 +32,7 @@ dmesg_mark
 check "reset the function while mounted ($methods)" \
 	sh -c "echo 1 >/sys/bus/pci/devices/$pci/reset"
 check "iopmem logged the reset, the stop and the way back" \
-	dmesg_has "$dev: function reset \(FLR or bus reset\), the memory may have lost its contents: I/O stopped, the device is offline; .* echo fsdax > /sys/class/iopmem/$dev/mode"
+	dmesg_has "$dev: function reset \(FLR or bus reset\), data may be lost: I/O stopped, the device is offline; .* echo fsdax > /sys/class/iopmem/$dev/mode"
 check "after the reset iopmem says the device stays offline" \
 	dmesg_has "iopmem $pci: reset done; $dev stays offline"
 # No block device: no read can return the all-ones of a reset BAR.

@@ -21,18 +21,18 @@ iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
 out=$(iopmemctl set "$dev" --cache wc 2>&1)
 check_eq "set --cache while mounted: exit 1" 1 "$?"
 check_eq "... one line naming the holder and the fix" \
-	"iopmemctl: set $dev: cache change refused: /dev/$dev is in use (1 opener; a mounted file system counts as one); unmount it or close it, then retry" "$out"
+	"iopmemctl: set $dev: cache change refused: /dev/$dev is in use (1 opener, a mount counts as one); unmount or close it" "$out"
 check_eq "... cache unchanged" uc "$(iopmem_attr "$dev" cache)"
 out=$(iopmemctl set "$dev" --mode devdax 2>&1)
 check_eq "set --mode devdax while mounted refused" \
-	"1 iopmemctl: set $dev: mode change refused: /dev/$dev is in use (1 opener; a mounted file system counts as one); unmount it or close it, then retry" "$? $out"
+	"1 iopmemctl: set $dev: mode change refused: /dev/$dev is in use (1 opener, a mount counts as one); unmount or close it" "$? $out"
 check_eq "... mode unchanged" fsdax "$(iopmem_attr "$dev" mode)"
 check "umount" umount /mnt
 
 exec 3<"/dev/$dev"
 out=$(iopmemctl set "$dev" --cache wc 2>&1)
 check_eq "set --cache while open refused" \
-	"1 iopmemctl: set $dev: cache change refused: /dev/$dev is in use (1 opener; a mounted file system counts as one); unmount it or close it, then retry" "$? $out"
+	"1 iopmemctl: set $dev: cache change refused: /dev/$dev is in use (1 opener, a mount counts as one); unmount or close it" "$? $out"
 exec 3<&-
 check "set --cache wc after close" iopmemctl set "$dev" --cache wc
 check_eq "cache is wc" wc "$(iopmem_attr "$dev" cache)"
@@ -43,10 +43,10 @@ check "daxctl create-device" test -c "/dev/$a"
 map_hold "/dev/$a" 0 2097152 || die "cannot map /dev/$a"
 out=$(iopmemctl set "$dev" --mode fsdax 2>&1)
 check_eq "set --mode fsdax while $a is mapped refused" \
-	"1 iopmemctl: set $dev: mode change refused: /dev/$a is mapped by a process; unmap it (end the process), then retry" "$? $out"
+	"1 iopmemctl: set $dev: mode change refused: /dev/$a is mapped by a process; unmap it or end the process" "$? $out"
 out=$(iopmemctl set "$dev" --cache uc 2>&1)
 check_eq "set --cache uc while $a is mapped refused" \
-	"1 iopmemctl: set $dev: cache change refused: /dev/$a is mapped by a process; unmap it (end the process), then retry" "$? $out"
+	"1 iopmemctl: set $dev: cache change refused: /dev/$a is mapped by a process; unmap it or end the process" "$? $out"
 check_eq "... devdax and wc kept" "devdax wc" "$(iopmem_attr "$dev" mode) $(iopmem_attr "$dev" cache)"
 map_release
 check "set --mode fsdax --cache uc after unmapping" iopmemctl set "$dev" --mode fsdax --cache uc
