@@ -103,13 +103,16 @@ static struct resource *iopmem_window_parent(struct device *owner,
 void iopmem_window_hold(struct iopmem_mapping *map, struct device *owner)
 {
 	struct iopmem_window *win;
+	struct resource res;
 	int rc;
 
 	if (map->window)
 		return;
 	win = kzalloc(sizeof(*win), GFP_KERNEL);
-	if (!win)
+	if (!win) {
+		rc = -ENOMEM;
 		goto out_lost;
+	}
 	win->range = map->range;
 	snprintf(win->name, sizeof(win->name), "%s (removed, in use)",
 		 map->name);
@@ -125,8 +128,6 @@ void iopmem_window_hold(struct iopmem_mapping *map, struct device *owner)
 		list_add_tail(&win->node, &iopmem_windows);
 	mutex_unlock(&iopmem_windows_lock);
 	if (rc) {
-		pr_warn("iopmem %s: cannot claim %pR: a resource in /proc/iomem overlaps part of it\n",
-			map->name, &win->res);
 		kfree(win);
 		goto out_lost;
 	}
@@ -134,8 +135,9 @@ void iopmem_window_hold(struct iopmem_mapping *map, struct device *owner)
 	return;
 
 out_lost:
-	pr_warn("iopmem %s: its window is not claimed: a device plugged in now may be given it while the old pages are still in use\n",
-		map->name);
+	res = iopmem_map_res(map);
+	pr_warn("iopmem %s: cannot keep %pR claimed while in use (%d); a device plugged in now may be given it\n",
+		map->name, &res, rc);
 }
 
 /**
@@ -181,7 +183,7 @@ static void iopmem_window_move_up(struct iopmem_window *win,
 	}
 	win->res.start = win->range.start;
 	win->res.end = win->range.end;
-	pci_warn(pdev, "removal takes the window %pR of a removed iopmem device with it: a device plugged in now may be given it\n",
+	pci_warn(pdev, "removal releases %pR of a removed iopmem device still in use; a device plugged in now may be given it\n",
 		 &win->res);
 }
 
