@@ -379,6 +379,9 @@ static const struct parse_case mode_cases[] = {
 	{ "fsdax and newline", "fsdax\n", IOPMEM_MODE_FSDAX },
 	{ "devdax", "devdax", IOPMEM_MODE_DEVDAX },
 	{ "devdax and newline", "devdax\n", IOPMEM_MODE_DEVDAX },
+	{ "p2pdma", "p2pdma", IOPMEM_MODE_P2PDMA },
+	{ "p2pdma and newline", "p2pdma\n", IOPMEM_MODE_P2PDMA },
+	{ "p2p refused", "p2p", -EINVAL },
 	{ "FSDAX refused", "FSDAX", -EINVAL },
 	{ "dax refused", "dax", -EINVAL },
 	{ "trailing space refused", "devdax ", -EINVAL },
@@ -435,13 +438,15 @@ struct param_case {
 	const char *desc;
 	const struct iopmem_choice *choice;
 	const char *name;		/* the parameter */
-	const char *values[2];		/* in enum order */
+	const char *values[3];		/* in enum order */
+	int count;
 };
 
 static const struct param_case param_cases[] = {
-	{ "cache", &iopmem_default_cache, "cache", { "wc", "uc" } },
-	{ "mode", &iopmem_default_mode, "mode", { "fsdax", "devdax" } },
-	{ "memmap", &iopmem_default_memmap, "memmap", { "ram", "dev" } },
+	{ "cache", &iopmem_default_cache, "cache", { "wc", "uc" }, 2 },
+	{ "mode", &iopmem_default_mode, "mode",
+	  { "fsdax", "devdax", "p2pdma" }, 3 },
+	{ "memmap", &iopmem_default_memmap, "memmap", { "ram", "dev" }, 2 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(param, param_cases, desc);
@@ -465,8 +470,8 @@ static void param_set_get_test(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, IS_ALIGNED((unsigned long)buf, PAGE_SIZE));
 
 	KUNIT_EXPECT_STREQ(test, choice.name, c->name);
-	KUNIT_EXPECT_EQ(test, choice.count, 2);
-	for (i = 0; i < 2; i++) {
+	KUNIT_EXPECT_EQ(test, choice.count, c->count);
+	for (i = 0; i < c->count; i++) {
 		/* Each value, as modprobe passes it and as echo writes it. */
 		choice.value = !i;
 		KUNIT_EXPECT_EQ(test, iopmem_choice_ops.set(c->values[i], &kp), 0);

@@ -19,6 +19,7 @@ const char *const iopmem_cache_names[] = {
 const char *const iopmem_mode_names[] = {
 	[IOPMEM_MODE_FSDAX] = "fsdax",
 	[IOPMEM_MODE_DEVDAX] = "devdax",
+	[IOPMEM_MODE_P2PDMA] = "p2pdma",
 };
 
 const char *const iopmem_memmap_names[] = {
@@ -42,7 +43,7 @@ EXPORT_SYMBOL_IF_KUNIT(iopmem_parse_cache);
 
 /**
  * iopmem_parse_mode() - parse a mode name
- * @buf: "fsdax" or "devdax", with or without a trailing newline
+ * @buf: "fsdax", "devdax" or "p2pdma", with or without a trailing newline
  *
  * Return: the enum iopmem_mode value, or -EINVAL.
  */
@@ -112,12 +113,12 @@ VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_mode = {
 	.count	= ARRAY_SIZE(iopmem_mode_names),
 	.what	= "a mode",
 	.hint	=
-		"mode=fsdax (block device) or mode=devdax (device-dax region)",
+		"mode=fsdax (block device), mode=devdax (device-dax region) or mode=p2pdma (PCI P2PDMA memory)",
 };
 EXPORT_SYMBOL_IF_KUNIT(iopmem_default_mode);
 module_param_cb(mode, &iopmem_choice_ops, &iopmem_default_mode, 0644);
 MODULE_PARM_DESC(mode,
-		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax) or devdax (a device-dax region for daxctl). Change one device with /sys/class/iopmem/iopmemN/mode.");
+		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax), devdax (a device-dax region for daxctl) or p2pdma (PCI P2PDMA memory, fixed while bound). Change one device with /sys/class/iopmem/iopmemN/mode.");
 
 VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_memmap = {
 	.value	= IOPMEM_MEMMAP_RAM,
@@ -153,6 +154,8 @@ static int iopmem_live_start(struct iopmem_device *idev, bool new_memmap)
 		return iopmem_fsdax_start(idev, new_memmap);
 	case IOPMEM_MODE_DEVDAX:
 		return iopmem_devdax_start(idev);
+	case IOPMEM_MODE_P2PDMA:
+		return iopmem_p2pdma_start(idev);
 	}
 	return -EINVAL;
 }
@@ -167,6 +170,13 @@ static void iopmem_live_stop(struct iopmem_device *idev)
 	 */
 	if (idev->devdax)
 		iopmem_devdax_stop(idev, module_is_live(THIS_MODULE));
+	if (idev->p2pdma)
+		iopmem_p2pdma_stop(idev);
+}
+
+static bool iopmem_live(struct iopmem_device *idev)
+{
+	return idev->fsdax || idev->devdax || idev->p2pdma;
 }
 
 static int iopmem_live_stop_idle(struct iopmem_device *idev, const char *what)
@@ -207,7 +217,7 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 	rc = 0;
 	if (cache == old_cache && mode == old_mode &&
 	    (memmap == old_memmap || mode == IOPMEM_MODE_DEVDAX) &&
-	    (idev->fsdax || idev->devdax)) {
+	    iopmem_live(idev)) {
 		if (memmap != old_memmap)
 			dev_info(&idev->dev, "memmap %s is kept for fsdax mode; devdax keeps its struct pages in RAM\n",
 				 iopmem_memmap_names[memmap]);
@@ -215,7 +225,14 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 		goto out;
 	}
 
-	was_online = idev->fsdax || idev->devdax;
+	rc = -EBUSY;
+	/* See p2pdma.c: its devres must come before iopmem's own. */
+	if (old_mode == IOPMEM_MODE_P2PDMA || mode == IOPMEM_MODE_P2PDMA) {
+		dev_err(&idev->dev, "cannot change %s: mode p2pdma is set at bind and fixed while bound; unbind, then bind with the settings wanted\n",
+			what);
+		goto out;
+	}
+	was_online = iopmem_live(idev);
 	rc = iopmem_live_stop_idle(idev, what);
 	if (rc)
 		goto out;
@@ -318,7 +335,7 @@ bool iopmem_online(struct iopmem_device *idev)
 	bool online;
 
 	mutex_lock(&idev->lock);
-	online = idev->fsdax || idev->devdax;
+	online = iopmem_live(idev);
 	mutex_unlock(&idev->lock);
 	return online;
 }
@@ -474,7 +491,7 @@ EXPORT_SYMBOL_GPL(iopmem_remove);
 void iopmem_offline(struct iopmem_device *idev, const char *why)
 {
 	mutex_lock(&idev->lock);
-	if (idev->fsdax || idev->devdax) {
+	if (iopmem_live(idev)) {
 		iopmem_live_stop(idev);
 		dev_err(&idev->dev, "%s: I/O stopped, the device is offline; unmount, check the data, then echo %s > /sys/class/iopmem/%s/mode (see Documentation/errors.rst)\n",
 			why, iopmem_mode_names[idev->mode], dev_name(&idev->dev));

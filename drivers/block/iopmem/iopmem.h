@@ -34,6 +34,7 @@ enum iopmem_cache {
 enum iopmem_mode {
 	IOPMEM_MODE_FSDAX,
 	IOPMEM_MODE_DEVDAX,
+	IOPMEM_MODE_P2PDMA,
 };
 
 /* Where the struct pages of the range live (fsdax mode). */
@@ -140,6 +141,19 @@ struct iopmem_devdax {
 };
 
 /**
+ * struct iopmem_p2pdma - live state of a device in p2pdma mode
+ * @map: the claim on the range and its memory type (the P2PDMA core
+ *	 gives the range its struct pages)
+ * @pdev: the PCI device whose P2PDMA memory the range is
+ * @group: the devres group of what pci_p2pdma_add_resource() set up
+ */
+struct iopmem_p2pdma {
+	struct iopmem_mapping map;
+	struct pci_dev *pdev;
+	void *group;
+};
+
+/**
  * struct iopmem_stats - what went through iopmem's own code paths
  * @bio_reads: read bios, copied from device memory by the CPU
  * @bio_writes: write bios, copied into device memory by the CPU
@@ -178,6 +192,7 @@ struct iopmem_stats {
  * @memmap: configured place of the struct pages in fsdax mode
  * @fsdax: live state in fsdax mode, or NULL
  * @devdax: live state in devdax mode, or NULL
+ * @p2pdma: live state in p2pdma mode, or NULL
  * @removed: the owner withdrew the device; no live state is built again
  * @stats: counters, kept across changes of mode and cache
  */
@@ -194,6 +209,7 @@ struct iopmem_device {
 	enum iopmem_memmap memmap;
 	struct iopmem_fsdax *fsdax;
 	struct iopmem_devdax *devdax;
+	struct iopmem_p2pdma *p2pdma;
 	bool removed;
 	struct iopmem_stats stats;
 };
@@ -338,6 +354,9 @@ int iopmem_devdax_start(struct iopmem_device *idev);
 void iopmem_devdax_stop(struct iopmem_device *idev, bool killable);
 int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what);
 int iopmem_devdax_init(void);
+int iopmem_p2pdma_start(struct iopmem_device *idev);
+void iopmem_p2pdma_stop(struct iopmem_device *idev);
+bool iopmem_pci_owns(struct device *dev);
 void iopmem_devdax_exit(void);
 
 /* dax.c */

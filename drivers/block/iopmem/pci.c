@@ -202,6 +202,17 @@ static struct pci_driver iopmem_pci_driver = {
 	.err_handler	= &iopmem_pci_err_handlers,
 };
 
+/**
+ * iopmem_pci_owns() - whether iopmem's PCI driver is bound to a device
+ * @dev: any device
+ *
+ * Return: true for a PCI device that iopmem itself bound.
+ */
+bool iopmem_pci_owns(struct device *dev)
+{
+	return dev_is_pci(dev) && dev->driver == &iopmem_pci_driver.driver;
+}
+
 int iopmem_pci_init(void)
 {
 	return pci_register_driver(&iopmem_pci_driver);

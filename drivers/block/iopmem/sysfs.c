@@ -55,7 +55,7 @@ static ssize_t mode_store(struct device *dev, struct device_attribute *attr,
 	int rc;
 
 	if (mode < 0) {
-		dev_err(dev, "mode: '%.*s' is not a mode; write fsdax (block device) or devdax (device-dax region)\n",
+		dev_err(dev, "mode: '%.*s' is not a mode; write fsdax (block device), devdax (device-dax region) or p2pdma (PCI P2PDMA memory)\n",
 			(int)strcspn(buf, "\n"), buf);
 		return -EINVAL;
 	}

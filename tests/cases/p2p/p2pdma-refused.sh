@@ -1,0 +1,23 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# mode=p2pdma on a kernel built without CONFIG_PCI_P2PDMA (Debian's): the
+# bind fails, the kernel log says why and what to use instead, and the
+# device binds in another mode right after (nothing left behind).
+# vm: ivshmem 512M addr=04.0
+# vm: timeout 180
+# kernels: 6.1 6.12
+# results: 5
+. /tests/lib.sh
+. /tests/iopmem.sh
+
+dmesg_mark
+check "modprobe iopmem mode=p2pdma" iopmem_load mode=p2pdma
+check_fail "bind is refused" pci_bind_iopmem $IOPMEM_PCI
+check "the kernel log says why" \
+	dmesg_has "mode p2pdma needs a kernel built with CONFIG_PCI_P2PDMA; use fsdax or devdax"
+echo fsdax >/sys/module/iopmem/parameters/mode
+pci_unbind $IOPMEM_PCI
+check "bind in fsdax mode then works" pci_bind_iopmem $IOPMEM_PCI
+pci_unbind $IOPMEM_PCI
+check "rmmod" rmmod iopmem
