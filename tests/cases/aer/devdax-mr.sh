@@ -28,7 +28,7 @@
 
 M=1048576
 check "modprobe iopmem mode=devdax" iopmem_load mode=devdax
-dev=$(iopmem_bind $AER_PCI) || die "bind $AER_PCI"
+dev=$(iopmem_bind "$AER_PCI") || die "bind $AER_PCI"
 a=$(daxctl create-device -r "$(iopmem_region "$dev")" -s 64M | jq -r '.[0].chardev')
 check "create a 64 MiB instance" test -c "/dev/$a"
 check "soft-RoCE $RXE_DEV on a veth pair" rxe_setup || die "no soft-RoCE device"

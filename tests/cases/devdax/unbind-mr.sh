@@ -18,7 +18,7 @@
 
 M=1048576
 check "modprobe iopmem mode=devdax" iopmem_load mode=devdax
-dev=$(iopmem_bind $IOPMEM_PCI) || die "bind"
+dev=$(iopmem_bind "$IOPMEM_PCI") || die "bind"
 a=$(daxctl create-device -r "$(iopmem_region "$dev")" -s 64M | jq -r '.[0].chardev')
 check "create a 64 MiB instance" test -c "/dev/$a"
 check "soft-RoCE $RXE_DEV on a veth pair" rxe_setup || die "no soft-RoCE device"
@@ -38,7 +38,7 @@ check "the unbind still waits" kill -0 "$UNBIND_PID"
 check "ibv_dereg_mr" mr_release
 wait "$UNBIND_PID"
 check_eq "then the unbind finishes" 0 $?
-check_eq "the device is unbound" "" "$(pci_driver $IOPMEM_PCI)"
+check_eq "the device is unbound" "" "$(pci_driver "$IOPMEM_PCI")"
 check "/dev/$a is gone" test ! -e "/dev/$a"
-dev=$(iopmem_bind $IOPMEM_PCI) || die "bind again"
+dev=$(iopmem_bind "$IOPMEM_PCI") || die "bind again"
 check_eq "bound again: back in devdax mode" devdax "$(iopmem_attr "$dev" mode)"

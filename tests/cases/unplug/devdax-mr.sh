@@ -23,7 +23,7 @@
 
 M=1048576
 check "modprobe iopmem mode=devdax" iopmem_load mode=devdax
-dev=$(iopmem_bind $UNPLUG_PCI) || die "bind $UNPLUG_PCI"
+dev=$(iopmem_bind "$UNPLUG_PCI") || die "bind $UNPLUG_PCI"
 a=$(daxctl create-device -r "$(iopmem_region "$dev")" -s 64M | jq -r '.[0].chardev')
 check "create a 64 MiB instance" test -c "/dev/$a"
 check "soft-RoCE $RXE_DEV on a veth pair" rxe_setup || die "no soft-RoCE device"
@@ -37,7 +37,7 @@ dmesg_mark
 unplug_request
 removal_waits_logged "$dev"
 check "device_del waits while the MR holds pages: $UNPLUG_PCI is still there" \
-	test -e /sys/bus/pci/devices/$UNPLUG_PCI
+	test -e "/sys/bus/pci/devices/$UNPLUG_PCI"
 check "... the log names the held page and what may hold it" \
 	removal_waits_logged "$dev" "an RDMA registration, O_DIRECT in flight, a pipe"
 echo touch >&9
@@ -45,7 +45,7 @@ map_release
 check_eq "the read-only mapping was revoked: its process got SIGBUS on a read" 135 $?
 check "the MR still holds the pages: its process is alive" kill -0 "$MR_PID"
 sleep 2
-check "the removal still waits" test -e /sys/bus/pci/devices/$UNPLUG_PCI
+check "the removal still waits" test -e "/sys/bus/pci/devices/$UNPLUG_PCI"
 check "ibv_dereg_mr" mr_release
 check "then device_del completes" unplug_wait_gone
 check "/dev/$a is gone" test ! -e "/dev/$a"

@@ -31,7 +31,7 @@ nvme_reads() {
 }
 
 check "modprobe iopmem" iopmem_load
-dev=$(iopmem_bind $UNPLUG_PCI) || die "bind $UNPLUG_PCI"
+dev=$(iopmem_bind "$UNPLUG_PCI") || die "bind $UNPLUG_PCI"
 nvme_wait || die "no /dev/nvme0n1"
 iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
 # Written blocks: faults on the mapping change no metadata.
@@ -51,12 +51,12 @@ check "the O_DIRECT loop runs: nvme0n1 completes reads" \
 check "device_del: the guest removes the device" unplug_device
 ended=no
 for _i in $(seq 60); do
-	kill -0 $FIO_PID 2>/dev/null || { ended=yes; break; }
+	kill -0 "$FIO_PID" 2>/dev/null || { ended=yes; break; }
 	sleep 0.5
 done
 check_eq "the loop ended by itself within 30 s of the removal" yes $ended
-[ $ended = yes ] || kill -9 $FIO_PID
-wait $FIO_PID
+[ $ended = yes ] || kill -9 "$FIO_PID"
+wait "$FIO_PID"
 rc=$?
 info "fio exit status $rc: $(grep -iE 'error|err=|bus' /tmp/fio.log | head -n 3 | tr '\n' ' ')"
 check "... with an error or SIGBUS" test $rc -ne 0
