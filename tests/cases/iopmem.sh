@@ -31,8 +31,10 @@
 #   xfs_back_online DEV TAG         after xfs_under_load and an offline
 #                                   event, umounted: back online, data
 #                                   intact, xfs_repair -n clean
-#   unbind_held DEV HOLDERS         background unbind (UNBIND_PID) that
-#                                   must wait for a held page of DEV
+#   removal_waits_logged DEV [HOLDERS]  the log says DEV's removal
+#                                   waits for a held page (10 s)
+#   unbind_held DEV HOLDERS [HOLDER]  background unbind (UNBIND_PID)
+#                                   that must wait for a held page of DEV
 #   devdax_under_load TAG           a 64 MiB instance in region 0
 #                                   (DAX_DEV), 2 MiB of TAG msync'ed at 0
 #                                   (also in /tmp/block), the next 2 MiB
@@ -319,20 +321,32 @@ xfs_back_online() {
 	check "xfs_repair -n then finds the file system consistent" xfs_repair -n "/dev/$1"
 }
 
-# unbind_held DEV HOLDERS : unbind IOPMEM_PCI in the background (UNBIND_PID)
-# while a pipe holds a page of DEV, without the scenario's fds 6-9, and
-# check that the unbind waits, naming the page and HOLDERS in the log.
+# removal_waits_logged DEV [HOLDERS] : wait up to 10 s for the kernel log
+# (since the last dmesg_mark) to say that DEV's removal waits for a held
+# page (and names HOLDERS as what may hold it).  The first line comes
+# after 1 s of waiting, then one every 10 s.
+removal_waits_logged() {
+	_re="$1: removal waits for the page at 0x[0-9a-f]*, still held"
+	[ -z "$2" ] || _re="$_re \\($2\\)"
+	for _i in 1 2 3 4 5 6 7 8 9 10; do
+		dmesg_has "$_re" && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# unbind_held DEV HOLDERS [HOLDER] : unbind IOPMEM_PCI in the background
+# (UNBIND_PID) while HOLDER (default: a pipe) holds a page of DEV, without
+# the scenario's fds 6-9, and check that the unbind waits, naming the
+# page and HOLDERS in the log.
 unbind_held() {
 	dmesg_mark
 	(exec 6>&- 7<&- 8>&- 9>&-; echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind) &
 	UNBIND_PID=$!
-	for _i in 1 2 3 4 5 6 7 8 9 10; do
-		dmesg_has "$1: removal waits for the page at 0x[0-9a-f]*, still held" && break
-		sleep 1
-	done
-	check "unbind waits while the pipe holds the page" kill -0 $UNBIND_PID
+	removal_waits_logged "$1"
+	check "unbind waits while ${3:-the pipe} holds the page" kill -0 $UNBIND_PID
 	check "... saying which page and what may hold it" \
-		dmesg_has "$1: removal waits for the page at 0x[0-9a-f]*, still held \\($2\\)"
+		removal_waits_logged "$1" "$2"
 }
 
 # devdax_under_load TAG : the devdax counterpart of xfs_under_load.

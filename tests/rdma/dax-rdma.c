@@ -15,6 +15,13 @@
  *	path a remote peer's packets take too, so the responder's copy into
  *	the registered pages is the one under test.
  *
+ *   dax-rdma [-d IBDEV] --hold PATH LEN
+ *	mmap LEN bytes of PATH (a device-dax instance), register them with
+ *	ibv_reg_mr, unmap them again (the MR keeps its pages: a long-term pin
+ *	with no mapping left), print "registered", then wait until stdin says
+ *	"dereg" or ends; then ibv_dereg_mr and print "deregistered".  For
+ *	tests of removal while an MR holds device pages.
+ *
  *   dax-rdma [-d IBDEV] --expect-fail-reg PATH LEN
  *	mmap LEN bytes of PATH (a file on a -o dax mount) and check that
  *	ibv_reg_mr refuses it with EOPNOTSUPP: the kernel does not allow
@@ -382,9 +389,32 @@ static int expect_fail_reg(struct ctx *c, const char *path, size_t len)
 	return 0;
 }
 
+static int hold(struct ctx *c, const char *path, size_t len)
+{
+	struct ibv_mr *mr;
+	char line[16];
+	void *p;
+	int err;
+
+	p = map_file(path, len);
+	mr = reg(c, p, len, path);
+	if (munmap(p, len))
+		fail("munmap of %s: %s", path, strerror(errno));
+	printf("registered %zu bytes of %s, unmapped: lkey 0x%x rkey 0x%x\n",
+	       len, path, mr->lkey, mr->rkey);
+	while (fgets(line, sizeof(line), stdin) && strcmp(line, "dereg\n"))
+		;
+	err = ibv_dereg_mr(mr);
+	if (err)
+		fail("ibv_dereg_mr of %s: %s", path, strerror(err));
+	printf("deregistered\n");
+	return 0;
+}
+
 static void usage(void)
 {
 	fail("usage: dax-rdma [-d IBDEV] [-g GID_INDEX] PATH MAPLEN OFFSET < DATA\n"
+	     "       dax-rdma [-d IBDEV] --hold PATH LEN\n"
 	     "       dax-rdma [-d IBDEV] --expect-fail-reg PATH LEN");
 }
 
@@ -392,11 +422,12 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "expect-fail-reg", no_argument, NULL, 'F' },
+		{ "hold", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctx c = { 0 };
 	const char *dev = NULL;
-	int gid = -1, efail = 0, o;
+	int gid = -1, efail = 0, holding = 0, o;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((o = getopt_long(argc, argv, "d:g:", opts, NULL)) != -1) {
@@ -404,14 +435,19 @@ int main(int argc, char **argv)
 		case 'd': dev = optarg; break;
 		case 'g': gid = parse_num(optarg, "GID index"); break;
 		case 'F': efail = 1; break;
+		case 'H': holding = 1; break;
 		default: usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != (efail ? 2 : 3))
+	if (efail && holding)
+		usage();
+	if (argc != (efail || holding ? 2 : 3))
 		usage();
 	setup(&c, dev, gid);
+	if (holding)
+		return hold(&c, argv[0], parse_num(argv[1], "LEN"));
 	if (efail)
 		return expect_fail_reg(&c, argv[0], parse_num(argv[1], "LEN"));
 	return rw(&c, argv[0], parse_num(argv[1], "MAPLEN"),

@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hot-unplug (QMP device_del) while an RDMA MR (ibv_reg_mr over soft-RoCE,
+# a long-term pin with no mapping left) holds pages of a device-dax
+# instance and another process maps the same pages read-only.  Removing
+# the region frees its struct pages whatever holds them, so iopmem revokes
+# the mapping at once (the reader gets SIGBUS while the MR still holds
+# the pages), then the removal waits, naming the held page, and completes
+# once the MR is deregistered.  A driver that does not wait fails "device_del
+# waits" (and on the KASAN kernel the deregistration then unpins freed
+# struct pages); one that does not revoke fails the SIGBUS check.
+# vm: machine q35
+# vm: device pcie-root-port id=rp0 chassis=1 slot=1 bus=pcie.0 addr=04.0
+# vm: ivshmem 512M bus=rp0 id=iv0
+# vm: timeout 300
+# vm: smp 2
+# results: 13
+. /tests/lib.sh
+. /tests/iopmem.sh
+. /tests/unplug/common.inc
+. /tests/rdma/rxe.inc
+
+M=1048576
+check "modprobe iopmem mode=devdax" iopmem_load mode=devdax
+dev=$(iopmem_bind "$UNPLUG_PCI") || die "bind $UNPLUG_PCI"
+a=$(daxctl create-device -r "$(iopmem_region "$dev")" -s 64M | jq -r '.[0].chardev')
+check "create a 64 MiB instance" test -c "/dev/$a"
+check "soft-RoCE $RXE_DEV on a veth pair" rxe_setup || die "no soft-RoCE device"
+
+# The reader maps the first 2 MiB (fd 9), the MR pins the first 4 MiB.
+MAP_MODE=hold-ro map_hold "/dev/$a" 0 $((2 * M)) || die "cannot map /dev/$a read-only"
+mr_hold "/dev/$a" $((4 * M)) || die "ibv_reg_mr of 4 MiB of /dev/$a"
+ok "ibv_reg_mr of 4 MiB of /dev/$a, then unmapped"
+
+dmesg_mark
+unplug_request
+removal_waits_logged "$dev"
+check "device_del waits while the MR holds pages: $UNPLUG_PCI is still there" \
+	test -e "/sys/bus/pci/devices/$UNPLUG_PCI"
+check "... the log names the held page and what may hold it" \
+	removal_waits_logged "$dev" "an RDMA registration, O_DIRECT in flight, a pipe"
+echo touch >&9
+map_release
+check_eq "the read-only mapping was revoked: its process got SIGBUS on a read" 135 $?
+check "the MR still holds the pages: its process is alive" kill -0 "$MR_PID"
+sleep 2
+check "the removal still waits" test -e "/sys/bus/pci/devices/$UNPLUG_PCI"
+check "ibv_dereg_mr" mr_release
+check "then device_del completes" unplug_wait_gone
+check "/dev/$a is gone" test ! -e "/dev/$a"
+check "rmmod iopmem" rmmod iopmem
