@@ -132,6 +132,27 @@ expect "list -v: counters under the row" 0 '^  stats: bio_read_bytes=28672 bio_r
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
 expect "list with an unknown option fails with usage" 1 '^usage: iopmemctl list' "$CTL" list --bogus
 
+# A device in p2pdma mode: its pool is the PCI device's p2pmem/.
+fake_dev 3 0000:00:0a.0 p2pdma wc -1
+pool=$S/devices/pci0000:00/0000:00:0a.0/p2pmem
+mkdir -p "$pool"
+echo 536870912 >"$pool/size"
+echo 534773760 >"$pool/available"
+echo 1 >"$pool/published"
+J=$("$CTL" list --json iopmem3)
+eq "list --json p2pdma: mode" p2pdma "$(echo "$J" | jq -r '.[0].mode')"
+eq "list --json p2pdma: p2pmem size, available, published as numbers" \
+	"536870912 534773760 1 number" \
+	"$(echo "$J" | jq -r '.[0].p2pmem | "\(.size) \(.available) \(.published) \(.available | type)"')"
+eq "list --json p2pdma: no blockdev, no region" "null null" "$(echo "$J" | jq -r '.[0] | "\(.blockdev) \(.region)"')"
+eq "list --json: no p2pmem on an fsdax device" null "$("$CTL" list --json iopmem0 | jq -r '.[0].p2pmem')"
+expect "list: table row of a p2pdma device shows its pool" 0 '^iopmem3 +0000:00:0a\.0 .* +p2pdma +ram +-1 +p2pmem 512 MiB, 510 MiB available$' "$CTL" list
+echo 0 >"$pool/published"
+expect "list: an unpublished pool says so" 0 '^iopmem3 .* p2pmem 512 MiB, 510 MiB available, unpublished$' "$CTL" list
+rm -r "$pool"
+eq "list --json p2pdma: no p2pmem/ (pool gone), no p2pmem key" null "$("$CTL" list --json iopmem3 | jq -r '.[0].p2pmem')"
+expect "set --mode p2pdma: chosen at bind only" 1 "^iopmemctl: set iopmem0: mode p2pdma is chosen at bind only; unbind, then 'iopmemctl bind <pci-address> --mode p2pdma'$" "$CTL" set iopmem0 --mode p2pdma
+
 expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
 expect "stats iopmem0: counter lines" 0 '^  bio_read_bytes +28672$' "$CTL" stats iopmem0
 eq "stats --json: object per device" "iopmem0 7" "$("$CTL" stats --json iopmem0 | jq -r '.[0] | "\(.dev) \(.stats.bio_reads)"')"
@@ -139,7 +160,7 @@ expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such i
 expect "stats with two devices is misuse" 1 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
 
 expect "set: bad cache value names device, value and fix" 1 "^iopmemctl: set iopmem0: 'bogus' is not a cache mode; use --cache wc" "$CTL" set iopmem0 --cache bogus
-expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax or --mode devdax" "$CTL" set iopmem0 --mode dax
+expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax or --mode devdax$" "$CTL" set iopmem0 --mode dax
 expect "set: bad memmap value" 1 "^iopmemctl: set iopmem0: 'disk' is not a place for struct pages; use --memmap ram .* or --memmap dev" "$CTL" set iopmem0 --memmap disk
 expect "set: nothing to change" 1 '^iopmemctl: set iopmem0: nothing to change; give --cache' "$CTL" set iopmem0
 expect "set: missing device" 1 '^iopmemctl: set iopmem9: no such iopmem device' "$CTL" set iopmem9 --cache uc
@@ -147,7 +168,7 @@ expect "set: no device is misuse" 1 '^usage: iopmemctl set' "$CTL" set --cache u
 expect "bind: not a PCI address" 1 "^iopmemctl: bind 0000:zz:04.0: not a PCI address" "$CTL" bind 0000:zz:04.0
 expect "bind: bad BAR" 1 "^iopmemctl: bind 0000:00:08.0: '7' is not a BAR; use --bar 0 to 5" "$CTL" bind 00:08.0 --bar 7
 expect "bind: bad cache" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a cache mode" "$CTL" bind 0000:00:08.0 --cache xx
-expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode" "$CTL" bind 0000:00:08.0 --mode xx
+expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" bind 0000:00:08.0 --mode xx
 expect "unbind: neither name nor address" 1 '^iopmemctl: unbind foo: neither an iopmem device' "$CTL" unbind foo
 expect "unknown command" 1 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
 expect "no command: usage" 1 '^usage: iopmemctl <command>' "$CTL"
@@ -175,6 +196,7 @@ if [ "$(id -u)" = 0 ]; then
 	eq "... and left iopmem10's" 7 "$(cat "$S/class/iopmem/iopmem10/stats/bio_reads")"
 	expect "bind: already bound names the device" 1 "^iopmemctl: bind 0000:00:04.0: already bound to iopmem as iopmem0; change it with 'iopmemctl set iopmem0'" "$CTL" bind 00:04.0
 	expect "bind: other driver" 1 '^iopmemctl: bind 0000:00:07.0: bound to the driver other; unbind it first: echo 0000:00:07.0 > /sys/bus/pci/drivers/other/unbind' "$CTL" bind 0000:00:07.0
+	expect "bind --mode p2pdma is a mode: the next check is the device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device" "$CTL" bind 0000:00:09.0 --mode p2pdma
 	expect "bind: no such PCI device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device; 'lspci -D' lists them" "$CTL" bind 0000:00:09.0
 	expect "unbind: not bound to iopmem" 1 '^iopmemctl: unbind 0000:00:07.0: not bound to iopmem \(driver: other\)' "$CTL" unbind 0000:00:07.0
 	expect "unbind iopmem10" 0 '' "$CTL" unbind iopmem10
