@@ -21,6 +21,7 @@ int cmd_bind(int argc, char **argv);
 int cmd_unbind(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /*
  * The sysfs root: $IOPMEMCTL_SYSFS or "/sys". A fake tree under a temporary

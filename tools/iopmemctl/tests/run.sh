@@ -173,9 +173,103 @@ expect "unbind: neither name nor address" 1 '^iopmemctl: unbind foo: neither an 
 expect "unknown command" 1 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
 expect "no command: usage" 1 '^usage: iopmemctl <command>' "$CTL"
 expect "--help lists the commands" 0 '^  unbind ' "$CTL" --help
-for c in list bind unbind set stats; do
+for c in list bind unbind set stats check; do
 	expect "$c --help" 0 "^usage: iopmemctl $c" "$CTL" "$c" --help
 done
+
+# check: a fake PCIe tree. Root bus 00: host bridge 00.0, root port 04.0
+# with a switch (upstream 01:00.0, downstream 02:00.0 and 02:01.0) holding
+# the BAR device 03:00.0 and an NVMe drive 04:00.0; an NVMe drive 00:05.0
+# on the root bus; a second host bridge pci0000:80 with an NVMe 80:02.0.
+# pci_dev PATH CLASS [VENDOR DEVICE] : a function at devices/PATH.
+pci_dev() {
+	d=$S/devices/$1
+	a=${1##*/}
+	mkdir -p "$d"
+	echo "$2" >"$d/class"
+	echo "${3:-0x1b36}" >"$d/vendor"
+	echo "${4:-0x0001}" >"$d/device"
+	ln -sfn "../../../devices/$1" "$S/bus/pci/devices/$a"
+}
+# acs_cfg PCI CTRL : 4 KiB config space with an ACS capability at 0x100
+# whose control register is CTRL (a byte).
+acs_cfg() {
+	f=$S/bus/pci/devices/$1/config
+	head -c 4096 /dev/zero >"$f"
+	printf '\015\000\001\000\000\000'"$(printf '\\%03o' "$2")" |
+		dd of="$f" bs=1 seek=256 conv=notrunc 2>/dev/null
+}
+R=pci0000:00/0000:00:04.0/0000:01:00.0
+pci_dev pci0000:00/0000:00:00.0 0x060000 0x8086 0x29c0
+pci_dev pci0000:00/0000:00:04.0 0x060400
+pci_dev $R 0x060400 0x104c 0x8232
+pci_dev $R/0000:02:00.0 0x060400 0x104c 0x8233
+pci_dev $R/0000:02:01.0 0x060400 0x104c 0x8233
+pci_dev $R/0000:02:00.0/0000:03:00.0 0x050000 0x1af4 0x1110
+pci_dev $R/0000:02:01.0/0000:04:00.0 0x010802
+pci_dev pci0000:00/0000:00:05.0 0x010802
+pci_dev pci0000:80/0000:80:00.0 0x060000 0x8086 0x29c0
+pci_dev pci0000:80/0000:80:02.0 0x010802
+printf '%s\n' '0x00000000fe000000 0x00000000fe0000ff 0x0000000000040200' \
+	'0x0000000000000000 0x0000000000000000 0x0000000000000000' \
+	'0x0000000800000000 0x000000081fffffff 0x000000000014220c' \
+	>"$S/bus/pci/devices/0000:03:00.0/resource"
+for a in 0000:00:04.0 0000:01:00.0 0000:02:00.0 0000:03:00.0 0000:02:01.0 0000:04:00.0; do
+	acs_cfg $a 0
+done
+chk="$CTL check 0000:03:00.0 --json"
+J=$($chk --peer 04:00.0 --peer 0000:00:05.0 --peer 0000:80:02.0)
+eq "check: switch peer works, naming the switch's upstream port" "works 0000:01:00.0" \
+	"$(echo "$J" | jq -r '.[0].peers[0] | "\(.verdict) \(.common_upstream)"')"
+eq "check: the path up to the host bridge" "pci0000:00 0000:02:00.0 0000:01:00.0 0000:00:04.0" \
+	"$(echo "$J" | jq -r '.[0] | "\(.host_bridge) \(.upstream | join(" "))"')"
+eq "check: ACS looked at as the kernel does (provider side with the common bridge, peer side below it)" \
+	"0000:03:00.0 0000:02:00.0 0000:01:00.0 / 0000:04:00.0 0000:02:01.0" \
+	"$(echo "$J" | jq -r '.[0].peers[0] | "\([.provider_path[].pci] | join(" ")) / \([.peer_path[].pci] | join(" "))"')"
+eq "check: the BAR: index, size, prefetchable, 64-bit, above 4 GiB" "2 536870912 true true true" \
+	"$(echo "$J" | jq -r '.[0].bar | "\(.index) \(.size) \(.prefetchable) \(."64bit") \(.above_4g)"')"
+eq "check: root-bus peer refused: no common bridge, q35's host bridge not allowed" \
+	"refused null" "$(echo "$J" | jq -r '.[0].peers[1] | "\(.verdict) \(.common_upstream)"')"
+expect "... the reason names the host bridge's vendor:device" 0 '"reason": "no common upstream bridge: the traffic goes through the host bridge pci0000:00, and .* host bridge 8086:29c0' echo "$J"
+eq "check: peer under another host bridge refused" "refused" "$(echo "$J" | jq -r '.[0].peers[2].verdict')"
+eq "check: no IOMMU" "none none" "$(echo "$J" | jq -r '"\(.[0].iommu) \(.[0].peers[0].iommu)"')"
+acs_cfg 0000:02:01.0 4
+J=$($chk --peer 0000:04:00.0)
+eq "check: ACS P2P request redirect on the peer's port: refused through the host bridge" "refused" "$(echo "$J" | jq -r '.[0].peers[0].verdict')"
+eq "... the fix names the port" "boot with pci=disable_acs_redir=0000:02:01.0" \
+	"$(echo "$J" | jq -r '.[0].peers[0].fix' | sed 's/ (.*//')"
+acs_cfg 0000:02:01.0 0
+acs_cfg 0000:01:00.0 32
+eq "check: ACS egress control on the common bridge counts too" "refused 0000:01:00.0" \
+	"$($chk --peer 0000:04:00.0 | jq -r '.[0].peers[0] | "\(.verdict) \([.provider_path[] | select(.acs_redirect) | .pci] | join(" "))"')"
+acs_cfg 0000:01:00.0 0
+acs_cfg 0000:00:04.0 4
+eq "check: ACS on the root port above the switch does not matter" "works" "$($chk --peer 0000:04:00.0 | jq -r '.[0].peers[0].verdict')"
+echo 0x2020 >"$S/bus/pci/devices/0000:00:00.0/device"
+eq "check: a host bridge on the kernel's allow list" "works-through-root-complex" \
+	"$($chk --peer 0000:00:05.0 | jq -r '.[0].peers[0].verdict')"
+echo 0x29c0 >"$S/bus/pci/devices/0000:00:00.0/device"
+printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\n\n' >"$T/cpuinfo"
+eq "check: an AMD Zen CPU lets the kernel route any host bridge" "works-through-root-complex" \
+	"$(IOPMEMCTL_CPUINFO=$T/cpuinfo $chk --peer 0000:00:05.0 | jq -r '.[0].peers[0].verdict')"
+printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 21\n\n' >"$T/cpuinfo"
+eq "check: an older AMD CPU does not" "refused" \
+	"$(IOPMEMCTL_CPUINFO=$T/cpuinfo $chk --peer 0000:00:05.0 | jq -r '.[0].peers[0].verdict')"
+mkdir -p "$S/kernel/iommu_groups/3"
+echo DMA-FQ >"$S/kernel/iommu_groups/3/type"
+ln -sfn "$S/kernel/iommu_groups/3" "$S/bus/pci/devices/0000:04:00.0/iommu_group"
+J=$($chk --peer 0000:04:00.0)
+eq "check: an IOMMU group of type DMA-FQ is translated, with a note" "translated true" \
+	"$(echo "$J" | jq -r '.[0].peers[0] | "\(.iommu) \(has("note"))"')"
+echo identity >"$S/kernel/iommu_groups/3/type"
+eq "check: identity is passthrough" "passthrough" "$($chk --peer 0000:04:00.0 | jq -r '.[0].peers[0].iommu')"
+rm "$S/bus/pci/devices/0000:04:00.0/iommu_group"
+eq "check without --peer: the NVMe drives" "0000:00:05.0 0000:04:00.0 0000:80:02.0" \
+	"$($chk | jq -r '[.[0].peers[].pci] | join(" ")')"
+expect "check: table line of a peer" 0 '^  peer 0000:04:00\.0: works: both are below 0000:01:00\.0' "$CTL" check 0000:03:00.0 --peer 0000:04:00.0
+expect "check: a missing device" 1 "^iopmemctl: check 0000:00:1f.0: no such PCI device; 'lspci -D' lists them" "$CTL" check 0000:00:1f.0
+expect "check: a bad peer address" 1 "^iopmemctl: check: --peer 1:2: not a PCI address" "$CTL" check 0000:03:00.0 --peer 1:2
+eq "check iopmem0: the iopmem device's PCI address" 0000:00:04.0 "$("$CTL" check iopmem0 --json | jq -r '.[0].pci')"
 
 if [ "$(id -u)" = 0 ]; then
 	expect "set iopmem0 --cache uc writes the attribute" 0 'iopmem0 .* uc ' "$CTL" set iopmem0 --cache uc
