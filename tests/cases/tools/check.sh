@@ -7,9 +7,11 @@
 # upstream port (found here by its TI XIO3130 IDs), the ports whose ACS the
 # kernel would look at are the ones on the way up to it, each read from
 # config space, and the BAR is described as its resource says. Controls:
-# a device on the root bus gets the host-bridge refusal, and, where the
-# downstream port has ACS, setting P2P request redirect there turns the
-# verdict into a refusal naming that port. No P2PDMA kernel needed.
+# a device on the root bus gets the host-bridge refusal, the root port's
+# ACS control register reads as a walk of its config space in shell finds
+# it, and P2P request redirect set there, with the root port as the peer
+# (so the common bridge), makes the verdict a refusal naming the port.
+# No P2PDMA kernel needed.
 # vm: machine q35
 # vm: device pcie-root-port id=rp0 chassis=1 slot=1 bus=pcie.0 addr=04.0
 # vm: device x3130-upstream id=up0 bus=rp0
@@ -17,7 +19,7 @@
 # vm: device xio3130-downstream id=dp1 bus=up0 chassis=3 slot=1
 # vm: ivshmem 512M bus=dp0
 # vm: nvme 96M bus=dp1
-# results: 11
+# results: 12
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -84,22 +86,35 @@ hb="$(cut -c3- "$D/0000:00:00.0/vendor"):$(cut -c3- "$D/0000:00:00.0/device")"
 check_eq "a device on the root bus: refused, the host bridge $hb not allowed" \
 	"refused null host bridge $hb" \
 	"$(iopmemctl check "$dev" --peer 00:1f.2 --json | jq -r '.[0].peers[0] | "\(.verdict) \(.common_upstream) \(.reason | sub(".* (?<h>host bridge [0-9a-f:]+):.*"; "\(.h)"))"')"
-dp=$(parent "$nvme")
-pos=$(acs_pos "$dp")
+# QEMU's switch ports have no ACS capability (a redirect verdict is
+# tested against a fake tree on the host); its root port has one: what
+# iopmemctl reports for it must be what the config space holds.
+rp=0000:00:04.0
+pos=$(acs_pos $rp)
+want=none
+[ -n "$pos" ] && want=$(printf '0x%04x' "$(od -An -tu2 -j $((pos + 6)) -N2 "$D/$rp/config" | tr -d ' ')")
+info "ACS of $rp at ${pos:-nowhere}"
+check_eq "the root port's ACS control register as config space has it" "$want" \
+	"$(iopmemctl check $rp --peer 00:1f.2 --json | jq -r '.[0].peers[0].provider_path[0].acs')"
+# The root port as a peer makes it the common bridge, whose ACS the kernel
+# checks: P2P request redirect set there in config space turns the verdict
+# into a refusal naming it, and clearing it turns it back.
 if [ -n "$pos" ]; then
 	ctl=$((pos + 6))
-	old=$(od -An -tu1 -j $ctl -N1 "$D/$dp/config" | tr -d ' ')
-	printf '%b' "\\0$(printf %03o $((old | 4)))" |
-		dd of="$D/$dp/config" bs=1 seek=$ctl conv=notrunc 2>/dev/null
-	check_eq "ACS P2P request redirect on $dp: refused, the fix names it" \
-		"refused boot with pci=disable_acs_redir=$dp" \
-		"$(iopmemctl check "$dev" --peer "$nvme" --json | jq -r '.[0].peers[0] | "\(.verdict) \(.fix | sub(" \\(.*"; ""))"')"
-	printf '%b' "\\0$(printf %03o "$old")" |
-		dd of="$D/$dp/config" bs=1 seek=$ctl conv=notrunc 2>/dev/null
-	check_eq "redirect cleared again: works" works \
-		"$(iopmemctl check "$dev" --peer "$nvme" --json | jq -r '.[0].peers[0].verdict')"
+	old=$(od -An -tu1 -j $ctl -N1 "$D/$rp/config" | tr -d ' ')
+	put_byte() {
+		printf '%b' "\\0$(printf %03o "$1")" |
+			dd of="$D/$rp/config" bs=1 seek=$ctl conv=notrunc 2>/dev/null
+	}
+	on_exit "put_byte $old"
+	put_byte $((old | 4))
+	check_eq "ACS P2P request redirect on the common bridge $rp: refused, the fix names it" \
+		"refused $rp boot with pci=disable_acs_redir=$rp" \
+		"$(iopmemctl check "$dev" --peer $rp --json | jq -r '.[0].peers[0] | "\(.verdict) \(.common_upstream) \(.fix | sub(" \\(.*"; ""))"')"
+	put_byte "$old"
+	check_eq "... cleared again: works" "works $rp" \
+		"$(iopmemctl check "$dev" --peer $rp --json | jq -r '.[0].peers[0] | "\(.verdict) \(.common_upstream)"')"
 else
-	skip "ACS P2P request redirect on $dp" "QEMU's downstream port has no ACS capability"
-	skip "redirect cleared again" "QEMU's downstream port has no ACS capability"
+	skip "ACS P2P request redirect on the common bridge $rp" "no ACS capability"
+	skip "... cleared again" "no ACS capability"
 fi
-check "rmmod" iopmem_unload
