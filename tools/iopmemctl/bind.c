@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iopmemctl bind <pci-address> [--bar N] [--cache wc|uc] [--mode fsdax|devdax]
+ * iopmemctl bind <pci-address> [--bar N] [--cache wc|uc]
+ *                              [--mode fsdax|devdax|p2pdma]
  * iopmemctl unbind [--force] <iopmemN|pci-address>
  */
 #include <errno.h>
@@ -14,7 +15,8 @@
 #include "iopmemctl.h"
 
 static const char bind_usage[] =
-"usage: iopmemctl bind <pci-address> [--bar N] [--cache wc|uc] [--mode fsdax|devdax] [--json]\n"
+"usage: iopmemctl bind <pci-address> [--bar N] [--cache wc|uc]\n"
+"                                    [--mode fsdax|devdax|p2pdma] [--json]\n"
 "\n"
 "Bind a PCI device to iopmem through driver_override, loading the module\n"
 "first if needed. The options apply to this bind only (the module\n"
@@ -23,8 +25,12 @@ static const char bind_usage[] =
 "  -b, --bar N               BAR 0-5 (default, or -1: the largest 64-bit\n"
 "                            memory BAR)\n"
 "  -c, --cache wc|uc         write-combining (default) or uncached\n"
-"  -m, --mode fsdax|devdax   block device /dev/iopmemN (default) or a\n"
-"                            device-dax region for daxctl\n"
+"  -m, --mode fsdax|devdax|p2pdma\n"
+"                            block device /dev/iopmemN (default), a\n"
+"                            device-dax region for daxctl, or PCI P2PDMA\n"
+"                            memory under /sys/bus/pci/devices/ADDR/p2pmem/\n"
+"                            (kernels with CONFIG_PCI_P2PDMA; fixed while\n"
+"                            bound)\n"
 "  -j, --json                print the device as JSON\n"
 "  -h, --help                this text\n";
 
@@ -142,7 +148,7 @@ int cmd_bind(int argc, char **argv)
 		return fail("bind %s: '%s' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)",
 			    pci, want[1]);
 	if (want[2] && parse_mode(want[2]) < 0)
-		return fail("bind %s: '%s' is not a mode; use --mode fsdax or --mode devdax",
+		return fail("bind %s: '%s' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma",
 			    pci, want[2]);
 	if (need_root("bind", pci))
 		return 1;
@@ -199,7 +205,7 @@ int cmd_bind(int argc, char **argv)
 
 	pci_driver(pci, drv, sizeof(drv));
 	if (strcmp(drv, "iopmem") || iopmem_of_pci(pci, dev, sizeof(dev))) {
-		msg = kmsg_find(k, pci);
+		msg = kmsg_find_probe(k, pci);
 		/* Leave the device as it was: a later probe takes its driver. */
 		sysfs_write(sysfs_path(path, "bus/pci/devices/%s/driver_override", pci),
 			    strcmp(override, "(null)") && override[0] ? override : "\n");

@@ -12,12 +12,16 @@
 
 #define IOPMEMCTL_PATH_MAX 4096
 
+/* parse_mode() of "p2pdma": chosen at bind, fixed while bound. */
+#define IOPMEMCTL_MODE_P2PDMA 2
+
 /* Subcommands: argv[0] is the subcommand's name. Return the exit status. */
 int cmd_list(int argc, char **argv);
 int cmd_bind(int argc, char **argv);
 int cmd_unbind(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /*
  * The sysfs root: $IOPMEMCTL_SYSFS or "/sys". A fake tree under a temporary
@@ -45,7 +49,7 @@ int need_root(const char *cmd, const char *dev);
 
 /* Pure parsing, tested on the host (tests/test-util.c). */
 int parse_cache(const char *s);		/* "wc" 0, "uc" 1, else -1 */
-int parse_mode(const char *s);		/* "fsdax" 0, "devdax" 1, else -1 */
+int parse_mode(const char *s);		/* fsdax 0, devdax 1, p2pdma 2, else -1 */
 int parse_memmap(const char *s);	/* "ram" 0, "dev" 1, else -1 */
 int parse_bar(const char *s, int *bar);	/* -1..5; 0 or -1 */
 /* "0000:00:04.0" or "00:04.0" (domain 0000) -> out; 0 or -1. */
@@ -57,6 +61,11 @@ int parse_range(const char *s, unsigned long long *start,
 		unsigned long long *end);
 /* true if path lies strictly under dir (both canonical paths). */
 bool path_is_under(const char *path, const char *dir);
+/*
+ * The message in a kernel log line after "<needle>: ", or, when any_iopmem,
+ * after "iopmem iopmemN: "; NULL if neither is there.
+ */
+const char *kmsg_match(const char *text, const char *needle, bool any_iopmem);
 /* "512 MiB", "4 KiB", "3 B" ... into buf. */
 const char *format_size(unsigned long long size, char *buf, size_t len);
 
@@ -92,6 +101,12 @@ void print_device(const char *name, bool json);
 struct kmsg;
 struct kmsg *kmsg_open(void);
 const char *kmsg_find(struct kmsg *k, const char *needle);
+/*
+ * As kmsg_find(k, pci), and also the messages of an "iopmem iopmemN" device:
+ * a probe of pci logs its refusals (mode p2pdma on a kernel without P2PDMA)
+ * on the device it was creating.
+ */
+const char *kmsg_find_probe(struct kmsg *k, const char *pci);
 void kmsg_close(struct kmsg *k);
 
 /* Usage text on stdout (help) or stderr (misuse); return 0 or 1. */

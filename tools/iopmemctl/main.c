@@ -18,6 +18,7 @@ static const struct {
 	{ "unbind", cmd_unbind, "unbind an iopmem device from its PCI device" },
 	{ "set", cmd_set, "change a device's cache or mode" },
 	{ "stats", cmd_stats, "show or reset a device's counters" },
+	{ "check", cmd_check, "can peers DMA into a device's BAR? (P2P path)" },
 };
 
 static int main_usage(bool help)

@@ -19,11 +19,14 @@ static const char set_usage[] =
 "where /dev/iopmemN starts: make the file system again). Refused while\n"
 "the device is in use: in fsdax mode while /dev/iopmemN is mounted or\n"
 "open, in devdax mode while a /dev/daxN.M is mapped. On a device that a\n"
-"fatal PCIe error took offline, --mode brings it back. Needs root.\n"
+"fatal PCIe error took offline, --mode brings it back. A device in mode\n"
+"p2pdma keeps its settings while bound: unbind and bind it again.\n"
+"Needs root.\n"
 "\n"
 "  -c, --cache wc|uc         write-combining or uncached\n"
 "  -m, --mode fsdax|devdax   block device for DAX file systems, or a\n"
-"                            device-dax region for daxctl\n"
+"                            device-dax region for daxctl (p2pdma is\n"
+"                            chosen at bind: iopmemctl bind --mode p2pdma)\n"
 "  -M, --memmap ram|dev      struct pages in system RAM, or in the first\n"
 "                            ~1.6% of the device memory (fsdax mode)\n"
 "  -j, --json                print the resulting device as JSON\n"
@@ -40,7 +43,9 @@ static void busy_reason(const char *name, char *buf, size_t len)
 	sysfs_read(sysfs_path(path, "class/iopmem/%s/iopmem_dax.%d/dax_region/id",
 			      name, parse_iopmem_name(name)),
 		   region, sizeof(region));
-	if (!strcmp(mode, "devdax"))
+	if (!strcmp(mode, "p2pdma"))
+		snprintf(buf, len, "mode p2pdma is set at bind and fixed while bound; unbind, then bind with the settings wanted");
+	else if (!strcmp(mode, "devdax"))
 		snprintf(buf, len, "a device-dax instance of region %s (/dev/dax%s.M) is mapped by a process; unmap it (end the process) first",
 			 region, region);
 	else
@@ -142,6 +147,10 @@ int cmd_set(int argc, char **argv)
 	if (mode && parse_mode(mode) < 0)
 		return fail("set %s: '%s' is not a mode; use --mode fsdax or --mode devdax",
 			    name, mode);
+	/* The kernel's P2PDMA memory cannot be withdrawn short of an unbind. */
+	if (mode && parse_mode(mode) == IOPMEMCTL_MODE_P2PDMA)
+		return fail("set %s: mode p2pdma is chosen at bind only; unbind, then 'iopmemctl bind <pci-address> --mode p2pdma'",
+			    name);
 	if (memmap && parse_memmap(memmap) < 0)
 		return fail("set %s: '%s' is not a place for struct pages; use --memmap ram (system RAM) or --memmap dev (device memory)",
 			    name, memmap);

@@ -112,10 +112,10 @@ int usage(const char *text, bool help)
 	return help ? 0 : 1;
 }
 
-/* The index of @s in the two names the driver accepts, or -1. */
-static int parse_pair(const char *s, const char *const names[2])
+/* The index of @s in the NULL-terminated names the driver accepts, or -1. */
+static int parse_choice(const char *s, const char *const names[])
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; names[i]; i++)
 		if (!strcmp(s, names[i]))
 			return i;
 	return -1;
@@ -123,17 +123,18 @@ static int parse_pair(const char *s, const char *const names[2])
 
 int parse_cache(const char *s)
 {
-	return parse_pair(s, (const char *const[]){ "wc", "uc" });
+	return parse_choice(s, (const char *const[]){ "wc", "uc", NULL });
 }
 
 int parse_mode(const char *s)
 {
-	return parse_pair(s, (const char *const[]){ "fsdax", "devdax" });
+	return parse_choice(s, (const char *const[]){ "fsdax", "devdax",
+						      "p2pdma", NULL });
 }
 
 int parse_memmap(const char *s)
 {
-	return parse_pair(s, (const char *const[]){ "ram", "dev" });
+	return parse_choice(s, (const char *const[]){ "ram", "dev", NULL });
 }
 
 int parse_bar(const char *s, int *bar)
@@ -433,6 +434,30 @@ static void add_dax_region(struct json_object *o, const char *name)
 	daxctl_unref(ctx);
 }
 
+/*
+ * The P2PDMA pool of an iopmem device in p2pdma mode: the kernel's
+ * p2pmem/ directory of its PCI device (size, available, published).
+ */
+static void add_p2pmem(struct json_object *o, const char *name)
+{
+	static const char *const attrs[] = { "size", "available", "published" };
+	char path[IOPMEMCTL_PATH_MAX], pci[64], val[64];
+	struct json_object *pool;
+
+	if (iopmem_pci(name, pci, sizeof(pci)))
+		return;
+	pool = json_object_new_object();
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if (sysfs_read(sysfs_path(path, "bus/pci/devices/%s/p2pmem/%s",
+					  pci, attrs[i]), val, sizeof(val)) == 0)
+			add_number(pool, attrs[i], val);
+	if (!json_object_object_length(pool)) {
+		json_object_put(pool);
+		return;
+	}
+	json_object_object_add(o, "p2pmem", pool);
+}
+
 struct json_object *iopmem_json(const char *name, bool verbose)
 {
 	static const char *const numeric[] = { "bar", "size", "numa_node",
@@ -470,6 +495,8 @@ struct json_object *iopmem_json(const char *name, bool verbose)
 	}
 	if (!strcmp(mode, "devdax"))
 		add_dax_region(o, name);
+	if (!strcmp(mode, "p2pdma"))
+		add_p2pmem(o, name);
 	if (verbose) {
 		struct json_object *stats = iopmem_stats_json(name);
 
@@ -488,7 +515,24 @@ static const char *get_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-/* "/dev/iopmem0", or "region 0: dax0.1 dax0.2", or "-". */
+/* "p2pmem 512 MiB, 510 MiB available" (", unpublished" if so). */
+static void p2pmem_text(struct json_object *pool, char *buf, size_t len)
+{
+	char size[32] = "?", avail[32] = "?";
+	struct json_object *v;
+
+	if (json_object_object_get_ex(pool, "size", &v))
+		format_size(json_object_get_int64(v), size, sizeof(size));
+	if (json_object_object_get_ex(pool, "available", &v))
+		format_size(json_object_get_int64(v), avail, sizeof(avail));
+	snprintf(buf, len, "p2pmem %s, %s available%s", size, avail,
+		 strcmp(get_str(pool, "published"), "0") ? "" : ", unpublished");
+}
+
+/*
+ * "/dev/iopmem0", or "region 0: dax0.1 dax0.2", or the P2PDMA pool, or
+ * "-".
+ */
 static void target_text(struct json_object *o, char *buf, size_t len)
 {
 	struct json_object *v, *devs;
@@ -501,6 +545,10 @@ static void target_text(struct json_object *o, char *buf, size_t len)
 	}
 	if (json_object_object_get_ex(o, "blockdev", &v)) {
 		snprintf(buf, len, "%s", json_object_get_string(v));
+		return;
+	}
+	if (json_object_object_get_ex(o, "p2pmem", &v)) {
+		p2pmem_text(v, buf, len);
 		return;
 	}
 	if (!json_object_object_get_ex(o, "region", &v)) {
@@ -587,18 +635,47 @@ struct kmsg *kmsg_open(void)
 	return k;
 }
 
-/* Records are "PRI,SEQ,TS,FLAGS;TEXT\n" plus " KEY=VALUE" lines. */
-const char *kmsg_find(struct kmsg *k, const char *needle)
+/*
+ * any_iopmem: the device a probe creates logs under its own name, whose
+ * number is gone once the probe failed.
+ */
+const char *kmsg_match(const char *text, const char *needle, bool any_iopmem)
 {
-	char rec[8192], pat[128];
+	size_t n = strlen(needle);
+	const char *p;
+
+	for (p = strstr(text, needle); p; p = strstr(p + 1, needle))
+		if (!strncmp(p + n, ": ", 2))
+			return p + n + 2;
+	if (!any_iopmem)
+		return NULL;
+	for (p = strstr(text, "iopmem iopmem"); p;
+	     p = strstr(p + 1, "iopmem iopmem")) {
+		const char *q = p + 13;
+
+		if (!isdigit((unsigned char)*q))
+			continue;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (!strncmp(q, ": ", 2))
+			return q + 2;
+	}
+	return NULL;
+}
+
+/* Records are "PRI,SEQ,TS,FLAGS;TEXT\n" plus " KEY=VALUE" lines. */
+static const char *kmsg_scan(struct kmsg *k, const char *needle,
+			     bool any_iopmem)
+{
+	char rec[8192];
 	const char *hit = NULL;
 
 	if (!k || k->fd < 0)
 		return NULL;
-	snprintf(pat, sizeof(pat), "%s: ", needle);
 	for (;;) {
 		ssize_t n = read(k->fd, rec, sizeof(rec) - 1);
-		char *text, *p;
+		const char *msg;
+		char *text;
 
 		if (n < 0 && errno == EPIPE)	/* overwritten: skip ahead */
 			continue;
@@ -610,16 +687,26 @@ const char *kmsg_find(struct kmsg *k, const char *needle)
 			continue;
 		text++;
 		text[strcspn(text, "\n")] = '\0';
-		p = strstr(text, pat);
-		if (!p)
+		msg = kmsg_match(text, needle, any_iopmem);
+		if (!msg)
 			continue;
 		/* The driver core's own summary (6.x) says less than iopmem. */
-		if (!strncmp(p + strlen(pat), "probe with driver ", 18))
+		if (!strncmp(msg, "probe with driver ", 18))
 			continue;
-		snprintf(k->found, sizeof(k->found), "%s", p + strlen(pat));
+		snprintf(k->found, sizeof(k->found), "%s", msg);
 		hit = k->found;
 	}
 	return hit;
+}
+
+const char *kmsg_find(struct kmsg *k, const char *needle)
+{
+	return kmsg_scan(k, needle, false);
+}
+
+const char *kmsg_find_probe(struct kmsg *k, const char *pci)
+{
+	return kmsg_scan(k, pci, true);
 }
 
 void kmsg_close(struct kmsg *k)

@@ -11,6 +11,8 @@
 # every DMA of the jobs in their buffers (p2pdma.host.sh, host_check_p2p),
 # and a control job's into RAM outside the BAR. The mode is
 # fixed while bound, and unbinding revokes a mapping of p2pmem/allocate.
+# iopmemctl list shows the mode and the pool as p2pmem/ has it, and
+# iopmemctl set relays the kernel's refusal.
 # The kernel allows peer-to-peer DMA between two devices behind one PCIe
 # switch (p2p/p2pdma-hostbridge shows its refusal through a host bridge it
 # does not know), so both sit behind one here.
@@ -24,7 +26,7 @@
 # vm: timeout 420
 # vm: qemu -trace pci_nvme_io_cmd -trace pci_nvme_admin_cmd -trace pci_nvme_read -trace pci_nvme_write -trace pci_nvme_map_addr
 # kernels: 7.2
-# results: 25
+# results: 28
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/p2p/p2p.inc
@@ -43,6 +45,16 @@ check "the kernel added the BAR as P2PDMA memory" \
 map_hold $P2PMEM/allocate 0 2M || die "cannot map p2pmem/allocate"
 check_eq "a mapping of p2pmem/allocate takes 2 MiB of the pool" \
 	$((510 * M)) "$(cat $P2PMEM/available)"
+# With 2 MiB taken, available differs from size: neither passes for the other.
+check_eq "iopmemctl list --json: mode and pool numbers as p2pmem/ has them" \
+	"p2pdma $(cat $P2PMEM/size) $(cat $P2PMEM/available) 1 number" \
+	"$(iopmemctl list --json "$dev" | jq -r '.[0] | "\(.mode) \(.p2pmem.size) \(.p2pmem.available) \(.p2pmem.published) \(.p2pmem.available | type)"')"
+check "iopmemctl list: the pool in the table row" \
+	sh -c "iopmemctl list $dev | grep -Eq '^$dev +$IOPMEM_PCI .* p2pdma .* p2pmem 512 MiB, 510 MiB available\$'"
+out=$(iopmemctl set "$dev" --cache uc 2>&1)
+check_eq "iopmemctl set --cache: the kernel's refusal, one line" \
+	"1 iopmemctl: set $dev: cache change refused: mode p2pdma is set at bind and fixed while bound; unbind, then bind with the settings wanted" \
+	"$? $out"
 check_fail "the mode cannot change while bound" \
 	sh -c "echo devdax >/sys/class/iopmem/$dev/mode"
 check "... and the kernel log says so" \

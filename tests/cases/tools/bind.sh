@@ -5,9 +5,12 @@
 # (libkmod), applies --cache/--mode/--bar to that bind only and restores the
 # module parameters, refuses a second bind, a bad BAR (with the kernel's
 # reason) and a missing device; unbind by name or PCI address, refused while
-# mounted; every error is one line naming device, cause and fix.
+# mounted; every error is one line naming device, cause and fix. --mode
+# p2pdma on a kernel without CONFIG_PCI_P2PDMA: the error carries the
+# kernel's reason, logged by the iopmemN the probe was creating (on a kernel
+# with it the bind works).
 # vm: ivshmem 512M addr=04.0
-# results: 30
+# results: 34
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -71,5 +74,20 @@ check_eq "bind of a missing PCI device" \
 	"1 iopmemctl: bind 0000:00:1f.7: no such PCI device; 'lspci -D' lists them" "$? $out"
 out=$(iopmemctl bind $IOPMEM_PCI --mode pmem 2>&1)
 check_eq "bind with a bad mode" \
-	"1 iopmemctl: bind $IOPMEM_PCI: 'pmem' is not a mode; use --mode fsdax or --mode devdax" "$? $out"
+	"1 iopmemctl: bind $IOPMEM_PCI: 'pmem' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma" "$? $out"
 check_eq "... binds nothing" "" "$(pci_driver $IOPMEM_PCI)"
+
+out=$(iopmemctl bind "$IOPMEM_PCI" --mode p2pdma --json 2>&1)
+rc=$?
+if grep -qw pci_p2pdma_add_resource /proc/kallsyms; then
+	check_eq "bind --mode p2pdma on a kernel with P2PDMA" "0 p2pdma" \
+		"$rc $(echo "$out" | jq -r '.[0].mode')"
+	iopmemctl unbind "$IOPMEM_PCI"
+else
+	check_eq "bind --mode p2pdma without CONFIG_PCI_P2PDMA: one line with the kernel's reason" \
+		"1 iopmemctl: bind $IOPMEM_PCI: iopmem refused the device: mode p2pdma needs a kernel built with CONFIG_PCI_P2PDMA; use fsdax or devdax" \
+		"$rc $out"
+fi
+check_eq "... the mode parameter restored" fsdax "$(cat "$P/mode")"
+check_eq "... driver_override restored" "(null)" "$(cat "/sys/bus/pci/devices/$IOPMEM_PCI/driver_override")"
+check_eq "... no driver left" "" "$(pci_driver "$IOPMEM_PCI")"

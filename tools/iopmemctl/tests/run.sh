@@ -132,6 +132,27 @@ expect "list -v: counters under the row" 0 '^  stats: bio_read_bytes=28672 bio_r
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
 expect "list with an unknown option fails with usage" 1 '^usage: iopmemctl list' "$CTL" list --bogus
 
+# A device in p2pdma mode: its pool is the PCI device's p2pmem/.
+fake_dev 3 0000:00:0a.0 p2pdma wc -1
+pool=$S/devices/pci0000:00/0000:00:0a.0/p2pmem
+mkdir -p "$pool"
+echo 536870912 >"$pool/size"
+echo 534773760 >"$pool/available"
+echo 1 >"$pool/published"
+J=$("$CTL" list --json iopmem3)
+eq "list --json p2pdma: mode" p2pdma "$(echo "$J" | jq -r '.[0].mode')"
+eq "list --json p2pdma: p2pmem size, available, published as numbers" \
+	"536870912 534773760 1 number" \
+	"$(echo "$J" | jq -r '.[0].p2pmem | "\(.size) \(.available) \(.published) \(.available | type)"')"
+eq "list --json p2pdma: no blockdev, no region" "null null" "$(echo "$J" | jq -r '.[0] | "\(.blockdev) \(.region)"')"
+eq "list --json: no p2pmem on an fsdax device" null "$("$CTL" list --json iopmem0 | jq -r '.[0].p2pmem')"
+expect "list: table row of a p2pdma device shows its pool" 0 '^iopmem3 +0000:00:0a\.0 .* +p2pdma +ram +-1 +p2pmem 512 MiB, 510 MiB available$' "$CTL" list
+echo 0 >"$pool/published"
+expect "list: an unpublished pool says so" 0 '^iopmem3 .* p2pmem 512 MiB, 510 MiB available, unpublished$' "$CTL" list
+rm -r "$pool"
+eq "list --json p2pdma: no p2pmem/ (pool gone), no p2pmem key" null "$("$CTL" list --json iopmem3 | jq -r '.[0].p2pmem')"
+expect "set --mode p2pdma: chosen at bind only" 1 "^iopmemctl: set iopmem0: mode p2pdma is chosen at bind only; unbind, then 'iopmemctl bind <pci-address> --mode p2pdma'$" "$CTL" set iopmem0 --mode p2pdma
+
 expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
 expect "stats iopmem0: counter lines" 0 '^  bio_read_bytes +28672$' "$CTL" stats iopmem0
 eq "stats --json: object per device" "iopmem0 7" "$("$CTL" stats --json iopmem0 | jq -r '.[0] | "\(.dev) \(.stats.bio_reads)"')"
@@ -139,7 +160,7 @@ expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such i
 expect "stats with two devices is misuse" 1 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
 
 expect "set: bad cache value names device, value and fix" 1 "^iopmemctl: set iopmem0: 'bogus' is not a cache mode; use --cache wc" "$CTL" set iopmem0 --cache bogus
-expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax or --mode devdax" "$CTL" set iopmem0 --mode dax
+expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax or --mode devdax$" "$CTL" set iopmem0 --mode dax
 expect "set: bad memmap value" 1 "^iopmemctl: set iopmem0: 'disk' is not a place for struct pages; use --memmap ram .* or --memmap dev" "$CTL" set iopmem0 --memmap disk
 expect "set: nothing to change" 1 '^iopmemctl: set iopmem0: nothing to change; give --cache' "$CTL" set iopmem0
 expect "set: missing device" 1 '^iopmemctl: set iopmem9: no such iopmem device' "$CTL" set iopmem9 --cache uc
@@ -147,14 +168,108 @@ expect "set: no device is misuse" 1 '^usage: iopmemctl set' "$CTL" set --cache u
 expect "bind: not a PCI address" 1 "^iopmemctl: bind 0000:zz:04.0: not a PCI address" "$CTL" bind 0000:zz:04.0
 expect "bind: bad BAR" 1 "^iopmemctl: bind 0000:00:08.0: '7' is not a BAR; use --bar 0 to 5" "$CTL" bind 00:08.0 --bar 7
 expect "bind: bad cache" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a cache mode" "$CTL" bind 0000:00:08.0 --cache xx
-expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode" "$CTL" bind 0000:00:08.0 --mode xx
+expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" bind 0000:00:08.0 --mode xx
 expect "unbind: neither name nor address" 1 '^iopmemctl: unbind foo: neither an iopmem device' "$CTL" unbind foo
 expect "unknown command" 1 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
 expect "no command: usage" 1 '^usage: iopmemctl <command>' "$CTL"
 expect "--help lists the commands" 0 '^  unbind ' "$CTL" --help
-for c in list bind unbind set stats; do
+for c in list bind unbind set stats check; do
 	expect "$c --help" 0 "^usage: iopmemctl $c" "$CTL" "$c" --help
 done
+
+# check: a fake PCIe tree. Root bus 00: host bridge 00.0, root port 04.0
+# with a switch (upstream 01:00.0, downstream 02:00.0 and 02:01.0) holding
+# the BAR device 03:00.0 and an NVMe drive 04:00.0; an NVMe drive 00:05.0
+# on the root bus; a second host bridge pci0000:80 with an NVMe 80:02.0.
+# pci_dev PATH CLASS [VENDOR DEVICE] : a function at devices/PATH.
+pci_dev() {
+	d=$S/devices/$1
+	a=${1##*/}
+	mkdir -p "$d"
+	echo "$2" >"$d/class"
+	echo "${3:-0x1b36}" >"$d/vendor"
+	echo "${4:-0x0001}" >"$d/device"
+	ln -sfn "../../../devices/$1" "$S/bus/pci/devices/$a"
+}
+# acs_cfg PCI CTRL : 4 KiB config space with an ACS capability at 0x100
+# whose control register is CTRL (a byte).
+acs_cfg() {
+	f=$S/bus/pci/devices/$1/config
+	head -c 4096 /dev/zero >"$f"
+	printf '\015\000\001\000\000\000'"$(printf '\\%03o' "$2")" |
+		dd of="$f" bs=1 seek=256 conv=notrunc 2>/dev/null
+}
+R=pci0000:00/0000:00:04.0/0000:01:00.0
+pci_dev pci0000:00/0000:00:00.0 0x060000 0x8086 0x29c0
+pci_dev pci0000:00/0000:00:04.0 0x060400
+pci_dev $R 0x060400 0x104c 0x8232
+pci_dev $R/0000:02:00.0 0x060400 0x104c 0x8233
+pci_dev $R/0000:02:01.0 0x060400 0x104c 0x8233
+pci_dev $R/0000:02:00.0/0000:03:00.0 0x050000 0x1af4 0x1110
+pci_dev $R/0000:02:01.0/0000:04:00.0 0x010802
+pci_dev pci0000:00/0000:00:05.0 0x010802
+pci_dev pci0000:80/0000:80:00.0 0x060000 0x8086 0x29c0
+pci_dev pci0000:80/0000:80:02.0 0x010802
+printf '%s\n' '0x00000000fe000000 0x00000000fe0000ff 0x0000000000040200' \
+	'0x0000000000000000 0x0000000000000000 0x0000000000000000' \
+	'0x0000000800000000 0x000000081fffffff 0x000000000014220c' \
+	>"$S/bus/pci/devices/0000:03:00.0/resource"
+for a in 0000:00:04.0 0000:01:00.0 0000:02:00.0 0000:03:00.0 0000:02:01.0 0000:04:00.0; do
+	acs_cfg $a 0
+done
+chk="$CTL check 0000:03:00.0 --json"
+J=$($chk --peer 04:00.0 --peer 0000:00:05.0 --peer 0000:80:02.0)
+eq "check: switch peer works, naming the switch's upstream port" "works 0000:01:00.0" \
+	"$(echo "$J" | jq -r '.[0].peers[0] | "\(.verdict) \(.common_upstream)"')"
+eq "check: the path up to the host bridge" "pci0000:00 0000:02:00.0 0000:01:00.0 0000:00:04.0" \
+	"$(echo "$J" | jq -r '.[0] | "\(.host_bridge) \(.upstream | join(" "))"')"
+eq "check: ACS looked at as the kernel does (provider side with the common bridge, peer side below it)" \
+	"0000:03:00.0 0000:02:00.0 0000:01:00.0 / 0000:04:00.0 0000:02:01.0" \
+	"$(echo "$J" | jq -r '.[0].peers[0] | "\([.provider_path[].pci] | join(" ")) / \([.peer_path[].pci] | join(" "))"')"
+eq "check: the BAR: index, size, prefetchable, 64-bit, above 4 GiB" "2 536870912 true true true" \
+	"$(echo "$J" | jq -r '.[0].bar | "\(.index) \(.size) \(.prefetchable) \(."64bit") \(.above_4g)"')"
+eq "check: root-bus peer refused: no common bridge, q35's host bridge not allowed" \
+	"refused null" "$(echo "$J" | jq -r '.[0].peers[1] | "\(.verdict) \(.common_upstream)"')"
+expect "... the reason names the host bridge's vendor:device" 0 '"reason": "no common upstream bridge: the traffic goes through the host bridge pci0000:00, and .* host bridge 8086:29c0' echo "$J"
+eq "check: peer under another host bridge refused" "refused" "$(echo "$J" | jq -r '.[0].peers[2].verdict')"
+eq "check: no IOMMU" "none none" "$(echo "$J" | jq -r '"\(.[0].iommu) \(.[0].peers[0].iommu)"')"
+acs_cfg 0000:02:01.0 4
+J=$($chk --peer 0000:04:00.0)
+eq "check: ACS P2P request redirect on the peer's port: refused through the host bridge" "refused" "$(echo "$J" | jq -r '.[0].peers[0].verdict')"
+eq "... the fix names the port" "boot with pci=disable_acs_redir=0000:02:01.0" \
+	"$(echo "$J" | jq -r '.[0].peers[0].fix' | sed 's/ (.*//')"
+acs_cfg 0000:02:01.0 0
+acs_cfg 0000:01:00.0 32
+eq "check: ACS egress control on the common bridge counts too" "refused 0000:01:00.0" \
+	"$($chk --peer 0000:04:00.0 | jq -r '.[0].peers[0] | "\(.verdict) \([.provider_path[] | select(.acs_redirect) | .pci] | join(" "))"')"
+acs_cfg 0000:01:00.0 0
+acs_cfg 0000:00:04.0 4
+eq "check: ACS on the root port above the switch does not matter" "works" "$($chk --peer 0000:04:00.0 | jq -r '.[0].peers[0].verdict')"
+echo 0x2020 >"$S/bus/pci/devices/0000:00:00.0/device"
+eq "check: a host bridge on the kernel's allow list" "works-through-root-complex" \
+	"$($chk --peer 0000:00:05.0 | jq -r '.[0].peers[0].verdict')"
+echo 0x29c0 >"$S/bus/pci/devices/0000:00:00.0/device"
+printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\n\n' >"$T/cpuinfo"
+eq "check: an AMD Zen CPU lets the kernel route any host bridge" "works-through-root-complex" \
+	"$(IOPMEMCTL_CPUINFO=$T/cpuinfo $chk --peer 0000:00:05.0 | jq -r '.[0].peers[0].verdict')"
+printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 21\n\n' >"$T/cpuinfo"
+eq "check: an older AMD CPU does not" "refused" \
+	"$(IOPMEMCTL_CPUINFO=$T/cpuinfo $chk --peer 0000:00:05.0 | jq -r '.[0].peers[0].verdict')"
+mkdir -p "$S/kernel/iommu_groups/3"
+echo DMA-FQ >"$S/kernel/iommu_groups/3/type"
+ln -sfn "$S/kernel/iommu_groups/3" "$S/bus/pci/devices/0000:04:00.0/iommu_group"
+J=$($chk --peer 0000:04:00.0)
+eq "check: an IOMMU group of type DMA-FQ is translated, with a note" "translated true" \
+	"$(echo "$J" | jq -r '.[0].peers[0] | "\(.iommu) \(has("note"))"')"
+echo identity >"$S/kernel/iommu_groups/3/type"
+eq "check: identity is passthrough" "passthrough" "$($chk --peer 0000:04:00.0 | jq -r '.[0].peers[0].iommu')"
+rm "$S/bus/pci/devices/0000:04:00.0/iommu_group"
+eq "check without --peer: the NVMe drives" "0000:00:05.0 0000:04:00.0 0000:80:02.0" \
+	"$($chk | jq -r '[.[0].peers[].pci] | join(" ")')"
+expect "check: table line of a peer" 0 '^  peer 0000:04:00\.0: works: both are below 0000:01:00\.0' "$CTL" check 0000:03:00.0 --peer 0000:04:00.0
+expect "check: a missing device" 1 "^iopmemctl: check 0000:00:1f.0: no such PCI device; 'lspci -D' lists them" "$CTL" check 0000:00:1f.0
+expect "check: a bad peer address" 1 "^iopmemctl: check: --peer 1:2: not a PCI address" "$CTL" check 0000:03:00.0 --peer 1:2
+eq "check iopmem0: the iopmem device's PCI address" 0000:00:04.0 "$("$CTL" check iopmem0 --json | jq -r '.[0].pci')"
 
 if [ "$(id -u)" = 0 ]; then
 	expect "set iopmem0 --cache uc writes the attribute" 0 'iopmem0 .* uc ' "$CTL" set iopmem0 --cache uc
@@ -175,6 +290,7 @@ if [ "$(id -u)" = 0 ]; then
 	eq "... and left iopmem10's" 7 "$(cat "$S/class/iopmem/iopmem10/stats/bio_reads")"
 	expect "bind: already bound names the device" 1 "^iopmemctl: bind 0000:00:04.0: already bound to iopmem as iopmem0; change it with 'iopmemctl set iopmem0'" "$CTL" bind 00:04.0
 	expect "bind: other driver" 1 '^iopmemctl: bind 0000:00:07.0: bound to the driver other; unbind it first: echo 0000:00:07.0 > /sys/bus/pci/drivers/other/unbind' "$CTL" bind 0000:00:07.0
+	expect "bind --mode p2pdma is a mode: the next check is the device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device" "$CTL" bind 0000:00:09.0 --mode p2pdma
 	expect "bind: no such PCI device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device; 'lspci -D' lists them" "$CTL" bind 0000:00:09.0
 	expect "unbind: not bound to iopmem" 1 '^iopmemctl: unbind 0000:00:07.0: not bound to iopmem \(driver: other\)' "$CTL" unbind 0000:00:07.0
 	expect "unbind iopmem10" 0 '' "$CTL" unbind iopmem10

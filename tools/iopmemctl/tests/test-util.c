@@ -19,6 +19,7 @@ static void expect(int cond, const char *what)
 int main(void)
 {
 	unsigned long long s, e;
+	const char *msg;
 	char buf[64];
 	int bar = 99;
 
@@ -28,7 +29,26 @@ int main(void)
 	expect(parse_cache("") == -1, "parse_cache empty");
 	expect(parse_mode("fsdax") == 0, "parse_mode fsdax");
 	expect(parse_mode("devdax") == 1, "parse_mode devdax");
+	expect(parse_mode("p2pdma") == IOPMEMCTL_MODE_P2PDMA, "parse_mode p2pdma");
 	expect(parse_mode("dax") == -1, "parse_mode dax refused");
+	expect(parse_mode("p2p") == -1, "parse_mode p2p refused");
+
+	msg = kmsg_match("iopmem 0000:00:04.0: BAR0 is an I/O port BAR",
+			 "0000:00:04.0", false);
+	expect(msg && !strcmp(msg, "BAR0 is an I/O port BAR"),
+	       "kmsg_match: the PCI device's line");
+	expect(!kmsg_match("iopmem iopmem0: mode p2pdma needs a kernel",
+			   "0000:00:04.0", false),
+	       "kmsg_match: another device's line is not the PCI device's");
+	msg = kmsg_match("iopmem iopmem12: mode p2pdma needs a kernel",
+			 "0000:00:04.0", true);
+	expect(msg && !strcmp(msg, "mode p2pdma needs a kernel"),
+	       "kmsg_match any_iopmem: the line of the iopmemN a probe created");
+	expect(!kmsg_match("iopmem iopmem: x", "0000:00:04.0", true) &&
+	       !kmsg_match("iopmem iopmem1x: y", "0000:00:04.0", true),
+	       "kmsg_match any_iopmem: iopmem then digits only");
+	expect(!kmsg_match("nvme 0000:00:04.0x: z", "0000:00:04.0", true),
+	       "kmsg_match: the needle must end at the colon");
 
 	expect(parse_bar("2", &bar) == 0 && bar == 2, "parse_bar 2");
 	expect(parse_bar("-1", &bar) == 0 && bar == -1, "parse_bar -1");
