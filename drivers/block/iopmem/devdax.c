@@ -21,7 +21,9 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "iopmem.h"
@@ -334,6 +336,17 @@ static bool iopmem_devdax_pinned(const struct iopmem_mapping *map,
 	return pinned;
 }
 
+static int iopmem_devdax_dead_open(struct inode *inode, struct file *file)
+{
+	return -ENXIO;
+}
+
+/* For a revoked instance: the device is gone, its node not yet. */
+static const struct file_operations iopmem_devdax_dead_fops = {
+	.owner	= THIS_MODULE,
+	.open	= iopmem_devdax_dead_open,
+};
+
 /*
  * Revoke one instance: faults of a dead dax_device get SIGBUS, and the
  * mappings go now, so that they drop the page references they hold.  This
@@ -343,12 +356,93 @@ static bool iopmem_devdax_pinned(const struct iopmem_mapping *map,
 static int iopmem_dev_dax_revoke(struct device *dev, void *unused)
 {
 	struct dax_device *dax_dev = iopmem_child_dax_device(dev);
+	struct inode *inode;
 
 	if (!dax_dev)
 		return 0;
 	kill_dax(dax_dev);
-	unmap_mapping_range(dax_inode(dax_dev)->i_mapping, 0, 0, 1);
+	inode = dax_inode(dax_dev);
+	unmap_mapping_range(inode->i_mapping, 0, 0, 1);
+	/*
+	 * The device node stays until the pages are free.  device_dax's open
+	 * of a dead instance leaves the file without its instance, and its
+	 * mmap then dereferences NULL (seen on 6.1): new opens fail instead.
+	 */
+	WRITE_ONCE(inode->i_cdev->ops, &iopmem_devdax_dead_fops);
 	return 0;
+}
+
+static void iopmem_devdax_free(struct iopmem_devdax *devdax)
+{
+	platform_device_unregister(devdax->pdev);
+	memregion_free(devdax->region_id);
+	iopmem_unclaim(&devdax->map);
+	kfree(devdax);
+}
+
+/*
+ * Regions stopped by a kernel thread while something held their pages.
+ * An error handler or a hot-unplug thread must not wait for a user to
+ * release an RDMA registration: it holds the PCI device's lock and the
+ * PCI core's locks, on which the recovery of other devices and every
+ * hot-plug of the system wait.  So those regions are torn down here once
+ * their pages are free; each holds a reference on the module meanwhile,
+ * and module exit waits for this work.
+ */
+static LIST_HEAD(iopmem_devdax_deferred);
+static DEFINE_MUTEX(iopmem_devdax_deferred_lock);
+static void iopmem_devdax_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(iopmem_devdax_reaper, iopmem_devdax_reap);
+
+static void iopmem_devdax_reap(struct work_struct *work)
+{
+	struct iopmem_devdax *devdax, *next;
+	phys_addr_t where;
+	bool again;
+
+	mutex_lock(&iopmem_devdax_deferred_lock);
+	list_for_each_entry_safe(devdax, next, &iopmem_devdax_deferred,
+				 deferred) {
+		if (iopmem_devdax_pinned(&devdax->map, &where)) {
+			if (time_after_eq(jiffies, devdax->next_log)) {
+				iopmem_log_held(&devdax->map, where,
+						IOPMEM_DEVDAX_HOLDERS);
+				devdax->next_log = jiffies + 10 * HZ;
+			}
+			continue;
+		}
+		list_del(&devdax->deferred);
+		pr_info("iopmem %s: held pages released, region %d removed\n",
+			devdax->map.name, devdax->region_id);
+		iopmem_devdax_free(devdax);
+		/* Module exit cancels this work: it waits for us to return. */
+		module_put(THIS_MODULE);
+	}
+	again = !list_empty(&iopmem_devdax_deferred);
+	mutex_unlock(&iopmem_devdax_deferred_lock);
+	if (again)
+		schedule_delayed_work(&iopmem_devdax_reaper, HZ / 4);
+}
+
+/* Hand a revoked region whose pages are held to the reaper. */
+static void iopmem_devdax_defer(struct iopmem_device *idev,
+				struct iopmem_devdax *devdax, phys_addr_t where)
+{
+	int rc;
+
+	iopmem_log_held(&devdax->map, where, IOPMEM_DEVDAX_HOLDERS);
+	iopmem_orphan(&devdax->map, idev->dev.parent);
+	/* The region outlives iopmemN, its parent so far. */
+	rc = device_move(&devdax->pdev->dev, NULL, DPM_ORDER_NONE);
+	if (rc)
+		dev_warn(&idev->dev, "cannot detach region %d from %s (%d)\n",
+			 devdax->region_id, dev_name(&idev->dev), rc);
+	__module_get(THIS_MODULE);
+	devdax->next_log = jiffies + 10 * HZ;
+	mutex_lock(&iopmem_devdax_deferred_lock);
+	list_add_tail(&devdax->deferred, &iopmem_devdax_deferred);
+	mutex_unlock(&iopmem_devdax_deferred_lock);
+	schedule_delayed_work(&iopmem_devdax_reaper, HZ / 4);
 }
 
 /**
@@ -361,17 +455,25 @@ static int iopmem_dev_dax_revoke(struct device *dev, void *unused)
  * holds (RDMA registrations, O_DIRECT, pipes), because removing the region
  * frees their struct pages.  If the waiting task is killed, the region is
  * kept, its memory claimed, until reboot: iopmem takes a reference on
- * itself, so that unloading cannot remove the region either.
+ * itself, so that unloading cannot remove the region either.  A kernel
+ * thread (PCIe error recovery, hot-unplug) does not wait: the region goes
+ * once its pages are released (iopmem_devdax_reap()).
  */
 void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 {
 	struct iopmem_devdax *devdax = idev->devdax;
 	struct resource res = iopmem_map_res(&devdax->map);
+	phys_addr_t where;
 
 	lockdep_assert_held(&idev->lock);
 
 	idev->devdax = NULL;
 	device_for_each_child(&devdax->pdev->dev, NULL, iopmem_dev_dax_revoke);
+	if ((current->flags & PF_KTHREAD) &&
+	    iopmem_devdax_pinned(&devdax->map, &where)) {
+		iopmem_devdax_defer(idev, devdax, where);
+		return;
+	}
 	if (!iopmem_wait_unheld(&devdax->map, iopmem_devdax_pinned,
 				IOPMEM_DEVDAX_HOLDERS, killable)) {
 		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps %pR until reboot\n",
@@ -380,10 +482,7 @@ void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 		__module_get(THIS_MODULE);
 		return;
 	}
-	platform_device_unregister(devdax->pdev);
-	memregion_free(devdax->region_id);
-	iopmem_unclaim(&devdax->map);
-	kfree(devdax);
+	iopmem_devdax_free(devdax);
 }
 
 /**
@@ -429,6 +528,8 @@ int iopmem_devdax_init(void)
  */
 void iopmem_devdax_exit(void)
 {
+	/* Nothing is deferred: each deferred region holds the module. */
+	cancel_delayed_work_sync(&iopmem_devdax_reaper);
 	platform_driver_unregister(&iopmem_dax_driver);
 	if (iopmem_dax_bus)
 		bus_unregister_notifier(iopmem_dax_bus, &iopmem_dax_bus_nb);

@@ -133,11 +133,16 @@ struct iopmem_fsdax {
  * @pdev: iopmem_dax.N, parent of the device-dax region and its instances
  * @region_id: the region's id (daxctl's region N, instances daxN.M), from
  *	       the allocator that pmem, hmem and CXL regions share
+ * @deferred: entry in the list of regions torn down once their held pages
+ *	      are released (stopped by a kernel thread, which cannot wait)
+ * @next_log: when to log the held page again, while deferred
  */
 struct iopmem_devdax {
 	struct iopmem_mapping map;
 	struct platform_device *pdev;
 	int region_id;
+	struct list_head deferred;
+	unsigned long next_log;
 };
 
 /**
@@ -325,6 +330,8 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
 	       enum iopmem_memmap memmap, bool replace, int nid);
 bool iopmem_unmap(struct iopmem_mapping *map);
+void iopmem_log_held(const struct iopmem_mapping *map, phys_addr_t where,
+		     const char *holders);
 bool iopmem_wait_unheld(const struct iopmem_mapping *map,
 			bool (*held)(const struct iopmem_mapping *map,
 				     phys_addr_t *where),

@@ -571,6 +571,19 @@ static bool iopmem_fsdax_held(const struct iopmem_mapping *map,
 }
 
 /**
+ * iopmem_log_held() - say which page keeps a removal waiting
+ * @map: the mapping
+ * @where: physical address of the held page
+ * @holders: what may hold a page
+ */
+void iopmem_log_held(const struct iopmem_mapping *map, phys_addr_t where,
+		     const char *holders)
+{
+	pr_warn("iopmem %s: removal waits for the page at %pa, still held (%s); release it\n",
+		map->name, &where, holders);
+}
+
+/**
  * iopmem_wait_unheld() - wait until no page of a mapping is held
  * @map: the mapping, whose name the messages give
  * @held: finds a held page: returns true and its address in @where
@@ -593,8 +606,7 @@ bool iopmem_wait_unheld(const struct iopmem_mapping *map,
 
 	while (held(map, &where)) {
 		if (time_after_eq(jiffies, next_log)) {
-			pr_warn("iopmem %s: removal waits for the page at %pa, still held (%s); release it\n",
-				map->name, &where, holders);
+			iopmem_log_held(map, where, holders);
 			next_log = jiffies + 10 * HZ;
 		}
 		if (!killable) {
