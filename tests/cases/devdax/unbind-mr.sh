@@ -16,17 +16,8 @@
 . /tests/iopmem.sh
 . /tests/rdma/rxe.inc
 
-M=1048576
-check "modprobe iopmem mode=devdax" iopmem_load mode=devdax
-dev=$(iopmem_bind "$IOPMEM_PCI") || die "bind"
-a=$(daxctl create-device -r "$(iopmem_region "$dev")" -s 64M | jq -r '.[0].chardev')
-check "create a 64 MiB instance" test -c "/dev/$a"
-check "soft-RoCE $RXE_DEV on a veth pair" rxe_setup || die "no soft-RoCE device"
-
-# The reader maps the first 2 MiB (fd 9), the MR pins the first 4 MiB.
-MAP_MODE=hold-ro map_hold "/dev/$a" 0 $((2 * M)) || die "cannot map /dev/$a read-only"
-mr_hold "/dev/$a" $((4 * M)) || die "ibv_reg_mr of 4 MiB of /dev/$a"
-ok "ibv_reg_mr of 4 MiB of /dev/$a, then unmapped"
+devdax_mr_held "$IOPMEM_PCI"
+dev=$DEV a=${DAX#/dev/}
 
 unbind_held "$dev" "an RDMA registration, O_DIRECT in flight, a pipe" "the MR"
 echo touch >&9
