@@ -181,8 +181,7 @@ vm_accel_args() {
 
 # vm_memcheck_args : kernel arguments for the memory checks a stock kernel
 # has built in but off, on every boot: slub_debug=FZPU (slab consistency
-# checks, red zones, poisoning, allocation owners; not with KASAN, which
-# checks the same exactly), init_on_free=1 (freed
+# checks, red zones, poisoning, allocation owners), init_on_free=1 (freed
 # memory reads as zeroes, not as the data it held), and KFENCE sampling
 # where the kernel has KFENCE (Debian 6.12 ships it with sample_interval=0,
 # i.e. off; Debian 6.1 lacks it). The selected kernel's KDIR/.config says.
@@ -191,13 +190,8 @@ vm_memcheck_args() {
 	[[ ${IOPMEM_MEMCHECK:-1} == 0 ]] && return 0
 	# Also on the KASAN kernel: without init_on_free, stale pointers in
 	# freed memory hide leaks from kmemleak (rig/selftest's neg/kmemleak
-	# passed there without them).  slub_debug is left to kernels without
-	# KASAN: its red zones and poison catch a subset of what KASAN reports
-	# exactly, and under TCG they cost every allocation a scan.
-	if ! grep -qx 'CONFIG_KASAN=y' "${KDIR:-/nonexistent}/.config" 2>/dev/null; then
-		printf ' slub_debug=FZPU'
-	fi
-	printf ' init_on_free=1'
+	# passed there without them).
+	printf ' slub_debug=FZPU init_on_free=1'
 	if grep -qx 'CONFIG_KFENCE=y' "${KDIR:-/nonexistent}/.config" 2>/dev/null; then
 		printf ' kfence.sample_interval=10'
 	fi
