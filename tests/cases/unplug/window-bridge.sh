@@ -21,12 +21,8 @@
 
 PORT=0000:00:04.0
 
-check "modprobe iopmem" iopmem_load
-dev=$(iopmem_bind $UNPLUG_PCI) || die "bind $UNPLUG_PCI"
-iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
-on_exit "unmount_if_mounted /mnt"
-pattern window >/mnt/file
-window=$(bar_range $UNPLUG_PCI 2)
+xfs_mapped_window
+window=$WINDOW
 
 check "remove the root port above the device (sysfs)" \
 	sh -c "echo 1 >/sys/bus/pci/devices/$PORT/remove"

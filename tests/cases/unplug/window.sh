@@ -18,12 +18,8 @@
 . /tests/iopmem.sh
 . /tests/unplug/common.inc
 
-check "modprobe iopmem" iopmem_load
-dev=$(iopmem_bind $UNPLUG_PCI) || die "bind $UNPLUG_PCI"
-iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
-on_exit "unmount_if_mounted /mnt"
-pattern window >/mnt/file
-window=$(bar_range $UNPLUG_PCI 2)
+xfs_mapped_window
+window=$WINDOW
 
 check_fail "no claim of a removed device while it is bound" iomem_claimed "$window"
 check "device_del: the guest removes the device" unplug_device
