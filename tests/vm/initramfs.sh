@@ -53,6 +53,7 @@ GUEST_MODULES=(
 	nd_pmem nd_e820 nd_btt
 	brd loop hwpoison_inject
 	rdma_rxe ib_uverbs rdma_ucm veth crc32_generic
+	nvmet nvmet_rdma nvme_rdma
 )
 
 IMG_DIR=$CACHE_DIR/initramfs
