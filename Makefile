@@ -10,9 +10,11 @@
 #                   two tables, bench/results/
 # make install      iopmem.ko (INSTALL_MOD_PATH, INSTALL_MOD_DIR=updates),
 #                   iopmemctl and its man pages (DESTDIR, PREFIX=/usr/local),
-#                   the udev rule (DESTDIR/lib/udev/rules.d)
+#                   the udev rule (DESTDIR/lib/udev/rules.d; it runs
+#                   PREFIX/bin/iopmemctl at boot)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
 
 all: modules
 
@@ -25,8 +27,10 @@ tools:
 install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) IOPMEM_TESTS=n modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) IOPMEM_TESTS=n INSTALL_MOD_DIR=updates modules_install
-	$(MAKE) -C tools/iopmemctl install
-	install -D -m 0644 udev/60-iopmem.rules $(DESTDIR)/lib/udev/rules.d/60-iopmem.rules
+	$(MAKE) -C tools/iopmemctl install PREFIX=$(PREFIX)
+	install -d $(DESTDIR)/lib/udev/rules.d
+	sed 's|/usr/bin/iopmemctl|$(PREFIX)/bin/iopmemctl|' udev/60-iopmem.rules \
+		>$(DESTDIR)/lib/udev/rules.d/60-iopmem.rules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -40,7 +40,11 @@ GUEST_PROGRAMS=(
 # Data files the programs read. libibverbs finds its providers through
 # /etc/libibverbs.d/*.driver and dlopen()s them, so ldd cannot see them:
 # the soft-RoCE (rxe) provider is listed in GUEST_DLOPEN.
-GUEST_DATA=(/etc/mke2fs.conf /usr/share/misc/pci.ids /etc/libibverbs.d/rxe.driver)
+# udev's default rules for block devices, which the udev group's scenarios
+# run next to the project's own.
+GUEST_DATA=(/etc/mke2fs.conf /usr/share/misc/pci.ids /etc/libibverbs.d/rxe.driver
+	/usr/lib/udev/rules.d/50-udev-default.rules
+	/usr/lib/udev/rules.d/60-persistent-storage.rules)
 GUEST_DLOPEN=(/usr/lib/x86_64-linux-gnu/libibverbs/librxe-rdmav34.so)
 # kmod applets: busybox has its own, but those lack soft dependencies and
 # module compression support.

@@ -44,8 +44,9 @@ static const char unbind_usage[] =
 "  -f, --force     unbind even while mounted\n"
 "  -h, --help      this text\n";
 
-#define NPARAMS 3
-static const char *const param_names[NPARAMS] = { "bar", "cache", "mode" };
+#define NPARAMS 4
+static const char *const param_names[NPARAMS] = { "bar", "cache", "mode",
+						   "memmap" };
 
 /* Load iopmem through libkmod unless it is loaded. */
 static int load_module(const char *pci)
@@ -97,59 +98,28 @@ static int write_param(const char *pci, const char *name, const char *val)
 	return rc;
 }
 
-int cmd_bind(int argc, char **argv)
+/**
+ * bind_pci() - bind a PCI device to iopmem with this bind's parameters
+ * @pci: the device's address, canonical (DDDD:BB:SS.F)
+ * @p: the module parameters for this bind, already validated; NULL ones
+ *     keep the module's value
+ * @json: print the device as JSON rather than as a table line
+ *
+ * Loads the module if needed, sets the parameters, binds through
+ * driver_override and restores the parameters.  Errors are reported.
+ *
+ * Return: the exit status, 0 or 1.
+ */
+int bind_pci(const char *pci, const struct bind_params *p, bool json)
 {
-	static const struct option opts[] = {
-		{ "bar", required_argument, NULL, 'b' },
-		{ "cache", required_argument, NULL, 'c' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	const char *want[NPARAMS] = { NULL, NULL, NULL };
-	char saved[NPARAMS][64], path[IOPMEMCTL_PATH_MAX], pci[32];
+	const char *want[NPARAMS] = { p->bar, p->cache, p->mode, p->memmap };
+	char saved[NPARAMS][64], path[IOPMEMCTL_PATH_MAX];
 	char drv[64], override[64], dev[64];
-	bool json = false, changed[NPARAMS] = { false };
+	bool changed[NPARAMS] = { false };
 	const char *msg;
 	struct kmsg *k;
-	int c, bar, rc = 0;
+	int rc = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:c:m:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			want[0] = optarg;
-			break;
-		case 'c':
-			want[1] = optarg;
-			break;
-		case 'm':
-			want[2] = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			return usage(bind_usage, true);
-		default:
-			return usage(bind_usage, false);
-		}
-	}
-	if (argc - optind != 1)
-		return usage(bind_usage, false);
-	if (parse_pci_addr(argv[optind], pci, sizeof(pci)))
-		return fail("bind %s: not a PCI address; give DDDD:BB:SS.F or BB:SS.F as 'lspci -D' shows it",
-			    argv[optind]);
-	if (want[0] && parse_bar(want[0], &bar))
-		return fail("bind %s: '%s' is not a BAR; use --bar 0 to 5, or -1 for the largest 64-bit memory BAR",
-			    pci, want[0]);
-	if (want[1] && parse_cache(want[1]) < 0)
-		return fail("bind %s: '%s' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)",
-			    pci, want[1]);
-	if (want[2] && parse_mode(want[2]) < 0)
-		return fail("bind %s: '%s' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma",
-			    pci, want[2]);
 	if (need_root("bind", pci))
 		return 1;
 	if (pci_driver(pci, drv, sizeof(drv)))
@@ -220,6 +190,59 @@ int cmd_bind(int argc, char **argv)
 	kmsg_close(k);
 	print_device(dev, json);
 	return 0;
+}
+
+int cmd_bind(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bar", required_argument, NULL, 'b' },
+		{ "cache", required_argument, NULL, 'c' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct bind_params p = { NULL };
+	bool json = false;
+	char pci[32];
+	int c, bar;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:c:m:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			p.bar = optarg;
+			break;
+		case 'c':
+			p.cache = optarg;
+			break;
+		case 'm':
+			p.mode = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			return usage(bind_usage, true);
+		default:
+			return usage(bind_usage, false);
+		}
+	}
+	if (argc - optind != 1)
+		return usage(bind_usage, false);
+	if (parse_pci_addr(argv[optind], pci, sizeof(pci)))
+		return fail("bind %s: not a PCI address; give DDDD:BB:SS.F or BB:SS.F as 'lspci -D' shows it",
+			    argv[optind]);
+	if (p.bar && parse_bar(p.bar, &bar))
+		return fail("bind %s: '%s' is not a BAR; use --bar 0 to 5, or -1 for the largest 64-bit memory BAR",
+			    pci, p.bar);
+	if (p.cache && parse_cache(p.cache) < 0)
+		return fail("bind %s: '%s' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)",
+			    pci, p.cache);
+	if (p.mode && parse_mode(p.mode) < 0)
+		return fail("bind %s: '%s' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma",
+			    pci, p.mode);
+	return bind_pci(pci, &p, json);
 }
 
 /* Mount point of /dev/NAME from /proc/mounts, into buf; true if mounted. */

@@ -22,6 +22,18 @@ int cmd_unbind(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_apply_config(int argc, char **argv);
+
+/* Module parameters for one bind (NULL: the module's value). */
+struct bind_params {
+	const char *bar;
+	const char *cache;
+	const char *mode;
+	const char *memmap;
+};
+
+/* Bind @pci (canonical) with @p (validated); print it; the exit status. */
+int bind_pci(const char *pci, const struct bind_params *p, bool json);
 
 /*
  * The sysfs root: $IOPMEMCTL_SYSFS or "/sys". A fake tree under a temporary
@@ -42,8 +54,13 @@ int sysfs_read(const char *path, char *buf, size_t len);
 /* Write a value (one write(2)); return 0 or -errno as the kernel answered. */
 int sysfs_write(const char *path, const char *val);
 
-/* Errors: "iopmemctl: " + message, on stderr; return 1 (the exit status). */
+/*
+ * Errors: "iopmemctl: " + message, on stderr; return 1 (the exit status).
+ * While fail_where is set (apply-config: "FILE:LINE") it comes first:
+ * "iopmemctl: FILE:LINE: message".
+ */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern const char *fail_where;
 /* 0 when root, else fail("CMD [DEV]: needs root: run it with sudo"). */
 int need_root(const char *cmd, const char *dev);
 

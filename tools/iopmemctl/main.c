@@ -19,6 +19,8 @@ static const struct {
 	{ "set", cmd_set, "change a device's cache or mode" },
 	{ "stats", cmd_stats, "show or reset a device's counters" },
 	{ "check", cmd_check, "can peers DMA into a device's BAR? (P2P path)" },
+	{ "apply-config", cmd_apply_config,
+	  "bind the devices /etc/iopmem.conf lists (at boot: udev)" },
 };
 
 static int main_usage(bool help)
@@ -27,7 +29,7 @@ static int main_usage(bool help)
 
 	fprintf(f, "usage: iopmemctl <command> [<args>]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'iopmemctl <command> --help' describes a command; "
 		"man iopmemctl-<command> has the details.\n");
 	return help ? 0 : 1;

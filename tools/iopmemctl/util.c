@@ -85,11 +85,15 @@ int sysfs_write(const char *path, const char *val)
 	return rc;
 }
 
+const char *fail_where;
+
 int fail(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("iopmemctl: ", stderr);
+	if (fail_where)
+		fprintf(stderr, "%s: ", fail_where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

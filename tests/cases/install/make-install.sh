@@ -4,7 +4,7 @@
 # make install into a staging root: the module (and no test module), the
 # tool, its man pages and the udev rule, where a distribution expects them.
 # host-only
-# results: 6
+# results: 7
 set -uo pipefail
 . tests/cases/lib.sh
 # shellcheck source=tests/vm/kernel.sh
@@ -27,3 +27,5 @@ check "iopmemctl in /usr/local/bin" test -x "$root/usr/local/bin/iopmemctl"
 check "man pages in /usr/local/share/man/man1" \
 	test "$(find "$root/usr/local/share/man/man1" -name 'iopmemctl*.1' 2>/dev/null | wc -l)" -ge 5
 check "udev rule in /lib/udev/rules.d" test -f "$root/lib/udev/rules.d/60-iopmem.rules"
+check "the rule runs the installed iopmemctl at boot" \
+	grep -q 'RUN+="/usr/local/bin/iopmemctl apply-config' "$root/lib/udev/rules.d/60-iopmem.rules"

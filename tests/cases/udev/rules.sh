@@ -1,10 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# udev/60-iopmem.rules, as udevadm test applies it to /dev/iopmemN: group
-# disk, mode 0660, and /dev/iopmem/by-path/pci-<address>-bar<N>.
+# udev/60-iopmem.rules, as udevadm test applies it to /dev/iopmemN, next to
+# the host's default 50-udev-default.rules and 60-persistent-storage.rules
+# (in the guest under /usr/lib/udev/rules.d): group disk and mode 0660 (from
+# the defaults), /dev/iopmem/by-path/pci-<address>-bar<N>, and, once it
+# holds an XFS, /dev/disk/by-uuid/<uuid> and /dev/disk/by-label/<label>
+# (60-persistent-storage.rules skips iopmem*: with the rules before these
+# links were added, those two checks fail).
 # vm: ivshmem 512M addr=04.0
-# results: 6
+# results: 9
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -21,6 +26,18 @@ check "/dev/$dev gets group disk and mode 0660" \
 	grep -q "Setting permissions /dev/$dev, uid=0, gid=6, mode=0660" /tmp/udev.log
 check "stable by-path link to /dev/$dev" \
 	grep -q "symlink '/dev/iopmem/by-path/pci-$IOPMEM_PCI-bar2' to '/dev/$dev'" /tmp/udev.log
-on_exit "rm -rf /dev/iopmem /run/udev"
+on_exit "rm -rf /dev/iopmem /dev/disk /run/udev"
+
+uuid=5e1f2a3b-6c7d-4e8f-9a0b-1c2d3e4f5a6b
+label=iopmemtest
+modprobe xfs
+check "mkfs.xfs with UUID $uuid and label $label" \
+	mkfs.xfs -q -f -m reflink=0,uuid=$uuid -L $label "/dev/$dev"
+udevadm test --action=add "/sys/class/block/$dev" >/tmp/udev-fs.log 2>&1
+info "udevadm test with XFS: $(grep -c . /tmp/udev-fs.log) lines"
+check "by-uuid link to /dev/$dev" \
+	grep -q "symlink '/dev/disk/by-uuid/$uuid' to '/dev/$dev'" /tmp/udev-fs.log
+check "by-label link to /dev/$dev" \
+	grep -q "symlink '/dev/disk/by-label/$label' to '/dev/$dev'" /tmp/udev-fs.log
 
 check "unbind" pci_unbind $IOPMEM_PCI

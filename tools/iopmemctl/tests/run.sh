@@ -173,7 +173,36 @@ expect "unbind: neither name nor address" 1 '^iopmemctl: unbind foo: neither an 
 expect "unknown command" 1 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
 expect "no command: usage" 1 '^usage: iopmemctl <command>' "$CTL"
 expect "--help lists the commands" 0 '^  unbind ' "$CTL" --help
-for c in list bind unbind set stats check; do
+# apply-config: the file is checked whole before anything is bound; each
+# error names the file and line.
+cat >"$T/bad.conf" <<'EOF'
+# comment line, then a good line
+0000:00:04.0 bar=2 cache=wc mode=fsdax memmap=ram  # trailing comment
+zz:yy
+00:04.0 cache=uc
+1af4:1110 mode=foo
+1af4:1111 cache=wc cache=uc
+1af4:1112 colour=red
+1af4:1113 bar
+EOF
+out=$("$CTL" apply-config --config "$T/bad.conf" 2>&1)
+eq "apply-config: a bad file exits 1" 1 "$?"
+eq "apply-config: one error per bad line, each naming file and line" \
+"iopmemctl: $T/bad.conf:3: 'zz:yy' is neither a PCI address (DDDD:BB:SS.F) nor a vendor:device ID (1af4:1110)
+iopmemctl: $T/bad.conf:4: 0000:00:04.0 is already configured on line 2
+iopmemctl: $T/bad.conf:5: 'foo' is not a mode; use mode=fsdax, mode=devdax or mode=p2pdma
+iopmemctl: $T/bad.conf:6: cache is given twice
+iopmemctl: $T/bad.conf:7: 'colour=...' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma or memmap=ram|dev
+iopmemctl: $T/bad.conf:8: bar needs a value: bar=..." "$out"
+expect "apply-config: a missing file" 1 "^iopmemctl: cannot read $T/none.conf: No such file or directory$" \
+	"$CTL" apply-config --config "$T/none.conf"
+echo '00:09.0 mode=devdax' >"$T/good.conf"
+expect "apply-config: a device the file does not list is left alone" 0 '^$' \
+	"$CTL" apply-config --config "$T/good.conf" 00:0a.0
+expect "apply-config: not a PCI address" 1 "^iopmemctl: apply-config xx: not a PCI address" \
+	"$CTL" apply-config --config "$T/good.conf" xx
+
+for c in list bind unbind set stats check apply-config; do
 	expect "$c --help" 0 "^usage: iopmemctl $c" "$CTL" "$c" --help
 done
 
