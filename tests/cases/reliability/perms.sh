@@ -67,7 +67,7 @@ for f in $files; do
 	check "$name: ... root can" sh -c "echo '$v' >$f"
 done
 
-check "the user can read the attributes" as_user "cat $a/range $a/size $a/cache $a/mode $a/stats/bio_reads"
+check "the user can read the attributes" as_user "cat $a/range $a/size $a/cache $a/mode $a/stats/flushes"
 # Kernel virtual addresses on x86-64 start with 0xffff.
 check "control: the pattern finds a kernel address" \
 	sh -c "echo 'at ffff888100000000' | grep -qi 'ffff[0-9a-f]\{12\}'"
