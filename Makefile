@@ -8,10 +8,12 @@
 #                   then probe time and RAM cost of 256 MiB-4 GiB BARs with
 #                   memmap=ram|dev in a second (KERNEL=6.1|6.12 BENCH_RUNS=5);
 #                   two tables, bench/results/
-# make install      iopmem.ko (INSTALL_MOD_PATH, INSTALL_MOD_DIR=updates),
+# make install      iopmem.ko into DESTDIR/lib/modules/KVER/updates (then
+#                   depmod, -b DESTDIR when set; DEPMOD=true skips it),
 #                   iopmemctl and its man pages (DESTDIR, PREFIX=/usr/local),
 #                   the udev rule (DESTDIR/lib/udev/rules.d; it runs
 #                   PREFIX/bin/iopmemctl at boot)
+# make uninstall    removes what install put there
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
@@ -24,13 +26,37 @@ modules:
 tools:
 	$(MAKE) -C tools/iopmemctl
 
+# The module goes where DESTDIR says, as everything else does; without
+# either, into the live /lib/modules.  Kbuild's own depmod step skips
+# kernels whose headers lack System.map (all distribution headers), so
+# depmod runs here.  KVER: the release of KDIR, as modules_install uses it.
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= updates
+DEPMOD ?= depmod
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h)
+module_dir = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/drivers/block/iopmem
+depmod = $(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+
 install:
+	test -n "$(KVER)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) IOPMEM_TESTS=n modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) IOPMEM_TESTS=n INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) IOPMEM_TESTS=n \
+		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	$(depmod)
 	$(MAKE) -C tools/iopmemctl install PREFIX=$(PREFIX)
 	install -d $(DESTDIR)/lib/udev/rules.d
 	sed 's|/usr/bin/iopmemctl|$(PREFIX)/bin/iopmemctl|' udev/60-iopmem.rules \
 		>$(DESTDIR)/lib/udev/rules.d/60-iopmem.rules
+
+uninstall:
+	test -n "$(KVER)"
+	rm -f $(module_dir)/iopmem.ko*
+	-rmdir -p $(module_dir) 2>/dev/null
+	$(depmod)
+	$(MAKE) -C tools/iopmemctl uninstall PREFIX=$(PREFIX)
+	rm -f $(DESTDIR)/lib/udev/rules.d/60-iopmem.rules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -48,4 +74,4 @@ selftest:
 bench:
 	KERNEL="$(KERNEL)" BENCH_RUNS="$(or $(BENCH_RUNS),5)" bench/run.sh
 
-.PHONY: all modules tools install clean demo check selftest bench
+.PHONY: all modules tools install uninstall clean demo check selftest bench

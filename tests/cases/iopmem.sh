@@ -240,6 +240,21 @@ iopmem_stat() {
 	cat "/sys/class/iopmem/$1/stats/$2"
 }
 
+# disk_stat DEV FIELD : the block layer's count of FIELD for /dev/DEV from
+# /sys/block/DEV/stat (Documentation/block/stat.rst): read_ios,
+# read_sectors, write_ios or write_sectors.  Bios with data only: iopmem
+# counts its flushes in stats/flushes.
+disk_stat() {
+	case $2 in
+	read_ios) _f=1 ;;
+	read_sectors) _f=3 ;;
+	write_ios) _f=5 ;;
+	write_sectors) _f=7 ;;
+	*) die "disk_stat: no field $2" ;;
+	esac
+	awk -v f=$_f '{ print $f }' "/sys/block/$1/stat"
+}
+
 # nvme_wait : the emulated NVMe namespace, once the driver has it.
 nvme_wait() {
 	modprobe nvme

@@ -32,7 +32,7 @@ GUEST_PROGRAMS=(
 	/usr/sbin/mkfs.xfs /usr/sbin/xfs_io /usr/sbin/xfs_repair /usr/sbin/xfs_db
 	/usr/sbin/mkfs.ext4 /usr/sbin/e2fsck /usr/sbin/dumpe2fs /usr/sbin/wipefs
 	/usr/bin/fio /usr/bin/daxctl /usr/bin/ndctl /usr/bin/jq
-	/usr/bin/lspci /usr/bin/setpci
+	/usr/bin/lspci /usr/bin/setpci /usr/bin/iostat
 	/usr/sbin/ip /usr/bin/rdma /usr/bin/ib_write_bw
 	/usr/bin/udevadm
 	/usr/bin/perf

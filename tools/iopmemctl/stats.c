@@ -13,9 +13,9 @@
 static const char stats_usage[] =
 "usage: iopmemctl stats [<iopmemN>] [--reset] [--json]\n"
 "\n"
-"Show the counters of one iopmem device (or of all): bios the CPU copied\n"
-"(bio_reads, bio_writes and their bytes), flushes, DAX calls and pages,\n"
-"errors. Devices moving data peer to peer leave them still.\n"
+"Show the counters of one iopmem device (or of all): flushes, DAX calls\n"
+"and pages, errors. Devices moving data peer to peer leave them still.\n"
+"Reads and writes of /dev/iopmemN: iostat, /sys/block/iopmemN/stat.\n"
 "\n"
 "  -r, --reset     zero the counters first (needs root)\n"
 "  -j, --json      JSON: [ { \"dev\": ..., \"stats\": { ... } } ]\n"

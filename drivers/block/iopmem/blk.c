@@ -41,8 +41,10 @@ static void iopmem_submit_bio(struct bio *bio)
 	sector_t sector = bio->bi_iter.bi_sector;
 	unsigned int bytes = bio->bi_iter.bi_size;
 	bool write = op_is_write(bio_op(bio));
+	unsigned long start = 0;
 	struct bvec_iter iter;
 	struct bio_vec bvec;
+	bool acct;
 
 	if (bio_op(bio) != REQ_OP_READ && bio_op(bio) != REQ_OP_WRITE) {
 		atomic64_inc(&stats->errors);
@@ -50,6 +52,14 @@ static void iopmem_submit_bio(struct bio *bio)
 		bio_endio(bio);
 		return;
 	}
+
+	/*
+	 * An empty PREFLUSH is a flush, not a write: the block layer has no
+	 * flush count for bio-based drivers, so stats/flushes keeps it.
+	 */
+	acct = bytes && blk_queue_io_stat(bio->bi_bdev->bd_disk->queue);
+	if (acct)
+		start = bio_start_io_acct(bio);
 
 	if (bio->bi_opf & REQ_PREFLUSH) {
 		iopmem_drain(map, true);
@@ -67,12 +77,8 @@ static void iopmem_submit_bio(struct bio *bio)
 		iopmem_drain(map, false);
 		atomic64_inc(&stats->flushes);
 	}
-	/* An empty PREFLUSH is a flush, not a write. */
-	if (bytes) {
-		atomic64_inc(write ? &stats->bio_writes : &stats->bio_reads);
-		atomic64_add(bytes, write ? &stats->bio_write_bytes :
-					    &stats->bio_read_bytes);
-	}
+	if (acct)
+		bio_end_io_acct(bio, start);
 	bio_endio(bio);
 }
 

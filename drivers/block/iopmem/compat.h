@@ -32,7 +32,8 @@ static inline struct gendisk *iopmem_alloc_disk(int nid)
 		.physical_block_size	= PAGE_SIZE,
 		.max_hw_sectors		= UINT_MAX,
 		.features		= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
-					  BLK_FEAT_DAX | BLK_FEAT_SYNCHRONOUS,
+					  BLK_FEAT_DAX | BLK_FEAT_SYNCHRONOUS |
+					  BLK_FEAT_IO_STAT,
 	};
 
 	return blk_alloc_disk(&lim, nid);
@@ -54,6 +55,8 @@ static inline struct gendisk *iopmem_alloc_disk(int nid)
 	blk_queue_max_hw_sectors(q, UINT_MAX);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	blk_queue_flag_set(QUEUE_FLAG_DAX, q);
+	/* bio-based queues start without accounting (blk-mq ones have it) */
+	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, q);
 	return disk;
 }
 

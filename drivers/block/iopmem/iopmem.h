@@ -160,23 +160,17 @@ struct iopmem_p2pdma {
 
 /**
  * struct iopmem_stats - what went through iopmem's own code paths
- * @bio_reads: read bios, copied from device memory by the CPU
- * @bio_writes: write bios, copied into device memory by the CPU
- * @bio_read_bytes: bytes of @bio_reads
- * @bio_write_bytes: bytes of @bio_writes
  * @flushes: drains of posted writes (PREFLUSH and FUA)
  * @dax_calls: direct_access calls (DAX faults, read/write on DAX files)
  * @dax_pages: pages those calls handed out
  * @errors: bios and DAX requests that failed
  *
- * Peer-to-peer DMA into DAX mappings and device-dax instances does not
- * pass through iopmem: none of these move for it.
+ * Bios the CPU copies are counted by the block layer (/sys/block/iopmemN/
+ * stat), which counts neither drains nor DAX.  Peer-to-peer DMA into DAX
+ * mappings and device-dax instances does not pass through iopmem: none of
+ * these move for it.
  */
 struct iopmem_stats {
-	atomic64_t bio_reads;
-	atomic64_t bio_writes;
-	atomic64_t bio_read_bytes;
-	atomic64_t bio_write_bytes;
 	atomic64_t flushes;
 	atomic64_t dax_calls;
 	atomic64_t dax_pages;

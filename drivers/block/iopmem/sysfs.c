@@ -198,14 +198,6 @@ static ssize_t iopmem_stat_store(struct device *dev,
 }
 
 static struct iopmem_stat_attr iopmem_stats[] = {
-	{ __ATTR(bio_reads, 0644, iopmem_stat_show, iopmem_stat_store),
-	  offsetof(struct iopmem_stats, bio_reads) },
-	{ __ATTR(bio_writes, 0644, iopmem_stat_show, iopmem_stat_store),
-	  offsetof(struct iopmem_stats, bio_writes) },
-	{ __ATTR(bio_read_bytes, 0644, iopmem_stat_show, iopmem_stat_store),
-	  offsetof(struct iopmem_stats, bio_read_bytes) },
-	{ __ATTR(bio_write_bytes, 0644, iopmem_stat_show, iopmem_stat_store),
-	  offsetof(struct iopmem_stats, bio_write_bytes) },
 	{ __ATTR(flushes, 0644, iopmem_stat_show, iopmem_stat_store),
 	  offsetof(struct iopmem_stats, flushes) },
 	{ __ATTR(dax_calls, 0644, iopmem_stat_show, iopmem_stat_store),
@@ -221,10 +213,6 @@ static struct attribute *iopmem_stat_attrs[] = {
 	&iopmem_stats[1].attr.attr,
 	&iopmem_stats[2].attr.attr,
 	&iopmem_stats[3].attr.attr,
-	&iopmem_stats[4].attr.attr,
-	&iopmem_stats[5].attr.attr,
-	&iopmem_stats[6].attr.attr,
-	&iopmem_stats[7].attr.attr,
 	NULL,
 };
 

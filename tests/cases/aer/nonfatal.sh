@@ -39,9 +39,9 @@ inject_under_io() {
 	sleep 2
 	[ -b "/dev/$dev" ] || die "/dev/$dev is not a block device"
 	aer_inject "$1" || die "the AER core reported no recovery within 30 s"
-	stats_reset "$dev"
+	_w=$(disk_stat "$dev" write_ios)
 	sleep 2
-	WRITES=$(iopmem_stat "$dev" bio_writes)
+	WRITES=$(($(disk_stat "$dev" write_ios) - _w))
 	RUNNING=no
 	kill -0 $_pid 2>/dev/null && RUNNING=yes
 	wait $_pid

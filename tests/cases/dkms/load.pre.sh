@@ -20,6 +20,23 @@ check "dkms add" dkms add "${trees[@]}" -m iopmem -v "$version"
 check "dkms build for $KVER" dkms build "${trees[@]}" -m iopmem -v "$version" -k "$KVER" --kernelsourcedir "$KDIR"
 # --no-depmod: depmod would look at the host's /lib/modules/$KVER.
 check "dkms install for $KVER" dkms install --no-depmod "${trees[@]}" -m iopmem -v "$version" -k "$KVER" --kernelsourcedir "$KDIR"
+
+# dkms.conf's BUILD_EXCLUSIVE_*: where the driver cannot build, dkms skips
+# (exit 77 and its message), rather than failing: a kernel too old, one
+# without ZONE_DEVICE (a fake source tree: only its .config is read), an
+# architecture other than x86_64.
+dkms_skips() {
+	dkms build "${trees[@]}" -m iopmem -v "$version" "$@" >"$work/skip.log" 2>&1
+	local rc=$?
+	[[ $rc == 77 ]] && grep -q 'BUILD_EXCLUSIVE directive' "$work/skip.log"
+}
+mkdir -p "$work/no-zone-device"
+grep -v '^CONFIG_ZONE_DEVICE=' "$KDIR/.config" >"$work/no-zone-device/.config"
+check "dkms skips kernel 5.10" dkms_skips -k 5.10.0-30-amd64 --kernelsourcedir "$KDIR"
+check "dkms skips a kernel without CONFIG_ZONE_DEVICE" \
+	dkms_skips -k "${KVER%%-*}-99-amd64" --kernelsourcedir "$work/no-zone-device"
+check "dkms skips i386" dkms_skips -k "$KVER" -a i386 --kernelsourcedir "$KDIR"
+
 ko=$(find "$work/lib/modules/$KVER" -name 'iopmem.ko*' | head -n 1)
 check "dkms installed iopmem.ko under updates/dkms" test -n "$ko"
 [[ -n $ko ]] && cp "$ko" "$work/fs/"

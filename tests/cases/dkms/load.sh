@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The DKMS-built module (load.pre.sh) loads in the guest and works: bind,
-# mkfs.xfs, mount -o dax, a file round trip.
+# mkfs.xfs, mount -o dax, a file round trip.  load.pre.sh also shows dkms
+# skipping kernels dkms.conf excludes.
 # vm: ivshmem 512M addr=04.0
 # vm: nvme 64M
-# results: 10
+# results: 13
 . /tests/lib.sh
 . /tests/iopmem.sh
 

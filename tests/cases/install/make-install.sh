@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make install into a staging root: the module (and no test module), the
-# tool, its man pages and the udev rule, where a distribution expects them.
+# make install DESTDIR=root, as a packager runs it: the module (and no test
+# module), the tool, its man pages and the udev rule land under root where
+# a distribution expects them, nothing is written into the live
+# /lib/modules, depmod -b root indexes the module so that modprobe -d root
+# finds it; make uninstall DESTDIR=root takes all of it away again.
 # host-only
-# results: 7
+# results: 14
 set -uo pipefail
 . tests/cases/lib.sh
 # shellcheck source=tests/vm/kernel.sh
@@ -18,9 +21,27 @@ git ls-files -co --exclude-standard | while read -r f; do
 done
 chmod +x "$tmp/src/tools/iopmemctl/tests/run.sh" 2>/dev/null
 root=$tmp/root
-check "make install" make -C "$tmp/src" install KDIR="$KDIR" INSTALL_MOD_PATH="$root" DESTDIR="$root"
-check "iopmem.ko under /lib/modules/$KVER/updates" \
-	test -n "$(find "$root/lib/modules/$KVER/updates" -name 'iopmem.ko*' 2>/dev/null)"
+live=/lib/modules/$KVER
+touch "$tmp/stamp"
+
+# leaked_into_live : files an install wrote into the live module tree, if
+# any (then removed: the test cleans up after itself).
+leaked_into_live() {
+	local f
+	f=$(find "$live" -newer "$tmp/stamp" -name 'iopmem*.ko*' 2>/dev/null)
+	[[ -z $f ]] || xargs rm -f <<<"$f"
+	echo "$f"
+}
+
+# DESTDIR only: INSTALL_MOD_PATH is kbuild's, which a packager need not know.
+check "make install DESTDIR=root" make -C "$tmp/src" install KDIR="$KDIR" DESTDIR="$root"
+check_eq "nothing written into the live $live" "" "$(leaked_into_live)"
+ko=$(find "$root/lib/modules/$KVER/updates" -name 'iopmem.ko*' 2>/dev/null)
+check "iopmem.ko under root/lib/modules/$KVER/updates" test -n "$ko"
+check "depmod -b root: modules.dep lists it" \
+	grep -q '^updates/.*/iopmem\.ko[^:]*:' "$root/lib/modules/$KVER/modules.dep"
+check "modprobe -d root finds it" sh -c \
+	"modprobe -d '$root' -S '$KVER' --show-depends iopmem | grep -qF 'insmod $ko'"
 check_eq "no test-only module installed" "" \
 	"$(find "$root/lib/modules" -name 'iopmem_test_*' 2>/dev/null)"
 check "iopmemctl in /usr/local/bin" test -x "$root/usr/local/bin/iopmemctl"
@@ -29,3 +50,10 @@ check "man pages in /usr/local/share/man/man1" \
 check "udev rule in /lib/udev/rules.d" test -f "$root/lib/udev/rules.d/60-iopmem.rules"
 check "the rule runs the installed iopmemctl at boot" \
 	grep -q 'RUN+="/usr/local/bin/iopmemctl apply-config' "$root/lib/udev/rules.d/60-iopmem.rules"
+
+check "make uninstall DESTDIR=root" make -C "$tmp/src" uninstall KDIR="$KDIR" DESTDIR="$root"
+check_fail "modprobe -d root no longer finds iopmem" \
+	modprobe -d "$root" -S "$KVER" --show-depends iopmem
+check_eq "no file left under root but depmod's indexes" "" \
+	"$(find "$root" -type f ! -path "$root/lib/modules/$KVER/modules.*")"
+check_eq "... and nothing in the live $live" "" "$(leaked_into_live)"

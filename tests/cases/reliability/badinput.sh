@@ -57,7 +57,7 @@ for v in "" x 6 -2 2147483648 -9999999999 1.5; do
 	refused $p/bar "$v" "iopmem: bar=$v is not a BAR number; use 0 to 5, or -1 for the largest 64-bit memory BAR"
 done
 for v in 1 -1 x ""; do
-	refused $a/stats/bio_reads "$v" "$dev: stats/bio_reads: only 0 can be written, to reset the counter"
+	refused $a/stats/flushes "$v" "$dev: stats/flushes: only 0 can be written, to reset the counter"
 done
 # The control: a message names its input; another input's does not match.
 dmesg_mark

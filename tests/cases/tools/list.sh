@@ -35,13 +35,13 @@ check_eq "no stats without -v" null "$(echo "$j" | jq -r '.[0].stats')"
 jv=$(iopmemctl list -v --json)
 check_eq "-v: every counter of stats/" "$(ls /sys/class/iopmem/"$dev"/stats | sort | tr '\n' ' ')" \
 	"$(echo "$jv" | jq -r '.[0].stats | keys | join(" ")') "
-check_eq "-v: bio_reads matches sysfs" "$(iopmem_stat "$dev" bio_reads)" "$(echo "$jv" | jq '.[0].stats.bio_reads')"
+check_eq "-v: flushes matches sysfs" "$(iopmem_stat "$dev" flushes)" "$(echo "$jv" | jq '.[0].stats.flushes')"
 
 iopmemctl list >/tmp/table
 info "$(cat /tmp/table)"
 check "table header" grep -Eq '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP +NODE +DEVICE' /tmp/table
 check "table row" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +512 MiB +wc +fsdax +ram +-?[0-9]+ +/dev/$dev\$" /tmp/table
-check "list -v: a stats line" sh -c "iopmemctl list -v | grep -Eq '^  stats: .*bio_reads=[0-9]+'"
+check "list -v: a stats line" sh -c "iopmemctl list -v | grep -Eq '^  stats: .*flushes=[0-9]+'"
 echo dev >"/sys/class/iopmem/$dev/memmap"
 check_eq "memmap dev: memmap, memmap_reserved" "dev 10485760" \
 	"$(iopmemctl list --json | jq -r '.[0] | "\(.memmap) \(.memmap_reserved)"')"

@@ -69,11 +69,11 @@ fake_dev() {
 	echo ram >"$d/memmap"
 	echo online >"$d/state"
 	echo 0 >"$d/memmap_reserved"
-	for c in bio_reads bio_writes bio_read_bytes bio_write_bytes flushes dax_calls dax_pages errors; do
+	for c in flushes dax_calls dax_pages errors; do
 		echo 0 >"$d/stats/$c"
 	done
-	echo 7 >"$d/stats/bio_reads"
-	echo 28672 >"$d/stats/bio_read_bytes"
+	echo 7 >"$d/stats/flushes"
+	echo 28672 >"$d/stats/dax_pages"
 	ln -sfn "../../devices/pci0000:00/$2/iopmem/iopmem$1" "$S/class/iopmem/iopmem$1"
 	ln -sfn "../../../devices/pci0000:00/$2" "$S/bus/pci/devices/$2"
 	ln -sfn "../../../bus/pci/drivers/iopmem" "$pdev/driver"
@@ -119,8 +119,8 @@ eq "list --json: no blockdev in devdax mode" null "$(echo "$J" | jq -r '.[1].blo
 eq "list --json: devdax device's cache" uc "$(echo "$J" | jq -r '.[1].cache')"
 eq "list --json: no stats without -v" null "$(echo "$J" | jq -r '.[0].stats')"
 J=$("$CTL" list -v --json)
-eq "list -v --json: stats.bio_reads" 7 "$(echo "$J" | jq '.[0].stats.bio_reads')"
-eq "list -v --json: eight counters" 8 "$(echo "$J" | jq '.[0].stats | length')"
+eq "list -v --json: stats.flushes" 7 "$(echo "$J" | jq '.[0].stats.flushes')"
+eq "list -v --json: four counters" 4 "$(echo "$J" | jq '.[0].stats | length')"
 eq "list iopmem1 --json: just that device" iopmem1 "$(IOPMEMCTL_SYSFS=$S "$CTL" list --json iopmem1 | jq -r '[.[].dev] | join(" ")')"
 expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP +NODE +DEVICE' "$CTL" list
 expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +ram +-1 +/dev/iopmem0$' "$CTL" list
@@ -128,7 +128,7 @@ expect "list: table row of iopmem10 with memmap dev" 0 '^iopmem10 +0000:00:06\.0
 echo offline >"$S/class/iopmem/iopmem1/state"
 expect "list: an offline device says how to bring it back" 0 '^iopmem1 .* +devdax +ram +0 +offline: iopmemctl set iopmem1 --mode devdax$' "$CTL" list
 echo online >"$S/class/iopmem/iopmem1/state"
-expect "list -v: counters under the row" 0 '^  stats: bio_read_bytes=28672 bio_reads=7 bio_write_bytes=0' "$CTL" list -v
+expect "list -v: counters under the row" 0 '^  stats: dax_calls=0 dax_pages=28672 errors=0 flushes=7' "$CTL" list -v
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
 expect "list with an unknown option fails with usage" 1 '^usage: iopmemctl list' "$CTL" list --bogus
 
@@ -154,8 +154,8 @@ eq "list --json p2pdma: no p2pmem/ (pool gone), no p2pmem key" null "$("$CTL" li
 expect "set --mode p2pdma: chosen at bind only" 1 "^iopmemctl: set iopmem0: mode p2pdma is chosen at bind only; unbind, then 'iopmemctl bind <pci-address> --mode p2pdma'$" "$CTL" set iopmem0 --mode p2pdma
 
 expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
-expect "stats iopmem0: counter lines" 0 '^  bio_read_bytes +28672$' "$CTL" stats iopmem0
-eq "stats --json: object per device" "iopmem0 7" "$("$CTL" stats --json iopmem0 | jq -r '.[0] | "\(.dev) \(.stats.bio_reads)"')"
+expect "stats iopmem0: counter lines" 0 '^  dax_pages +28672$' "$CTL" stats iopmem0
+eq "stats --json: object per device" "iopmem0 7" "$("$CTL" stats --json iopmem0 | jq -r '.[0] | "\(.dev) \(.stats.flushes)"')"
 expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such iopmem device' "$CTL" stats iopmem9
 expect "stats with two devices is misuse" 1 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
 
@@ -314,9 +314,9 @@ if [ "$(id -u)" = 0 ]; then
 	expect "set --mode on an offline device" 0 'iopmem0 ' "$CTL" set iopmem0 --mode fsdax
 	eq "... writes it even though unchanged, to bring it back" "$m" "$(find -L "$m" -newermt 2001-01-01)"
 	echo online >"$S/class/iopmem/iopmem0/state"
-	expect "stats --reset iopmem0" 0 '^  bio_reads +0$' "$CTL" stats --reset iopmem0
-	eq "... zeroed the counter file" 0 "$(cat "$S/class/iopmem/iopmem0/stats/bio_reads")"
-	eq "... and left iopmem10's" 7 "$(cat "$S/class/iopmem/iopmem10/stats/bio_reads")"
+	expect "stats --reset iopmem0" 0 '^  flushes +0$' "$CTL" stats --reset iopmem0
+	eq "... zeroed the counter file" 0 "$(cat "$S/class/iopmem/iopmem0/stats/flushes")"
+	eq "... and left iopmem10's" 7 "$(cat "$S/class/iopmem/iopmem10/stats/flushes")"
 	expect "bind: already bound names the device" 1 "^iopmemctl: bind 0000:00:04.0: already bound to iopmem as iopmem0; change it with 'iopmemctl set iopmem0'" "$CTL" bind 00:04.0
 	expect "bind: other driver" 1 '^iopmemctl: bind 0000:00:07.0: bound to the driver other; unbind it first: echo 0000:00:07.0 > /sys/bus/pci/drivers/other/unbind' "$CTL" bind 0000:00:07.0
 	expect "bind --mode p2pdma is a mode: the next check is the device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device" "$CTL" bind 0000:00:09.0 --mode p2pdma
