@@ -12,6 +12,8 @@
 #   - An RDMA client (nvme-rdma over soft-RoCE) connects and fio writes and
 #     verifies 4 MiB through the fabric (little: soft-RoCE on the KASAN
 #     kernel under TCG is slow).
+#   - iopmem unbinds while the namespace names it and the client is
+#     connected, and the target goes on serving (nothing held pool memory).
 #   - Only a client with a PCI device can use p2pmem: nvmet-rdma offers
 #     none for rxe (ib_dma_pci_p2p_dma_supported() is false for a device
 #     with virtual DMA), and 7.2's kernel logs nothing about it. So the
@@ -29,7 +31,7 @@
 # vm: timeout 480
 # vm: qemu -trace pci_nvme_io_cmd -trace pci_nvme_admin_cmd -trace pci_nvme_read -trace pci_nvme_write -trace pci_nvme_map_addr
 # kernels: 7.2
-# results: 19
+# results: 21
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/p2p/p2p.inc
@@ -121,7 +123,17 @@ check_eq "p2pmem: the pool is whole (nothing holds a P2PDMA buffer)" \
 check_fail "the target did not use p2pmem for this client (rxe has no PCI device)" \
 	dmesg_has "using p2pmem on"
 
+# iopmem goes while the namespace names it and a client is connected:
+# nothing holds pool memory (see above), so unbind does not wait, and the
+# target keeps serving from host memory.
+check "unbind iopmem while the namespace names it and a client is connected" \
+	pci_unbind $IOPMEM_PCI
+check_fail "p2pmem/ is gone" test -e $P2PMEM
+check "fio through the fabric still writes and verifies (host memory)" \
+	fio --name=after --filename="$dev" --direct=1 --ioengine=psync \
+	--rw=write --bs=128k --offset=$P2P_CONTROL --size=1M --verify=crc32c \
+	--do_verify=1 --output=/tmp/fio.out
+
 nvmet_teardown
 check_fail "the fabric controller is gone" test -b "$dev"
-check "unbind" pci_unbind $IOPMEM_PCI
 check "rmmod" rmmod iopmem
