@@ -12,6 +12,11 @@
 
 #define IOPMEMCTL_PATH_MAX 4096
 
+/* Exit status of a usage error (unknown command or option, wrong
+ * arguments), as getopt-based tools use it; 1 stays for failures.
+ */
+#define EXIT_USAGE 2
+
 /* parse_mode() of "p2pdma": chosen at bind, fixed while bound. */
 #define IOPMEMCTL_MODE_P2PDMA 2
 
@@ -126,7 +131,7 @@ const char *kmsg_find(struct kmsg *k, const char *needle);
 const char *kmsg_find_probe(struct kmsg *k, const char *pci);
 void kmsg_close(struct kmsg *k);
 
-/* Usage text on stdout (help) or stderr (misuse); return 0 or 1. */
+/* Usage text on stdout (help) or stderr (misuse); return 0 or EXIT_USAGE. */
 int usage(const char *text, bool help);
 
 #endif

@@ -30,15 +30,26 @@ static int main_usage(bool help)
 	fprintf(f, "usage: iopmemctl <command> [<args>]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'iopmemctl <command> --help' describes a command; "
+	fprintf(f, "\n'iopmemctl help <command>' describes a command; "
 		"man iopmemctl-<command> has the details.\n");
-	return help ? 0 : 1;
+	return help ? 0 : EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return main_usage(false);
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		/* "iopmemctl help CMD" is "iopmemctl CMD --help", as git has it */
+		static char help_opt[] = "--help";
+		char *help_argv[] = { argv[2], help_opt, NULL };
+
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].fn(2, help_argv);
+		fail("'%s' is not a command; see iopmemctl --help", argv[2]);
+		return EXIT_USAGE;
+	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help"))
 		return main_usage(true);
@@ -48,5 +59,5 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	fail("'%s' is not a command; see iopmemctl --help", argv[1]);
-	return 1;
+	return EXIT_USAGE;
 }

@@ -113,7 +113,7 @@ int need_root(const char *cmd, const char *dev)
 int usage(const char *text, bool help)
 {
 	fputs(text, help ? stdout : stderr);
-	return help ? 0 : 1;
+	return help ? 0 : EXIT_USAGE;
 }
 
 /* The index of @s in the NULL-terminated names the driver accepts, or -1. */

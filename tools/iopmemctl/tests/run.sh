@@ -130,7 +130,7 @@ expect "list: an offline device says how to bring it back" 0 '^iopmem1 .* +devda
 echo online >"$S/class/iopmem/iopmem1/state"
 expect "list -v: counters under the row" 0 '^  stats: dax_calls=0 dax_pages=28672 errors=0 flushes=7' "$CTL" list -v
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
-expect "list with an unknown option fails with usage" 1 '^usage: iopmemctl list' "$CTL" list --bogus
+expect "list with an unknown option fails with usage, status 2" 2 '^usage: iopmemctl list' "$CTL" list --bogus
 
 # A device in p2pdma mode: its pool is the PCI device's p2pmem/.
 fake_dev 3 0000:00:0a.0 p2pdma wc -1
@@ -157,21 +157,23 @@ expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
 expect "stats iopmem0: counter lines" 0 '^  dax_pages +28672$' "$CTL" stats iopmem0
 eq "stats --json: object per device" "iopmem0 7" "$("$CTL" stats --json iopmem0 | jq -r '.[0] | "\(.dev) \(.stats.flushes)"')"
 expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such iopmem device' "$CTL" stats iopmem9
-expect "stats with two devices is misuse" 1 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
+expect "stats with two devices is misuse, status 2" 2 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
 
 expect "set: bad cache value names device, value and fix" 1 "^iopmemctl: set iopmem0: 'bogus' is not a cache mode; use --cache wc" "$CTL" set iopmem0 --cache bogus
 expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax or --mode devdax$" "$CTL" set iopmem0 --mode dax
 expect "set: bad memmap value" 1 "^iopmemctl: set iopmem0: 'disk' is not a place for struct pages; use --memmap ram .* or --memmap dev" "$CTL" set iopmem0 --memmap disk
 expect "set: nothing to change" 1 '^iopmemctl: set iopmem0: nothing to change; give --cache' "$CTL" set iopmem0
 expect "set: missing device" 1 '^iopmemctl: set iopmem9: no such iopmem device' "$CTL" set iopmem9 --cache uc
-expect "set: no device is misuse" 1 '^usage: iopmemctl set' "$CTL" set --cache uc
+expect "set: no device is misuse, status 2" 2 '^usage: iopmemctl set' "$CTL" set --cache uc
 expect "bind: not a PCI address" 1 "^iopmemctl: bind 0000:zz:04.0: not a PCI address" "$CTL" bind 0000:zz:04.0
 expect "bind: bad BAR" 1 "^iopmemctl: bind 0000:00:08.0: '7' is not a BAR; use --bar 0 to 5" "$CTL" bind 00:08.0 --bar 7
 expect "bind: bad cache" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a cache mode" "$CTL" bind 0000:00:08.0 --cache xx
 expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" bind 0000:00:08.0 --mode xx
 expect "unbind: neither name nor address" 1 '^iopmemctl: unbind foo: neither an iopmem device' "$CTL" unbind foo
-expect "unknown command" 1 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
-expect "no command: usage" 1 '^usage: iopmemctl <command>' "$CTL"
+expect "unknown command, status 2" 2 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
+expect "no command: usage, status 2" 2 '^usage: iopmemctl <command>' "$CTL"
+expect "help bind is bind --help" 0 '^usage: iopmemctl bind' "$CTL" help bind
+expect "help of an unknown command, status 2" 2 "^iopmemctl: 'frob' is not a command" "$CTL" help frob
 expect "--help lists the commands" 0 '^  unbind ' "$CTL" --help
 # apply-config: the file is checked whole before anything is bound; each
 # error names the file and line.
