@@ -296,7 +296,7 @@ int cmd_unbind(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage(unbind_usage, false);
-	arg = argv[optind];
+	arg = dev_arg(argv[optind]);
 	if (parse_iopmem_name(arg) >= 0) {
 		if (!iopmem_exists(arg))
 			return fail("unbind %s: no such iopmem device; 'iopmemctl list' shows them",

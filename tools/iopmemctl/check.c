@@ -592,7 +592,7 @@ int cmd_check(int argc, char **argv)
 		return usage(check_usage, false);
 	arr = json_object_new_array();
 	if (argc - optind == 1) {
-		const char *arg = argv[optind];
+		const char *arg = dev_arg(argv[optind]);
 		char path[IOPMEMCTL_PATH_MAX];
 
 		if (parse_iopmem_name(arg) >= 0) {

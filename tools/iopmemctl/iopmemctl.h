@@ -134,4 +134,7 @@ void kmsg_close(struct kmsg *k);
 /* Usage text on stdout (help) or stderr (misuse); return 0 or EXIT_USAGE. */
 int usage(const char *text, bool help);
 
+/* A device argument: "/dev/iopmemN" is taken for "iopmemN". */
+const char *dev_arg(const char *s);
+
 #endif

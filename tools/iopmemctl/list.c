@@ -51,12 +51,14 @@ int cmd_list(int argc, char **argv)
 	arr = json_object_new_array();
 	if (optind < argc) {
 		for (int i = optind; i < argc; i++) {
-			if (!iopmem_exists(argv[i])) {
+			const char *name = dev_arg(argv[i]);
+
+			if (!iopmem_exists(name)) {
 				rc = fail("list %s: no such iopmem device; "
-					  "'iopmemctl list' shows them", argv[i]);
+					  "'iopmemctl list' shows them", name);
 				continue;
 			}
-			json_object_array_add(arr, iopmem_json(argv[i], verbose));
+			json_object_array_add(arr, iopmem_json(name, verbose));
 		}
 	} else {
 		names = iopmem_names(&n);

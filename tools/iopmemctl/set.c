@@ -140,7 +140,7 @@ int cmd_set(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage(set_usage, false);
-	name = argv[optind];
+	name = dev_arg(argv[optind]);
 	if (cache && parse_cache(cache) < 0)
 		return fail("set %s: '%s' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)",
 			    name, cache);

@@ -81,11 +81,13 @@ int cmd_stats(int argc, char **argv)
 	if (argc - optind > 1)
 		return usage(stats_usage, false);
 	if (argc - optind == 1) {
-		if (!iopmem_exists(argv[optind]))
+		const char *name = dev_arg(argv[optind]);
+
+		if (!iopmem_exists(name))
 			return fail("stats %s: no such iopmem device; "
-				    "'iopmemctl list' shows them", argv[optind]);
+				    "'iopmemctl list' shows them", name);
 		names = calloc(1, sizeof(*names));
-		names[0] = strdup(argv[optind]);
+		names[0] = strdup(name);
 		n = 1;
 	} else {
 		names = iopmem_names(&n);

@@ -174,6 +174,13 @@ int parse_pci_addr(const char *s, char *out, size_t len)
 	return 0;
 }
 
+const char *dev_arg(const char *s)
+{
+	if (!strncmp(s, "/dev/", 5) && parse_iopmem_name(s + 5) >= 0)
+		return s + 5;
+	return s;
+}
+
 int parse_iopmem_name(const char *s)
 {
 	const char *p;

@@ -156,6 +156,10 @@ expect "set --mode p2pdma: chosen at bind only" 1 "^iopmemctl: set iopmem0: mode
 expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
 expect "stats iopmem0: counter lines" 0 '^  dax_pages +28672$' "$CTL" stats iopmem0
 eq "stats --json: object per device" "iopmem0 7" "$("$CTL" stats --json iopmem0 | jq -r '.[0] | "\(.dev) \(.stats.flushes)"')"
+eq "list /dev/iopmem0 is list iopmem0" "$("$CTL" list --json iopmem0)" "$("$CTL" list --json /dev/iopmem0)"
+eq "stats /dev/iopmem0 is stats iopmem0" "$("$CTL" stats --json iopmem0)" "$("$CTL" stats --json /dev/iopmem0)"
+expect "set /dev/iopmem0: messages name iopmem0" 1 '^iopmemctl: set iopmem0: nothing to change' "$CTL" set /dev/iopmem0
+expect "/dev/ before something else is no device" 1 "^iopmemctl: list /dev/sda: no such iopmem device" "$CTL" list /dev/sda
 expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such iopmem device' "$CTL" stats iopmem9
 expect "stats with two devices is misuse, status 2" 2 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
 
@@ -301,6 +305,7 @@ expect "check: table line of a peer" 0 '^  peer 0000:04:00\.0: works: both are b
 expect "check: a missing device" 1 "^iopmemctl: check 0000:00:1f.0: no such PCI device; 'lspci -D' lists them" "$CTL" check 0000:00:1f.0
 expect "check: a bad peer address" 1 "^iopmemctl: check: --peer 1:2: not a PCI address" "$CTL" check 0000:03:00.0 --peer 1:2
 eq "check iopmem0: the iopmem device's PCI address" 0000:00:04.0 "$("$CTL" check iopmem0 --json | jq -r '.[0].pci')"
+eq "check /dev/iopmem0: the same device" 0000:00:04.0 "$("$CTL" check /dev/iopmem0 --json | jq -r '.[0].pci')"
 
 if [ "$(id -u)" = 0 ]; then
 	expect "set iopmem0 --cache uc writes the attribute" 0 'iopmem0 .* uc ' "$CTL" set iopmem0 --cache uc
