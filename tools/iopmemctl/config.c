@@ -121,7 +121,7 @@ static int parse_line(char *text, struct conf_line *l,
 	}
 	for (int i = 0; i < c->count; i++)
 		if (!strcmp(c->lines[i].pci, l->pci))
-			return fail("%s is already configured on line %d",
+			return fail("%s is already configured on line %d; keep one line per device",
 				    l->pci, c->lines[i].lineno);
 
 	while ((word = strtok_r(NULL, " \t", &save))) {
@@ -137,7 +137,8 @@ static int parse_line(char *text, struct conf_line *l,
 			return fail("'%s%s' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma or memmap=ram|dev",
 				    word, eq ? "=..." : "");
 		if (l->opt[idx][0])
-			return fail("%s is given twice", opt_names[idx]);
+			return fail("%s is given twice; give it once",
+				    opt_names[idx]);
 		if (check_value(idx, eq + 1))
 			return 1;
 		snprintf(l->opt[idx], sizeof(l->opt[idx]), "%s", eq + 1);

@@ -195,9 +195,9 @@ out=$("$CTL" apply-config --config "$T/bad.conf" 2>&1)
 eq "apply-config: a bad file exits 1" 1 "$?"
 eq "apply-config: one error per bad line, each naming file and line" \
 "iopmemctl: $T/bad.conf:3: 'zz:yy' is neither a PCI address (DDDD:BB:SS.F) nor a vendor:device ID (1af4:1110)
-iopmemctl: $T/bad.conf:4: 0000:00:04.0 is already configured on line 2
+iopmemctl: $T/bad.conf:4: 0000:00:04.0 is already configured on line 2; keep one line per device
 iopmemctl: $T/bad.conf:5: 'foo' is not a mode; use mode=fsdax, mode=devdax or mode=p2pdma
-iopmemctl: $T/bad.conf:6: cache is given twice
+iopmemctl: $T/bad.conf:6: cache is given twice; give it once
 iopmemctl: $T/bad.conf:7: 'colour=...' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma or memmap=ram|dev
 iopmemctl: $T/bad.conf:8: bar needs a value: bar=..." "$out"
 expect "apply-config: a missing file" 1 "^iopmemctl: cannot read $T/none.conf: No such file or directory$" \
