@@ -21,6 +21,9 @@
 #     and QEMU's trace (nvmet.host.sh) puts all of the NVMe device's DMA
 #     for those blocks in RAM, none in the BAR. On a machine with an RNIC
 #     under the same switch, that trace is where the offload would show.
+#     No driver can make those fallback checks (guest and host) fail here (only
+#     a client with PCI DMA would): they record what the target does. That
+#     the trace finds DMA in the BAR when it is there is p2p/p2pdma's.
 # vm: machine q35
 # vm: device pcie-root-port id=rp0 chassis=1 slot=1 bus=pcie.0 addr=04.0
 # vm: device x3130-upstream id=up0 bus=rp0
