@@ -108,7 +108,8 @@ apt_config_for() {
 
 apt_update() {
 	log "setup: apt-get update ($KSUITE)"
-	as_root apt-get "${APT_OPTS[@]}" update ||
+	# Without --error-on=any an unreachable archive only warns.
+	as_root apt-get "${APT_OPTS[@]}" update --error-on=any ||
 		die "apt-get update for suite '$KSUITE' failed; is $DEBIAN_MIRROR reachable?"
 }
 
