@@ -7,7 +7,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 static int iopmem_bar = -1;
 

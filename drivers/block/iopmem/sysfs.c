@@ -7,7 +7,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 static ssize_t range_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
