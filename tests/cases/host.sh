@@ -158,7 +158,7 @@ guest_p2p_buf() {
 # shellcheck disable=SC2034 # used by the pre hooks
 P2P_IN_NVME=$((8 * 1048576))
 host_check_p2p() {
-	local M=1048576 name op phys len at bar barlen inside total
+	local M=1048576 name op phys len at
 	host_check_pattern p2p
 	host_check_text iopmem-p2p "$BAR0_FILE" "$(guest_p2p_buf out 2)"
 	at=$(guest_p2p_buf out 4)
@@ -175,13 +175,20 @@ host_check_p2p() {
 		host_check_dma "$([[ $op == r ]] && echo reads into || echo writes from) $name: all NVMe DMA in the buffer" \
 			"$op" "$phys" $((phys + len)) "$at" $((at + 24 * M)) $((16 * M))
 	done
+	host_check_dma_outside_bar "control: a job's DMA into RAM is traced, outside the BAR" ram
+}
+
+# host_check_dma_outside_bar DESC NAME : the reads of buffer NAME's job
+# (16 MiB at least) were all traced at addresses outside the BAR.
+host_check_dma_outside_bar() {
+	local M=1048576 bar barlen at inside total
 	bar=$(guest_p2p_buf bar 1) barlen=$(guest_p2p_buf bar 3)
-	at=$(guest_p2p_buf ram 4)
+	at=$(guest_p2p_buf "$2" 4)
 	read -r inside total < <(nvme_dma_bytes r "${bar:-0}" $((bar + barlen)) "${at:-0}" $((at + 24 * M)))
-	info "control: reads into a RAM buffer: $total bytes of NVMe DMA, $inside in the BAR"
+	info "$1: $total bytes of NVMe DMA, $inside in the BAR"
 	if [[ -n $bar && -n $at ]] && ((total >= 16 * M && inside == 0)); then
-		ok "host: control: a job's DMA into RAM is traced, outside the BAR"
+		ok "host: $1"
 	else
-		not_ok "host: control: a job's DMA into RAM is traced, outside the BAR"
+		not_ok "host: $1"
 	fi
 }

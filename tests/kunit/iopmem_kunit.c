@@ -24,7 +24,7 @@
 #include <linux/sizes.h>
 #include <linux/unaligned.h>
 
-#include "../../drivers/block/iopmem/iopmem.h"
+#include "../../drivers/block/iopmem/iopmem-private.h"
 
 /* The top of the 64-bit physical address space, where end + 1 wraps. */
 #define TOP	U64_MAX

@@ -16,8 +16,32 @@ set -euo pipefail
 # shellcheck source=tests/vm/kbuild.sh
 . "$RIG_DIR/kbuild.sh"
 
-DEBIAN_MIRROR=http://deb.debian.org/debian
 DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# host_debian_mirror : the archive this host's own apt sources take its
+# release from (the entry for its codename, not -security or -updates), so a
+# local mirror or proxy set up for the host serves the other suites too.
+host_debian_mirror() {
+	local codename uri release
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[[ -n $codename ]] || return 1
+	# shellcheck disable=SC2016 # apt's format fields, not shell
+	while read -r uri release; do
+		[[ $release == "$codename" ]] && { echo "${uri%/}"; return 0; }
+	done < <(apt-get indextargets --no-release-info \
+		--format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' 2>/dev/null)
+	return 1
+}
+
+# The suites that are not the host's own (kernels.conf) come from the same
+# archive; IOPMEM_DEBIAN_MIRROR overrides it.
+debian_mirror() {
+	if [[ -n ${IOPMEM_DEBIAN_MIRROR:-} ]]; then
+		echo "$IOPMEM_DEBIAN_MIRROR"
+	elif ! host_debian_mirror; then
+		die "no Debian archive for this host's release in its apt sources (apt-get indextargets); set IOPMEM_DEBIAN_MIRROR=URL of a Debian mirror"
+	fi
+}
 
 # as_root CMD... : apt and dpkg need root; use sudo when we are not root.
 as_root() {
@@ -68,6 +92,7 @@ apt_config_for() {
 	APT_OPTS=(-q -o APT::Sandbox::User=root)
 	[[ $suite == host ]] && return 0
 	local dir=$CACHE_DIR/apt/$suite
+	[[ -n ${DEBIAN_MIRROR:-} ]] || DEBIAN_MIRROR=$(debian_mirror) || exit 1
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
 	printf 'deb [signed-by=%s] %s %s main\n' "$DEBIAN_KEYRING" "$DEBIAN_MIRROR" "$suite" \
 		>"$dir/sources.list"
@@ -83,7 +108,8 @@ apt_config_for() {
 
 apt_update() {
 	log "setup: apt-get update ($KSUITE)"
-	as_root apt-get "${APT_OPTS[@]}" update ||
+	# Without --error-on=any an unreachable archive only warns.
+	as_root apt-get "${APT_OPTS[@]}" update --error-on=any ||
 		die "apt-get update for suite '$KSUITE' failed; is $DEBIAN_MIRROR reachable?"
 }
 

@@ -359,7 +359,7 @@ static struct json_object *bar_json(const char *pci, const char *dev)
  * devices that is also on the client's way up is the common bridge.
  */
 static struct json_object *peer_json(const struct pci_path *prov,
-				     const char *peer, const char *prov_iommu)
+				     const char *peer)
 {
 	struct json_object *o = json_object_new_object();
 	char redir[512] = "", id_a[16], id_b[16], buf[1024], mbuf[64];
@@ -453,7 +453,8 @@ static struct json_object *peer_json(const struct pci_path *prov,
 	add_str(o, "fix", buf);
 out:
 	add_str(o, "verdict", verdict);
-	if (!strcmp(iommu, "translated") || !strcmp(prov_iommu, "translated"))
+	/* The initiator's domain translates; the BAR's device's does not. */
+	if (!strcmp(iommu, "translated"))
 		add_str(o, "note", "an IOMMU translates DMA here: the peer's DMA into iopmem's fsdax and devdax pages (mapped as RAM) goes through the IOMMU and the root complex whatever the path; mode p2pdma (bus addresses) or iommu=pt avoid that");
 	return o;
 }
@@ -511,7 +512,7 @@ static struct json_object *check_json(const char *pci, const char *dev,
 	}
 	arr = json_object_new_array();
 	for (int i = 0; i < npeers; i++)
-		json_object_array_add(arr, peer_json(&p, peers[i], iommu));
+		json_object_array_add(arr, peer_json(&p, peers[i]));
 	json_object_object_add(o, "peers", arr);
 	return o;
 }

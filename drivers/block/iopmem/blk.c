@@ -15,7 +15,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 static void iopmem_copy_bvec(struct iopmem_mapping *map, struct bio_vec *bvec,
 			     sector_t sector, bool write)

@@ -9,7 +9,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 const char *const iopmem_cache_names[] = {
 	[IOPMEM_CACHE_WC] = "wc",

@@ -8,7 +8,7 @@
 #include <linux/uio.h>
 
 #include "compat.h"
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 /**
  * iopmem_dax_access() - the memory behind a page offset of the DAX host

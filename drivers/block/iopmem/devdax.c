@@ -26,7 +26,7 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 #define IOPMEM_DAX_DRIVER		"iopmem_dax"
 #define IOPMEM_DEVICE_DAX_DRIVER	"device_dax"	/* the instances' driver */

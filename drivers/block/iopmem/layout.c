@@ -18,7 +18,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 /*
  * Room for one struct page in memmap=dev, as pmem's MAX_STRUCT_PAGE_SIZE:

@@ -34,7 +34,7 @@
 #include <asm/memtype.h>
 
 #include "compat.h"
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 /* Ranges that have (or are about to have) struct pages, live or orphaned. */
 static LIST_HEAD(iopmem_busy_ranges);

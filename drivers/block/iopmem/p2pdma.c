@@ -20,7 +20,7 @@
 #include <linux/pci-p2pdma.h>
 #include <linux/slab.h>
 
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 /*
  * The first action of the group, so the last one released: the P2PDMA

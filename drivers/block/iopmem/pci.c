@@ -3,11 +3,12 @@
  * The PCI provider: binds a device named by driver_override or new_id
  * (iopmem claims no PCI IDs of its own) and publishes one memory BAR.
  */
+#include <linux/iommu.h>
 #include <linux/iopmem.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 static int iopmem_bar = -1;
 
@@ -83,6 +84,25 @@ static int iopmem_pci_pick_bar(struct pci_dev *pdev)
 	return bar;
 }
 
+/*
+ * In the DAX modes a peer DMA-maps iopmem's pages as if they were RAM: with
+ * IOMMU translation it gets an I/O virtual address, which no PCIe switch
+ * can route to the BAR, so the transfer goes up to the root complex and
+ * works only where that routes peer-to-peer traffic.  This device's own
+ * domain stands for the platform's default; iopmemctl check tells per
+ * peer.  P2PDMA mode needs no warning: the kernel checks each path.
+ */
+static void iopmem_pci_warn_iommu(struct pci_dev *pdev,
+				  struct iopmem_device *idev)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(&pdev->dev);
+
+	if (!domain || !iommu_is_dma_domain(domain) ||
+	    READ_ONCE(idev->mode) == IOPMEM_MODE_P2PDMA)
+		return;
+	dev_warn(&pdev->dev, "the IOMMU translates DMA: peers reach this BAR only through the root complex; 'iopmemctl check' tells per peer, iommu=pt avoids it\n");
+}
+
 static int iopmem_pci_probe(struct pci_dev *pdev,
 			    const struct pci_device_id *id)
 {
@@ -120,6 +140,7 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 	pci_set_drvdata(pdev, idev);
 	/* slot_reset() restores this after a link reset. */
 	pci_save_state(pdev);
+	iopmem_pci_warn_iommu(pdev, idev);
 	return 0;
 }
 

@@ -7,7 +7,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 static ssize_t range_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -18,6 +18,14 @@ static ssize_t range_show(struct device *dev, struct device_attribute *attr,
 			  idev->range.end);
 }
 static DEVICE_ATTR_RO(range);
+
+/* The first address alone, so tools need not parse range. */
+static ssize_t start_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", to_iopmem_device(dev)->range.start);
+}
+static DEVICE_ATTR_RO(start);
 
 static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
@@ -140,6 +148,7 @@ static DEVICE_ATTR_RO(data_size);
 
 static struct attribute *iopmem_attrs[] = {
 	&dev_attr_range.attr,
+	&dev_attr_start.attr,
 	&dev_attr_size.attr,
 	&dev_attr_bar.attr,
 	&dev_attr_numa_node.attr,

@@ -25,7 +25,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "iopmem.h"
+#include "iopmem-private.h"
 
 /**
  * struct iopmem_window - a claim on a removed device's window

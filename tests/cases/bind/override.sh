@@ -4,7 +4,7 @@
 # Binding by driver_override and by new_id: the probe message, the sysfs
 # attributes, and unbind / rmmod leaving no device, node or reservation.
 # vm: ivshmem 512M addr=04.0
-# results: 23
+# results: 24
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -20,6 +20,7 @@ end=$((start + 512 * 1024 * 1024))
 check "probe message names device, BAR, range, size, cache and mode" \
 	dmesg_has "iopmem0: $IOPMEM_PCI BAR2 \[mem $start-$(printf '0x%x' $((end - 1)))\] 512 MiB, cache wc, mode fsdax"
 check_eq "range" "$start-$(printf '0x%x' $((end - 1)))" "$(iopmem_attr "$dev" range)"
+check_eq "start" "$start" "$(iopmem_attr "$dev" start)"
 check_eq "bar" 2 "$(iopmem_attr "$dev" bar)"
 check_eq "size" 536870912 "$(iopmem_attr "$dev" size)"
 check_eq "cache" wc "$(iopmem_attr "$dev" cache)"

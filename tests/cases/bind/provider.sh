@@ -7,7 +7,7 @@
 # must refuse: misaligned size or start, System RAM, a range published
 # twice.
 # vm: ivshmem 512M addr=04.0
-# results: 29
+# results: 30
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -32,6 +32,8 @@ dev=$(iopmem_of $IOPMEM_PCI)
 check_eq "iopmem device under the provider's device" iopmem0 "$dev"
 check_eq "range" "$(printf '0x%x-0x%x' $start $((start + 128 * 1024 * 1024 - 1)))" \
 	"$(iopmem_attr "$dev" range)"
+check_eq "start is the sub-range's, not the BAR's" "$(printf '0x%x' $start)" \
+	"$(iopmem_attr "$dev" start)"
 check_eq "size" 134217728 "$(iopmem_attr "$dev" size)"
 check_eq "bar" 2 "$(iopmem_attr "$dev" bar)"
 check_eq "block device size" 134217728 "$(blockdev --getsize64 /dev/iopmem0)"

@@ -6,8 +6,8 @@
  * state can outlive the device: a file system mounted on the block device
  * keeps the struct pages in use after the owner has gone away.
  */
-#ifndef _IOPMEM_H
-#define _IOPMEM_H
+#ifndef _IOPMEM_PRIVATE_H
+#define _IOPMEM_PRIVATE_H
 
 #include <linux/device.h>
 #include <linux/ioport.h>
@@ -380,4 +380,4 @@ extern struct iopmem_choice iopmem_default_mode;
 extern struct iopmem_choice iopmem_default_memmap;
 #endif
 
-#endif /* _IOPMEM_H */
+#endif /* _IOPMEM_PRIVATE_H */
