@@ -90,6 +90,14 @@ bool path_is_under(const char *path, const char *dir);
 const char *kmsg_match(const char *text, const char *needle, bool any_iopmem);
 /* "512 MiB", "4 KiB", "3 B" ... into buf. */
 const char *format_size(unsigned long long size, char *buf, size_t len);
+/* As ndctl -u: "512.00 MiB (536.87 MB)"; "100 B" under 1 KiB. */
+const char *format_size_human(unsigned long long size, char *buf, size_t len);
+
+/* Output options of the commands that print devices (list, bind, set). */
+struct out_opts {
+	bool human;		/* -u: sizes "1.50 GiB (1.61 GB)", hex addresses */
+};
+extern struct out_opts out_opts;
 
 /* Devices. */
 bool iopmem_exists(const char *name);

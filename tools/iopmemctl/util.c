@@ -229,6 +229,26 @@ const char *format_size(unsigned long long size, char *buf, size_t len)
 	return buf;
 }
 
+const char *format_size_human(unsigned long long size, char *buf, size_t len)
+{
+	static const char *const bin[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	static const char *const dec[] = { "KB", "MB", "GB", "TB", "PB" };
+	double b = size, d = size;
+	int u = -1;
+
+	if (size < 1024) {
+		snprintf(buf, len, "%llu B", size);
+		return buf;
+	}
+	while (u < 4 && b >= 1024) {
+		b /= 1024;
+		d /= 1000;
+		u++;
+	}
+	snprintf(buf, len, "%.2f %s (%.2f %s)", b, bin[u], d, dec[u]);
+	return buf;
+}
+
 bool iopmem_exists(const char *name)
 {
 	char path[IOPMEMCTL_PATH_MAX];
@@ -368,6 +388,15 @@ static void add_number(struct json_object *o, const char *key, const char *val)
 		json_object_object_add(o, key, json_object_new_int64(v));
 }
 
+struct out_opts out_opts;
+
+/* A byte count or address: a JSON integer. */
+static void add_u64(struct json_object *o, const char *key,
+		    unsigned long long v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
 static int dirent_cmp(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -402,7 +431,9 @@ struct json_object *iopmem_stats_json(const char *name)
 
 /*
  * The device-dax region of an iopmem device in devdax mode: libdaxctl's
- * region whose sysfs path lies under the iopmem device's.
+ * region whose sysfs path lies under the iopmem device's, as ndctl nests
+ * it: "daxregion": { "id", "size", "align", "devices": [ { "chardev",
+ * "size" } ] }.
  */
 static void add_dax_region(struct json_object *o, const char *name)
 {
@@ -416,14 +447,18 @@ static void add_dax_region(struct json_object *o, const char *name)
 	if (daxctl_new(&ctx))
 		return;
 	daxctl_region_foreach(ctx, region) {
-		struct json_object *devs;
+		struct json_object *reg, *devs;
 		const char *rpath = daxctl_region_get_path(region);
 
 		if (!rpath || !realpath(rpath, reg_real) ||
 		    !path_is_under(reg_real, dev_real))
 			continue;
-		json_object_object_add(o, "region",
+		reg = json_object_new_object();
+		json_object_object_add(reg, "id",
 			json_object_new_int(daxctl_region_get_id(region)));
+		add_u64(reg, "size", daxctl_region_get_size(region));
+		json_object_object_add(reg, "align",
+			json_object_new_int64(daxctl_region_get_align(region)));
 		devs = json_object_new_array();
 		daxctl_dev_foreach(region, dev) {
 			struct json_object *d;
@@ -433,13 +468,13 @@ static void add_dax_region(struct json_object *o, const char *name)
 				continue;
 			d = json_object_new_object();
 			add_string(d, "chardev", daxctl_dev_get_devname(dev));
-			json_object_object_add(d, "size",
-				json_object_new_int64(daxctl_dev_get_size(dev)));
+			add_u64(d, "size", daxctl_dev_get_size(dev));
 			if (!daxctl_dev_is_enabled(dev))
 				add_string(d, "state", "disabled");
 			json_object_array_add(devs, d);
 		}
-		json_object_object_add(o, "devices", devs);
+		json_object_object_add(reg, "devices", devs);
+		json_object_object_add(o, "daxregion", reg);
 		break;
 	}
 	daxctl_unref(ctx);
@@ -471,39 +506,43 @@ static void add_p2pmem(struct json_object *o, const char *name)
 
 struct json_object *iopmem_json(const char *name, bool verbose)
 {
-	static const char *const numeric[] = { "bar", "size", "numa_node",
-						"memmap_reserved" };
 	char path[IOPMEMCTL_PATH_MAX], val[256], mode[32] = "";
 	struct json_object *o = json_object_new_object();
+	unsigned long long start, end;
 
 	add_string(o, "dev", name);
 	if (iopmem_pci(name, val, sizeof(val)) == 0)
 		add_string(o, "pci", val);
 	if (read_attr(name, "bar", val, sizeof(val)) == 0)
-		add_number(o, numeric[0], val);
-	if (read_attr(name, "range", val, sizeof(val)) == 0)
-		add_string(o, "range", val);
+		add_number(o, "bar", val);
+	/* "start" and "size" as ndctl has them; "range" is start-end. */
+	if (read_attr(name, "range", val, sizeof(val)) == 0 &&
+	    parse_range(val, &start, &end) == 0)
+		add_u64(o, "start", start);
 	if (read_attr(name, "size", val, sizeof(val)) == 0)
-		add_number(o, numeric[1], val);
+		add_number(o, "size", val);
 	if (read_attr(name, "cache", val, sizeof(val)) == 0)
 		add_string(o, "cache", val);
 	if (read_attr(name, "mode", mode, sizeof(mode)) == 0)
 		add_string(o, "mode", mode);
-	/* Drivers before memmap=dev have neither attribute. */
+	/*
+	 * ndctl's "map": where the struct pages live, "mem" (RAM) or "dev";
+	 * the attribute says "ram" for mem. Drivers before memmap=dev have
+	 * neither attribute.
+	 */
 	if (read_attr(name, "memmap", val, sizeof(val)) == 0)
-		add_string(o, "memmap", val);
+		add_string(o, "map", strcmp(val, "ram") ? val : "mem");
 	if (read_attr(name, "memmap_reserved", val, sizeof(val)) == 0)
-		add_number(o, numeric[3], val);
+		add_number(o, "memmap_reserved", val);
 	if (read_attr(name, "numa_node", val, sizeof(val)) == 0)
-		add_number(o, numeric[2], val);
+		add_number(o, "numa_node", val);
 	/* "offline" after a fatal PCIe error; drivers before it lack it. */
 	if (read_attr(name, "state", val, sizeof(val)) == 0)
 		add_string(o, "state", val);
+	/* The name, as ndctl's "blockdev": "pmem0". */
 	if (!strcmp(mode, "fsdax") &&
-	    access(sysfs_path(path, "class/block/%s", name), F_OK) == 0) {
-		snprintf(val, sizeof(val), "/dev/%s", name);
-		add_string(o, "blockdev", val);
-	}
+	    access(sysfs_path(path, "class/block/%s", name), F_OK) == 0)
+		add_string(o, "blockdev", name);
 	if (!strcmp(mode, "devdax"))
 		add_dax_region(o, name);
 	if (!strcmp(mode, "p2pdma"))
@@ -546,7 +585,7 @@ static void p2pmem_text(struct json_object *pool, char *buf, size_t len)
  */
 static void target_text(struct json_object *o, char *buf, size_t len)
 {
-	struct json_object *v, *devs;
+	struct json_object *v, *reg, *devs;
 	size_t used;
 
 	if (!strcmp(get_str(o, "state"), "offline")) {
@@ -555,19 +594,20 @@ static void target_text(struct json_object *o, char *buf, size_t len)
 		return;
 	}
 	if (json_object_object_get_ex(o, "blockdev", &v)) {
-		snprintf(buf, len, "%s", json_object_get_string(v));
+		snprintf(buf, len, "/dev/%s", json_object_get_string(v));
 		return;
 	}
 	if (json_object_object_get_ex(o, "p2pmem", &v)) {
 		p2pmem_text(v, buf, len);
 		return;
 	}
-	if (!json_object_object_get_ex(o, "region", &v)) {
+	if (!json_object_object_get_ex(o, "daxregion", &reg) ||
+	    !json_object_object_get_ex(reg, "id", &v)) {
 		snprintf(buf, len, "-");
 		return;
 	}
 	snprintf(buf, len, "region %d:", json_object_get_int(v));
-	if (!json_object_object_get_ex(o, "devices", &devs) ||
+	if (!json_object_object_get_ex(reg, "devices", &devs) ||
 	    !json_object_array_length(devs)) {
 		used = strlen(buf);
 		snprintf(buf + used, len - used, " no devices");
@@ -594,19 +634,26 @@ void print_devices(struct json_object *arr, bool json, bool verbose)
 	if (!n)
 		return;
 	printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-6s %-4s %s\n", "DEV",
-	       "PCI", "BAR", "RANGE", "SIZE", "CACHE", "MODE", "MEMMAP", "NODE",
+	       "PCI", "BAR", "RANGE", "SIZE", "CACHE", "MODE", "MAP", "NODE",
 	       "DEVICE");
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(arr, i), *v;
-		char size[32] = "-", target[1024];
+		char size[32] = "-", range[48] = "-", target[1024];
+		struct json_object *start;
 
 		if (json_object_object_get_ex(o, "size", &v))
 			format_size(json_object_get_int64(v), size, sizeof(size));
+		if (json_object_object_get_ex(o, "start", &start) &&
+		    json_object_object_get_ex(o, "size", &v))
+			snprintf(range, sizeof(range), "0x%llx-0x%llx",
+				 (unsigned long long)json_object_get_int64(start),
+				 (unsigned long long)json_object_get_int64(start) +
+				 json_object_get_int64(v) - 1);
 		target_text(o, target, sizeof(target));
 		printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-6s %-4s %s\n",
 		       get_str(o, "dev"), get_str(o, "pci"), get_str(o, "bar"),
-		       get_str(o, "range"), size, get_str(o, "cache"),
-		       get_str(o, "mode"), get_str(o, "memmap"),
+		       range, size, get_str(o, "cache"),
+		       get_str(o, "mode"), get_str(o, "map"),
 		       get_str(o, "numa_node"), target);
 		if (verbose && json_object_object_get_ex(o, "stats", &v)) {
 			printf("  stats:");

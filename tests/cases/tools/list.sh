@@ -5,9 +5,10 @@
 # whose JSON fields match sysfs, the table, -v with the counters, a named
 # device, a missing one; an unprivileged user can list but not change.
 # vm: ivshmem 512M addr=04.0
-# results: 38
+# results: 40
 . /tests/lib.sh
 . /tests/iopmem.sh
+. /tests/tools/schema.inc
 
 check "modprobe iopmem" iopmem_load
 check_eq "list --json before a bind: empty array" 0 "$(iopmemctl list --json | jq length)"
@@ -20,16 +21,20 @@ check_eq "one device" 1 "$(echo "$j" | jq length)"
 check_eq "dev" "$dev" "$(echo "$j" | jq -r '.[0].dev')"
 check_eq "pci" $IOPMEM_PCI "$(echo "$j" | jq -r '.[0].pci')"
 check_eq "bar (a number)" "$(iopmem_attr "$dev" bar)" "$(echo "$j" | jq '.[0].bar')"
-check_eq "range" "$(iopmem_attr "$dev" range)" "$(echo "$j" | jq -r '.[0].range')"
+check_eq "start (a number): range's first address" "$(printf %d "$(iopmem_attr "$dev" range | cut -d- -f1)")" "$(echo "$j" | jq '.[0].start')"
 check_eq "size (a number)" 536870912 "$(echo "$j" | jq '.[0].size')"
 check_eq "cache" wc "$(echo "$j" | jq -r '.[0].cache')"
 check_eq "mode" fsdax "$(echo "$j" | jq -r '.[0].mode')"
-check_eq "memmap" "$(iopmem_attr "$dev" memmap)" "$(echo "$j" | jq -r '.[0].memmap')"
+check_eq "map: mem for memmap ram, as ndctl names it" "$(iopmem_attr "$dev" memmap | sed s/ram/mem/)" "$(echo "$j" | jq -r '.[0].map')"
 check_eq "memmap_reserved (a number)" 0 "$(echo "$j" | jq '.[0].memmap_reserved')"
 check_eq "numa_node" "$(iopmem_attr "$dev" numa_node)" "$(echo "$j" | jq '.[0].numa_node')"
-check_eq "blockdev" "/dev/$dev" "$(echo "$j" | jq -r '.[0].blockdev')"
-check "the blockdev is a block device" test -b "$(echo "$j" | jq -r '.[0].blockdev')"
-check_eq "no region in fsdax mode" null "$(echo "$j" | jq -r '.[0].region')"
+check_eq "blockdev: the name, as ndctl has it" "$dev" "$(echo "$j" | jq -r '.[0].blockdev')"
+check "/dev/<blockdev> is a block device" test -b "/dev/$(echo "$j" | jq -r '.[0].blockdev')"
+check_eq "no daxregion in fsdax mode" null "$(echo "$j" | jq -r '.[0].daxregion')"
+check_eq "the JSON matches /tests/tools/list.schema.json" "" "$(schema_violations "$j")"
+check_eq "control: the checker finds a string size and a /dev blockdev" \
+	'[0].size: string "1", wanted integer [0].blockdev: "/dev/x" does not match ^iopmem[0-9]+$' \
+	"$(schema_violations "$(echo "$j" | jq -c '.[0].size = "1" | .[0].blockdev = "/dev/x"')" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "no stats without -v" null "$(echo "$j" | jq -r '.[0].stats')"
 
 jv=$(iopmemctl list -v --json)
@@ -39,12 +44,12 @@ check_eq "-v: flushes matches sysfs" "$(iopmem_stat "$dev" flushes)" "$(echo "$j
 
 iopmemctl list >/tmp/table
 info "$(cat /tmp/table)"
-check "table header" grep -Eq '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP +NODE +DEVICE' /tmp/table
-check "table row" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +512 MiB +wc +fsdax +ram +-?[0-9]+ +/dev/$dev\$" /tmp/table
+check "table header" grep -Eq '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MAP +NODE +DEVICE' /tmp/table
+check "table row" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +512 MiB +wc +fsdax +mem +-?[0-9]+ +/dev/$dev\$" /tmp/table
 check "list -v: a stats line" sh -c "iopmemctl list -v | grep -Eq '^  stats: .*flushes=[0-9]+'"
 echo dev >"/sys/class/iopmem/$dev/memmap"
-check_eq "memmap dev: memmap, memmap_reserved" "dev 10485760" \
-	"$(iopmemctl list --json | jq -r '.[0] | "\(.memmap) \(.memmap_reserved)"')"
+check_eq "memmap dev: map, memmap_reserved" "dev 10485760" \
+	"$(iopmemctl list --json | jq -r '.[0] | "\(.map) \(.memmap_reserved)"')"
 echo ram >"/sys/class/iopmem/$dev/memmap"
 check_eq "list $dev --json names it" "$dev" "$(iopmemctl list --json "$dev" | jq -r '.[0].dev')"
 

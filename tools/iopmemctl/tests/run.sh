@@ -46,6 +46,10 @@ while IFS= read -r line; do
 done <"$B/test-util.out"
 rm -f "$B/test-util.out"
 
+# The schema of list --json and its checker, shared with the guest tests.
+SCHEMA=$(cd "$(dirname "$0")/../../../tests/cases/tools" && pwd)/list.schema.json
+SCHEMA_JQ=${SCHEMA%/*}/schema.jq
+
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
@@ -106,27 +110,42 @@ eq "list --json: sorted by number" "iopmem0 iopmem1 iopmem10" "$(echo "$J" | jq 
 eq "list --json: pci" 0000:00:04.0 "$(echo "$J" | jq -r '.[0].pci')"
 eq "list --json: bar is a number" 2 "$(echo "$J" | jq '.[0].bar')"
 eq "list --json: size is a number" 536870912 "$(echo "$J" | jq '.[0].size')"
-eq "list --json: range" 0xfe000000-0x11dffffff "$(echo "$J" | jq -r '.[0].range')"
+eq "list --json: start is a number" $((0xfe000000)) "$(echo "$J" | jq '.[0].start')"
+eq "list --json: no range string (start and size say it)" null "$(echo "$J" | jq '.[0].range')"
 eq "list --json: cache" wc "$(echo "$J" | jq -r '.[0].cache')"
 eq "list --json: mode" fsdax "$(echo "$J" | jq -r '.[0].mode')"
 eq "list --json: numa_node -1" -1 "$(echo "$J" | jq '.[0].numa_node')"
-eq "list --json: memmap" ram "$(echo "$J" | jq -r '.[0].memmap')"
+eq "list --json: map as ndctl names it (ram is mem)" mem "$(echo "$J" | jq -r '.[0].map')"
 eq "list --json: memmap_reserved is a number" 0 "$(echo "$J" | jq '.[0].memmap_reserved')"
-eq "list --json: memmap dev" "dev 8388608" "$(echo "$J" | jq -r '.[2] | "\(.memmap) \(.memmap_reserved)"')"
+eq "list --json: memmap dev" "dev 8388608" "$(echo "$J" | jq -r '.[2] | "\(.map) \(.memmap_reserved)"')"
 eq "list --json: state" online "$(echo "$J" | jq -r '.[0].state')"
-eq "list --json: blockdev in fsdax mode" /dev/iopmem0 "$(echo "$J" | jq -r '.[0].blockdev')"
+eq "list --json: blockdev in fsdax mode, without /dev as ndctl has it" iopmem0 "$(echo "$J" | jq -r '.[0].blockdev')"
 eq "list --json: no blockdev in devdax mode" null "$(echo "$J" | jq -r '.[1].blockdev')"
 eq "list --json: devdax device's cache" uc "$(echo "$J" | jq -r '.[1].cache')"
 eq "list --json: no stats without -v" null "$(echo "$J" | jq -r '.[0].stats')"
+# schema_check DESC JSON : JSON matches list.schema.json (the violations
+# are printed otherwise).
+schema_check() {
+	v=$(printf '%s\n' "$2" | jq -r --slurpfile schema "$SCHEMA" -f "$SCHEMA_JQ" 2>&1)
+	if [ $? -eq 0 ] && [ -z "$v" ]; then ok "$1"; else not_ok "$1"; printf '%s\n' "$v" | sed 's/^/#   /'; fi
+}
+schema_check "list --json matches tests/cases/tools/list.schema.json" "$J"
+# Control: the checker refuses the shape list had before (string range,
+# /dev in blockdev, memmap, a size as a string).
+v=$(echo '[{"dev":"iopmem0","pci":"0000:00:04.0","bar":2,"range":"0xfe000000-0x11dffffff","size":"536870912","cache":"wc","mode":"fsdax","memmap":"ram","numa_node":-1,"blockdev":"/dev/iopmem0"}]' |
+	jq -r --slurpfile schema "$SCHEMA" -f "$SCHEMA_JQ" | LC_ALL=C sort | tr "\n" "|")
+eq "control: the schema check refuses the old shape, naming each fault" \
+	'[0].blockdev: "/dev/iopmem0" does not match ^iopmem[0-9]+$|[0].size: string "536870912", wanted integer|[0]: no key "start"|[0]: unknown key "memmap"|[0]: unknown key "range"|' "$v"
 J=$("$CTL" list -v --json)
+schema_check "list -v --json matches the schema" "$J"
 eq "list -v --json: stats.flushes" 7 "$(echo "$J" | jq '.[0].stats.flushes')"
 eq "list -v --json: four counters" 4 "$(echo "$J" | jq '.[0].stats | length')"
 eq "list iopmem1 --json: just that device" iopmem1 "$(IOPMEMCTL_SYSFS=$S "$CTL" list --json iopmem1 | jq -r '[.[].dev] | join(" ")')"
-expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP +NODE +DEVICE' "$CTL" list
-expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +ram +-1 +/dev/iopmem0$' "$CTL" list
+expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MAP +NODE +DEVICE' "$CTL" list
+expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +mem +-1 +/dev/iopmem0$' "$CTL" list
 expect "list: table row of iopmem10 with memmap dev" 0 '^iopmem10 +0000:00:06\.0 .* +fsdax +dev +1 +/dev/iopmem10$' "$CTL" list
 echo offline >"$S/class/iopmem/iopmem1/state"
-expect "list: an offline device says how to bring it back" 0 '^iopmem1 .* +devdax +ram +0 +offline: iopmemctl set iopmem1 --mode devdax$' "$CTL" list
+expect "list: an offline device says how to bring it back" 0 '^iopmem1 .* +devdax +mem +0 +offline: iopmemctl set iopmem1 --mode devdax$' "$CTL" list
 echo online >"$S/class/iopmem/iopmem1/state"
 expect "list -v: counters under the row" 0 '^  stats: dax_calls=0 dax_pages=28672 errors=0 flushes=7' "$CTL" list -v
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
@@ -144,9 +163,9 @@ eq "list --json p2pdma: mode" p2pdma "$(echo "$J" | jq -r '.[0].mode')"
 eq "list --json p2pdma: p2pmem size, available, published as numbers" \
 	"536870912 534773760 1 number" \
 	"$(echo "$J" | jq -r '.[0].p2pmem | "\(.size) \(.available) \(.published) \(.available | type)"')"
-eq "list --json p2pdma: no blockdev, no region" "null null" "$(echo "$J" | jq -r '.[0] | "\(.blockdev) \(.region)"')"
+eq "list --json p2pdma: no blockdev, no daxregion" "null null" "$(echo "$J" | jq -r '.[0] | "\(.blockdev) \(.daxregion)"')"
 eq "list --json: no p2pmem on an fsdax device" null "$("$CTL" list --json iopmem0 | jq -r '.[0].p2pmem')"
-expect "list: table row of a p2pdma device shows its pool" 0 '^iopmem3 +0000:00:0a\.0 .* +p2pdma +ram +-1 +p2pmem 512 MiB, 510 MiB available$' "$CTL" list
+expect "list: table row of a p2pdma device shows its pool" 0 '^iopmem3 +0000:00:0a\.0 .* +p2pdma +mem +-1 +p2pmem 512 MiB, 510 MiB available$' "$CTL" list
 echo 0 >"$pool/published"
 expect "list: an unpublished pool says so" 0 '^iopmem3 .* p2pmem 512 MiB, 510 MiB available, unpublished$' "$CTL" list
 rm -r "$pool"
@@ -311,7 +330,7 @@ if [ "$(id -u)" = 0 ]; then
 	expect "set iopmem0 --cache uc writes the attribute" 0 'iopmem0 .* uc ' "$CTL" set iopmem0 --cache uc
 	eq "... cache file" uc "$(cat "$S/class/iopmem/iopmem0/cache")"
 	expect "set iopmem1 --mode fsdax --json prints the device" 0 '"mode": "fsdax"' "$CTL" set iopmem1 --mode fsdax --json
-	expect "set iopmem10 --memmap ram writes the attribute" 0 'iopmem10 .* ram ' "$CTL" set iopmem10 --memmap ram
+	expect "set iopmem10 --memmap ram writes the attribute" 0 'iopmem10 .* mem ' "$CTL" set iopmem10 --memmap ram
 	eq "... memmap file" ram "$(cat "$S/class/iopmem/iopmem10/memmap")"
 	m=$S/class/iopmem/iopmem0/mode
 	touch -d 2000-01-01 "$m"
