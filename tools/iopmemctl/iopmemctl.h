@@ -94,10 +94,21 @@ const char *format_size(unsigned long long size, char *buf, size_t len);
 const char *format_size_human(unsigned long long size, char *buf, size_t len);
 
 /* Output options of the commands that print devices (list, bind, set). */
+#define IOPMEMCTL_MAX_COLS 32
 struct out_opts {
 	bool human;		/* -u: sizes "1.50 GiB (1.61 GB)", hex addresses */
+	int ncols;		/* the table's columns (-o); 0: the default */
+	int cols[IOPMEMCTL_MAX_COLS];
 };
 extern struct out_opts out_opts;
+/*
+ * The table's columns from -o's "COL,COL" ("+COL": the default ones and
+ * COL; NULL: the default, with STATS if verbose). An unknown column is a
+ * usage error naming the valid ones: return EXIT_USAGE, else 0.
+ */
+int table_columns(const char *cmd, const char *spec, bool verbose);
+/* "  NAME  what it shows" lines of every column, for --help. */
+const char *table_columns_help(void);
 
 /* Devices. */
 bool iopmem_exists(const char *name);

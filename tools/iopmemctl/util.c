@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
 #include <daxctl/libdaxctl.h>
+#include <libsmartcols.h>
 
 #include "iopmemctl.h"
 
@@ -397,6 +399,47 @@ static void add_u64(struct json_object *o, const char *key,
 	json_object_object_add(o, key, json_object_new_int64(v));
 }
 
+static void humanize_size(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	char buf[64];
+
+	if (json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_int))
+		add_string(o, key, format_size_human(json_object_get_int64(v),
+						     buf, sizeof(buf)));
+}
+
+/*
+ * -u, as ndctl -u: byte counts become "512.00 MiB (536.87 MB)" and the
+ * start address "0x..." (strings); counts and ids stay numbers.
+ */
+static void humanize(struct json_object *o)
+{
+	struct json_object *v, *devs;
+	char buf[32];
+
+	humanize_size(o, "size");
+	humanize_size(o, "memmap_reserved");
+	if (json_object_object_get_ex(o, "start", &v) &&
+	    json_object_is_type(v, json_type_int)) {
+		snprintf(buf, sizeof(buf), "0x%llx",
+			 (unsigned long long)json_object_get_int64(v));
+		add_string(o, "start", buf);
+	}
+	if (json_object_object_get_ex(o, "daxregion", &v)) {
+		humanize_size(v, "size");
+		if (json_object_object_get_ex(v, "devices", &devs))
+			for (size_t i = 0; i < json_object_array_length(devs); i++)
+				humanize_size(json_object_array_get_idx(devs, i),
+					      "size");
+	}
+	if (json_object_object_get_ex(o, "p2pmem", &v)) {
+		humanize_size(v, "size");
+		humanize_size(v, "available");
+	}
+}
+
 static int dirent_cmp(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -621,11 +664,220 @@ static void target_text(struct json_object *o, char *buf, size_t len)
 	}
 }
 
+/* A size cell: bytes, or with -u as ndctl -u prints it. */
+static void size_cell(struct json_object *o, const char *key, char *buf,
+		      size_t len)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		snprintf(buf, len, "-");
+	else if (out_opts.human)
+		format_size_human(json_object_get_int64(v), buf, len);
+	else
+		snprintf(buf, len, "%lld", (long long)json_object_get_int64(v));
+}
+
+static void cell_dev(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "dev"));
+}
+
+static void cell_pci(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "pci"));
+}
+
+static void cell_bar(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "bar"));
+}
+
+static void cell_start(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(o, "start", &v))
+		snprintf(buf, len, "0x%llx",
+			 (unsigned long long)json_object_get_int64(v));
+	else
+		snprintf(buf, len, "-");
+}
+
+static void cell_range(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *start, *size;
+
+	if (json_object_object_get_ex(o, "start", &start) &&
+	    json_object_object_get_ex(o, "size", &size))
+		snprintf(buf, len, "0x%llx-0x%llx",
+			 (unsigned long long)json_object_get_int64(start),
+			 (unsigned long long)json_object_get_int64(start) +
+			 json_object_get_int64(size) - 1);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void cell_size(struct json_object *o, char *buf, size_t len)
+{
+	size_cell(o, "size", buf, len);
+}
+
+static void cell_cache(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "cache"));
+}
+
+static void cell_mode(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "mode"));
+}
+
+static void cell_map(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "map"));
+}
+
+static void cell_reserved(struct json_object *o, char *buf, size_t len)
+{
+	size_cell(o, "memmap_reserved", buf, len);
+}
+
+static void cell_node(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "numa_node"));
+}
+
+static void cell_state(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "state"));
+}
+
+static void cell_stats(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *stats;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!json_object_object_get_ex(o, "stats", &stats)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	json_object_object_foreach(stats, key, val) {
+		snprintf(buf + used, len - used, "%s%s=%s", used ? " " : "",
+			 key, json_object_get_string(val));
+		used = strlen(buf);
+	}
+}
+
+static const struct column {
+	const char *name;
+	const char *help;
+	void (*cell)(struct json_object *o, char *buf, size_t len);
+} columns[] = {
+	{ "DEV", "the iopmem device", cell_dev },
+	{ "PCI", "its PCI device", cell_pci },
+	{ "BAR", "the BAR it maps", cell_bar },
+	{ "START", "the physical address where the BAR starts", cell_start },
+	{ "RANGE", "the physical range, first-last", cell_range },
+	{ "SIZE", "bytes (-u: human-readable)", cell_size },
+	{ "CACHE", "wc or uc", cell_cache },
+	{ "MODE", "fsdax, devdax or p2pdma", cell_mode },
+	{ "MAP", "where the struct pages live: mem or dev", cell_map },
+	{ "RESERVED", "bytes of the BAR holding struct pages (map dev)",
+	  cell_reserved },
+	{ "NODE", "the NUMA node", cell_node },
+	{ "STATE", "online, or offline after a fatal PCIe error", cell_state },
+	{ "DEVICE", "the block device, device-dax region or P2PDMA pool",
+	  target_text },
+	{ "STATS", "the counters under stats/ (list -v)", cell_stats },
+};
+
+#define NR_COLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* Without -o; -v adds STATS. */
+static const char default_columns[] =
+	"DEV,PCI,BAR,RANGE,SIZE,CACHE,MODE,MAP,NODE,DEVICE";
+
+static int column_of(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NR_COLUMNS; i++)
+		if (strlen(columns[i].name) == len &&
+		    !strncasecmp(columns[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+static int add_columns(const char *cmd, const char *spec)
+{
+	const char *p = spec;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int c = column_of(p, len);
+
+		if (c < 0) {
+			fprintf(stderr, "iopmemctl: %s: -o: unknown column '%.*s'; "
+				"the columns are:", cmd, (int)len, p);
+			for (size_t i = 0; i < NR_COLUMNS; i++)
+				fprintf(stderr, "%s %s", i ? "," : "",
+					columns[i].name);
+			fputc('\n', stderr);
+			return EXIT_USAGE;
+		}
+		if (out_opts.ncols < IOPMEMCTL_MAX_COLS)
+			out_opts.cols[out_opts.ncols++] = c;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+int table_columns(const char *cmd, const char *spec, bool verbose)
+{
+	int rc;
+
+	out_opts.ncols = 0;
+	/* "+COL,..." as lsblk has it: the default columns and these. */
+	if (!spec || *spec == '+') {
+		rc = add_columns(cmd, default_columns);
+		if (!rc && verbose)
+			rc = add_columns(cmd, "STATS");
+		if (!rc && spec)
+			rc = add_columns(cmd, spec + 1);
+		return rc;
+	}
+	if (!*spec) {
+		fprintf(stderr, "iopmemctl: %s: -o: no columns given\n", cmd);
+		return EXIT_USAGE;
+	}
+	return add_columns(cmd, spec);
+}
+
+const char *table_columns_help(void)
+{
+	static char text[2048];
+	size_t used = 0;
+
+	for (size_t i = 0; i < NR_COLUMNS && used < sizeof(text); i++) {
+		snprintf(text + used, sizeof(text) - used, "  %-10s %s\n",
+			 columns[i].name, columns[i].help);
+		used = strlen(text);
+	}
+	return text;
+}
+
 void print_devices(struct json_object *arr, bool json, bool verbose)
 {
 	size_t n = json_object_array_length(arr);
+	struct libscols_table *tb;
 
 	if (json) {
+		if (out_opts.human)
+			for (size_t i = 0; i < n; i++)
+				humanize(json_object_array_get_idx(arr, i));
 		printf("%s\n", json_object_to_json_string_ext(arr,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 			JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -633,35 +885,27 @@ void print_devices(struct json_object *arr, bool json, bool verbose)
 	}
 	if (!n)
 		return;
-	printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-6s %-4s %s\n", "DEV",
-	       "PCI", "BAR", "RANGE", "SIZE", "CACHE", "MODE", "MAP", "NODE",
-	       "DEVICE");
+	if (!out_opts.ncols && table_columns("list", NULL, verbose))
+		return;
+	tb = scols_new_table();
+	if (!tb) {
+		fail("out of memory");
+		return;
+	}
+	for (int c = 0; c < out_opts.ncols; c++)
+		scols_table_new_column(tb, columns[out_opts.cols[c]].name, 0, 0);
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(arr, i), *v;
-		char size[32] = "-", range[48] = "-", target[1024];
-		struct json_object *start;
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		char cell[1024];
 
-		if (json_object_object_get_ex(o, "size", &v))
-			format_size(json_object_get_int64(v), size, sizeof(size));
-		if (json_object_object_get_ex(o, "start", &start) &&
-		    json_object_object_get_ex(o, "size", &v))
-			snprintf(range, sizeof(range), "0x%llx-0x%llx",
-				 (unsigned long long)json_object_get_int64(start),
-				 (unsigned long long)json_object_get_int64(start) +
-				 json_object_get_int64(v) - 1);
-		target_text(o, target, sizeof(target));
-		printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-6s %-4s %s\n",
-		       get_str(o, "dev"), get_str(o, "pci"), get_str(o, "bar"),
-		       range, size, get_str(o, "cache"),
-		       get_str(o, "mode"), get_str(o, "map"),
-		       get_str(o, "numa_node"), target);
-		if (verbose && json_object_object_get_ex(o, "stats", &v)) {
-			printf("  stats:");
-			json_object_object_foreach(v, key, val)
-				printf(" %s=%s", key, json_object_get_string(val));
-			printf("\n");
+		for (int c = 0; ln && c < out_opts.ncols; c++) {
+			columns[out_opts.cols[c]].cell(o, cell, sizeof(cell));
+			scols_line_set_data(ln, c, cell);
 		}
 	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
 }
 
 void print_device(const char *name, bool json)

@@ -5,7 +5,7 @@
 # whose JSON fields match sysfs, the table, -v with the counters, a named
 # device, a missing one; an unprivileged user can list but not change.
 # vm: ivshmem 512M addr=04.0
-# results: 40
+# results: 44
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/tools/schema.inc
@@ -45,8 +45,16 @@ check_eq "-v: flushes matches sysfs" "$(iopmem_stat "$dev" flushes)" "$(echo "$j
 iopmemctl list >/tmp/table
 info "$(cat /tmp/table)"
 check "table header" grep -Eq '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MAP +NODE +DEVICE' /tmp/table
-check "table row" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +512 MiB +wc +fsdax +mem +-?[0-9]+ +/dev/$dev\$" /tmp/table
-check "list -v: a stats line" sh -c "iopmemctl list -v | grep -Eq '^  stats: .*flushes=[0-9]+'"
+check "table row, the size in bytes" grep -Eq "^$dev +$IOPMEM_PCI +2 +0x[0-9a-f]+-0x[0-9a-f]+ +536870912 +wc +fsdax +mem +-?[0-9]+ +/dev/$dev\$" /tmp/table
+check "list -u: the size human-readable" sh -c "iopmemctl list -u | grep -Eq '^$dev .* 512\.00 MiB \(536\.87 MB\) +wc '"
+check_eq "list -u --json: size and start as strings" '"512.00 MiB (536.87 MB)" "0x' \
+	"$(iopmemctl list -u --json | jq -r '"\(.[0].size | tojson) \(.[0].start | tojson)"' | cut -c1-28)"
+check_eq "list -o DEV,MODE,DEVICE: those columns" "DEV MODE DEVICE|$dev fsdax /dev/$dev|" \
+	"$(iopmemctl list -o DEV,MODE,DEVICE | tr -s ' ' | tr '\n' '|')"
+out=$(iopmemctl list -o DEV,NOPE 2>&1)
+check_eq "list -o with an unknown column: exit 2, naming the columns" \
+	"2 iopmemctl: list: -o: unknown column 'NOPE'; the columns are: DEV, PCI," "$? $(echo "$out" | cut -c1-70)"
+check "list -v: a STATS column with the counters" sh -c "iopmemctl list -v | grep -Eq '^$dev .* flushes=[0-9]+'"
 echo dev >"/sys/class/iopmem/$dev/memmap"
 check_eq "memmap dev: map, memmap_reserved" "dev 10485760" \
 	"$(iopmemctl list --json | jq -r '.[0] | "\(.map) \(.memmap_reserved)"')"

@@ -142,12 +142,28 @@ eq "list -v --json: stats.flushes" 7 "$(echo "$J" | jq '.[0].stats.flushes')"
 eq "list -v --json: four counters" 4 "$(echo "$J" | jq '.[0].stats | length')"
 eq "list iopmem1 --json: just that device" iopmem1 "$(IOPMEMCTL_SYSFS=$S "$CTL" list --json iopmem1 | jq -r '[.[].dev] | join(" ")')"
 expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MAP +NODE +DEVICE' "$CTL" list
-expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +mem +-1 +/dev/iopmem0$' "$CTL" list
+expect "list: table row of iopmem0, the size in bytes" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +536870912 +wc +fsdax +mem +-1 +/dev/iopmem0$' "$CTL" list
+expect "list -u: the size human-readable, as ndctl -u" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512\.00 MiB \(536\.87 MB\) +wc ' "$CTL" list -u
+J=$("$CTL" list -u --json)
+eq "list -u --json: size, start, memmap_reserved as ndctl -u has them" \
+	'"512.00 MiB (536.87 MB)" "0xfe000000" "8.00 MiB (8.39 MB)" -1' \
+	"$(echo "$J" | jq -r '"\(.[0].size | tojson) \(.[0].start | tojson) \(.[2].memmap_reserved | tojson) \(.[0].numa_node | tojson)"')"
+eq "list -o dev,size,map: those columns, in that order" "DEV SIZE MAP|iopmem0 536870912 mem|" \
+	"$("$CTL" list -o dev,size,map iopmem0 | tr -s ' ' | tr '\n' '|')"
+eq "list -o +START: the default columns and START" "DEV PCI BAR RANGE SIZE CACHE MODE MAP NODE DEVICE START" \
+	"$("$CTL" list -o +START | head -1 | tr -s ' ')"
+eq "list -o RESERVED,STATE -u" "RESERVED STATE|8.00 MiB (8.39 MB) online|" \
+	"$("$CTL" list -o RESERVED,STATE -u iopmem10 | tr -s ' ' | tr '\n' '|')"
+expect "list -o with an unknown column: usage error 2 naming the columns" 2 \
+	"^iopmemctl: list: -o: unknown column 'BOGUS'; the columns are: DEV, PCI, BAR, START, RANGE, SIZE, CACHE, MODE, MAP, RESERVED, NODE, STATE, DEVICE, STATS$" \
+	"$CTL" list -o DEV,BOGUS
+expect "list -o with --json: usage error 2" 2 "^iopmemctl: list: -o chooses the table's columns" "$CTL" list -o DEV --json
+expect "list --help lists the columns" 0 '^  RESERVED ' "$CTL" list --help
 expect "list: table row of iopmem10 with memmap dev" 0 '^iopmem10 +0000:00:06\.0 .* +fsdax +dev +1 +/dev/iopmem10$' "$CTL" list
 echo offline >"$S/class/iopmem/iopmem1/state"
 expect "list: an offline device says how to bring it back" 0 '^iopmem1 .* +devdax +mem +0 +offline: iopmemctl set iopmem1 --mode devdax$' "$CTL" list
 echo online >"$S/class/iopmem/iopmem1/state"
-expect "list -v: counters under the row" 0 '^  stats: dax_calls=0 dax_pages=28672 errors=0 flushes=7' "$CTL" list -v
+expect "list -v: a STATS column with the counters" 0 '^iopmem0 .* /dev/iopmem0 +dax_calls=0 dax_pages=28672 errors=0 flushes=7$' "$CTL" list -v
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
 expect "list with an unknown option fails with usage, status 2" 2 '^usage: iopmemctl list' "$CTL" list --bogus
 

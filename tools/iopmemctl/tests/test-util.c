@@ -94,5 +94,13 @@ int main(void)
 	expect(!strcmp(format_size(3ULL << 30, buf, sizeof(buf)), "3 GiB"), "format_size 3 GiB");
 	expect(!strcmp(format_size(4097, buf, sizeof(buf)), "4097 B"), "format_size 4097 B");
 	expect(!strcmp(format_size(0, buf, sizeof(buf)), "0 B"), "format_size 0");
+	expect(!strcmp(format_size_human(512ULL << 20, buf, sizeof(buf)),
+		       "512.00 MiB (536.87 MB)"), "format_size_human 512 MiB");
+	expect(!strcmp(format_size_human(3ULL << 29, buf, sizeof(buf)),
+		       "1.50 GiB (1.61 GB)"), "format_size_human 1.5 GiB");
+	expect(!strcmp(format_size_human(4096, buf, sizeof(buf)),
+		       "4.00 KiB (4.10 KB)"), "format_size_human 4 KiB");
+	expect(!strcmp(format_size_human(1023, buf, sizeof(buf)), "1023 B"),
+	       "format_size_human under 1 KiB: bytes");
 	return failed != 0;
 }
