@@ -158,6 +158,9 @@ expect "list -o with an unknown column: usage error 2 naming the columns" 2 \
 	"^iopmemctl: list: -o: unknown column 'BOGUS'; the columns are: DEV, PCI, BAR, START, RANGE, SIZE, CACHE, MODE, MAP, RESERVED, NODE, STATE, DEVICE, STATS$" \
 	"$CTL" list -o DEV,BOGUS
 expect "list -o with --json: usage error 2" 2 "^iopmemctl: list: -o chooses the table's columns" "$CTL" list -o DEV --json
+expect "list > /dev/full: exit 1, saying the output was lost" 1 \
+	'^iopmemctl: cannot write the output: No space left on device$' sh -c "'$CTL' list >/dev/full"
+expect "list --json > /dev/full: the same" 1 '^iopmemctl: cannot write the output: No space left' sh -c "'$CTL' list --json >/dev/full"
 expect "list --help lists the columns" 0 '^  RESERVED ' "$CTL" list --help
 expect "list: table row of iopmem10 with memmap dev" 0 '^iopmem10 +0000:00:06\.0 .* +fsdax +dev +1 +/dev/iopmem10$' "$CTL" list
 echo offline >"$S/class/iopmem/iopmem1/state"
