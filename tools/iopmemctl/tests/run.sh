@@ -246,6 +246,11 @@ expect "apply-config: a device the file does not list is left alone" 0 '^$' \
 expect "apply-config: not a PCI address" 1 "^iopmemctl: apply-config xx: not a PCI address" \
 	"$CTL" apply-config --config "$T/good.conf" xx
 
+# Every man page shows examples (the sources are next to the tests).
+for f in "$(dirname "$0")"/../Documentation/*.rst; do
+	expect "man page ${f##*/} has an EXAMPLES section" 0 '^EXAMPLES$' cat "$f"
+done
+
 for c in list bind unbind set stats check apply-config; do
 	expect "$c --help" 0 "^usage: iopmemctl $c" "$CTL" "$c" --help
 done
