@@ -68,6 +68,13 @@ int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern const char *fail_where;
 /* 0 when root, else fail("CMD [DEV]: needs root: run it with sudo"). */
 int need_root(const char *cmd, const char *dev);
+/*
+ * The kernel refused a write with EACCES or EPERM (err): "CMD DEV: cannot
+ * write PATH: Permission denied; run it as root (sudo)"; return 1. Used in
+ * place of an early euid check, which would also refuse a user whom the
+ * files' modes or capabilities allow.
+ */
+int fail_perm(const char *cmd, const char *dev, const char *path, int err);
 
 /* Pure parsing, tested on the host (tests/test-util.c). */
 int parse_cache(const char *s);		/* "wc" 0, "uc" 1, else -1 */

@@ -112,6 +112,12 @@ int need_root(const char *cmd, const char *dev)
 	return fail("%s: needs root: run it with sudo", cmd);
 }
 
+int fail_perm(const char *cmd, const char *dev, const char *path, int err)
+{
+	return fail("%s %s: cannot write %s: %s; run it as root (sudo)", cmd,
+		    dev, path, strerror(err));
+}
+
 int usage(const char *text, bool help)
 {
 	fputs(text, help ? stdout : stderr);

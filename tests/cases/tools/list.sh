@@ -5,7 +5,7 @@
 # whose JSON fields match sysfs, the table, -v with the counters, a named
 # device, a missing one; an unprivileged user can list but not change.
 # vm: ivshmem 512M addr=04.0
-# results: 44
+# results: 45
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/tools/schema.inc
@@ -63,6 +63,8 @@ check_eq "list $dev --json names it" "$dev" "$(iopmemctl list --json "$dev" | jq
 
 out=$(iopmemctl list iopmem7 2>&1)
 check_eq "list of a missing device: exit 1" 1 "$?"
+out=$(iopmemctl list 2>&1 >/dev/full)
+check_eq "list > /dev/full: exit 1, saying the output was lost" "1 iopmemctl: cannot write the output: No space left on device" "$? $out"
 check_eq "... one line naming it and the fix" "iopmemctl: list iopmem7: no such iopmem device; 'iopmemctl list' shows them" "$out"
 
 # An unprivileged user (busybox has no adduser here: write the files).
@@ -77,12 +79,14 @@ check_eq "... with the counters" "$(echo "$jv" | jq '.[0].stats | length')" "$(e
 check "unprivileged stats works" su tester -c "iopmemctl stats $dev"
 out=$(su tester -c "iopmemctl set $dev --cache uc" 2>&1)
 check_eq "unprivileged set: exit 1" 1 "$?"
-check_eq "... one line: needs root" "iopmemctl: set $dev: needs root: run it with sudo" "$out"
+check_eq "... one line: the file the kernel refused, and the fix" "iopmemctl: set $dev: cannot write /sys/class/iopmem/$dev/cache: Permission denied; run it as root (sudo)" "$out"
 check_eq "... and the cache is unchanged" wc "$(iopmem_attr "$dev" cache)"
 out=$(su tester -c "iopmemctl unbind $dev" 2>&1)
 check_eq "unprivileged unbind refused" "1 iopmemctl: unbind $dev: needs root: run it with sudo" "$? $out"
 out=$(su tester -c "iopmemctl bind 0000:00:05.0" 2>&1)
 check_eq "unprivileged bind refused" "1 iopmemctl: bind 0000:00:05.0: needs root: run it with sudo" "$? $out"
+# reset writes the counters in name order; the first one refuses.
+first=$(ls /sys/class/iopmem/"$dev"/stats | sort | head -1)
 out=$(su tester -c "iopmemctl stats --reset $dev" 2>&1)
-check_eq "unprivileged stats --reset refused" "1 iopmemctl: stats --reset $dev: needs root: run it with sudo" "$? $out"
+check_eq "unprivileged stats --reset: the kernel's refusal of the first counter file" "1 iopmemctl: stats --reset $dev: cannot write /sys/class/iopmem/$dev/stats/$first: Permission denied; run it as root (sudo)" "$? $out"
 check_eq "the device is still bound" iopmem "$(pci_driver $IOPMEM_PCI)"

@@ -378,9 +378,14 @@ if [ "$(id -u)" = 0 ]; then
 	if command -v setpriv >/dev/null 2>&1; then
 		nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 		expect "unprivileged list works" 0 '^iopmem0 ' $nobody "$CTL" list
-		expect "unprivileged set is refused" 1 '^iopmemctl: set iopmem0: needs root: run it with sudo$' $nobody "$CTL" set iopmem0 --cache wc
+		expect "unprivileged set: the file's refusal, named, and the fix" 1 "^iopmemctl: set iopmem0: cannot write $S/class/iopmem/iopmem0/cache: Permission denied; run it as root \\(sudo\\)\$" $nobody "$CTL" set iopmem0 --cache wc
+		eq "... the cache is unchanged" uc "$(cat "$S/class/iopmem/iopmem0/cache")"
+		expect "unprivileged set to the current value: nothing to write, no error" 0 '^iopmem0 ' $nobody "$CTL" set iopmem0 --cache uc
+		chmod 666 "$S/class/iopmem/iopmem0/cache"
+		expect "unprivileged set of a file its mode lets the user write: no euid check in the way" 0 '^iopmem0 .* wc ' $nobody "$CTL" set iopmem0 --cache wc
+		chmod 644 "$S/class/iopmem/iopmem0/cache"
 		expect "unprivileged bind is refused" 1 '^iopmemctl: bind 0000:00:04.0: needs root: run it with sudo$' $nobody "$CTL" bind 0000:00:04.0
-		expect "unprivileged stats --reset is refused" 1 '^iopmemctl: stats --reset iopmem0: needs root' $nobody "$CTL" stats --reset iopmem0
+		expect "unprivileged stats --reset: the counter file's refusal, named" 1 "^iopmemctl: stats --reset iopmem0: cannot write $S/class/iopmem/iopmem0/stats/dax_calls: Permission denied; run it as root" $nobody "$CTL" stats --reset iopmem0
 	fi
 else
 	echo "# not root: the commands that change things are tested in the VM only"
