@@ -165,11 +165,17 @@ int parse_bar(const char *s, int *bar)
 int parse_pci_addr(const char *s, char *out, size_t len)
 {
 	unsigned int dom = 0, bus, slot, fn;
+	size_t dlen = strspn(s, "0123456789abcdefABCDEF");
 	char tail;
 
-	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) == 4 &&
-	    strlen(s) == 12) {
-		/* full form */
+	/*
+	 * The domain has 4 hex digits or more: VMD puts its buses in domains
+	 * from 0x10000 ("10000:00:02.0"); the kernel's segment is 32 bits.
+	 */
+	if (s[dlen] == ':' && dlen >= 4 && dlen <= 8 && strchr(s + dlen + 1, ':')) {
+		if (sscanf(s, "%8x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn,
+			   &tail) != 4 || strlen(s + dlen) != 8)
+			return -1;
 	} else if (sscanf(s, "%2x:%2x.%1x%c", &bus, &slot, &fn, &tail) == 3 &&
 		   strlen(s) == 7) {
 		dom = 0;

@@ -56,9 +56,11 @@ chmod 755 "$T"
 S=$T/sys
 export IOPMEMCTL_SYSFS="$S"
 
-# fake_dev N PCI MODE CACHE NODE : iopmemN under PCI, bound to iopmem.
+# fake_dev N PCI MODE CACHE NODE [PARENT] : iopmemN under PCI (under
+# devices/PARENT, default pci0000:00), bound to iopmem.
 fake_dev() {
-	pdev=$S/devices/pci0000:00/$2
+	par=${6:-pci0000:00}
+	pdev=$S/devices/$par/$2
 	d=$pdev/iopmem/iopmem$1
 	mkdir -p "$d/stats" "$S/class/iopmem" "$S/bus/pci/devices" "$S/class/block"
 	[ -f "$pdev/driver_override" ] || echo '(null)' >"$pdev/driver_override"
@@ -78,10 +80,10 @@ fake_dev() {
 	done
 	echo 7 >"$d/stats/flushes"
 	echo 28672 >"$d/stats/dax_pages"
-	ln -sfn "../../devices/pci0000:00/$2/iopmem/iopmem$1" "$S/class/iopmem/iopmem$1"
-	ln -sfn "../../../devices/pci0000:00/$2" "$S/bus/pci/devices/$2"
+	ln -sfn "../../devices/$par/$2/iopmem/iopmem$1" "$S/class/iopmem/iopmem$1"
+	ln -sfn "../../../devices/$par/$2" "$S/bus/pci/devices/$2"
 	ln -sfn "../../../bus/pci/drivers/iopmem" "$pdev/driver"
-	if [ "$3" = fsdax ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/pci0000:00/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
+	if [ "$3" = fsdax ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/$par/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
 }
 
 mkdir -p "$S/bus/pci/drivers/iopmem" "$S/bus/pci/drivers/other" "$S/module/iopmem/parameters"
@@ -350,7 +352,23 @@ expect "check: a bad peer address" 1 "^iopmemctl: check: --peer 1:2: not a PCI a
 eq "check iopmem0: the iopmem device's PCI address" 0000:00:04.0 "$("$CTL" check iopmem0 --json | jq -r '.[0].pci')"
 eq "check /dev/iopmem0: the same device" 0000:00:04.0 "$("$CTL" check /dev/iopmem0 --json | jq -r '.[0].pci')"
 
+# A VMD domain: the kernel numbers the buses behind a VMD endpoint from
+# domain 0x10000, five hex digits ("10000:00:02.0").
+fake_dev 20 10000:00:02.0 fsdax wc -1 pci0000:00/0000:00:0e.0/pci10000:00
+J=$("$CTL" list --json iopmem20)
+eq "VMD: list --json keeps the 5-digit domain" 10000:00:02.0 "$(echo "$J" | jq -r '.[0].pci')"
+schema_check "VMD: the JSON matches the schema" "$J"
+expect "VMD: the table's PCI column" 0 '^iopmem20 +10000:00:02\.0 ' "$CTL" list iopmem20
+eq "VMD: check iopmem20: its host bridge is the VMD domain's" "10000:00:02.0 pci10000:00" \
+	"$("$CTL" check iopmem20 --json | jq -r '.[0] | "\(.pci) \(.host_bridge)"')"
+eq "VMD: check 10000:00:02.0 takes the address" 10000:00:02.0 "$("$CTL" check 10000:00:02.0 --json | jq -r '.[0].pci')"
+expect "VMD: an 8-digit domain is the same device" 0 '"pci": "10000:00:02.0"' "$CTL" check 00010000:00:02.0 --json
+echo '10000:00:02.0 mode=fsdax' >"$T/vmd.conf"
+expect "VMD: apply-config takes the address (already bound: nothing to do)" 0 '^$' \
+	"$CTL" apply-config --config "$T/vmd.conf" 10000:00:02.0
+
 if [ "$(id -u)" = 0 ]; then
+	expect "VMD: bind 10000:00:02.0 finds it bound, naming it" 1 "^iopmemctl: bind 10000:00:02.0: already bound to iopmem as iopmem20" "$CTL" bind 10000:00:02.0
 	expect "set iopmem0 --cache uc writes the attribute" 0 'iopmem0 .* uc ' "$CTL" set iopmem0 --cache uc
 	eq "... cache file" uc "$(cat "$S/class/iopmem/iopmem0/cache")"
 	expect "set iopmem1 --mode fsdax --json prints the device" 0 '"mode": "fsdax"' "$CTL" set iopmem1 --mode fsdax --json

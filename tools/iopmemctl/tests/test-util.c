@@ -69,6 +69,18 @@ int main(void)
 	expect(parse_pci_addr("0000:00:04.8", buf, sizeof(buf)) == -1, "parse_pci_addr function 8 refused");
 	expect(parse_pci_addr("0000:00:04.0x", buf, sizeof(buf)) == -1, "parse_pci_addr trailing junk refused");
 	expect(parse_pci_addr("iopmem0", buf, sizeof(buf)) == -1, "parse_pci_addr iopmem0 refused");
+	expect(parse_pci_addr("10000:00:02.0", buf, sizeof(buf)) == 0 &&
+	       !strcmp(buf, "10000:00:02.0"), "parse_pci_addr VMD domain 10000");
+	expect(parse_pci_addr("0001:00:02.0", buf, sizeof(buf)) == 0 &&
+	       !strcmp(buf, "0001:00:02.0"), "parse_pci_addr domain 0001");
+	expect(parse_pci_addr("ffffffff:00:02.0", buf, sizeof(buf)) == 0 &&
+	       !strcmp(buf, "ffffffff:00:02.0"), "parse_pci_addr 32-bit domain");
+	expect(parse_pci_addr("100000000:00:02.0", buf, sizeof(buf)) == -1,
+	       "parse_pci_addr domain over 32 bits refused");
+	expect(parse_pci_addr("000:00:04.0", buf, sizeof(buf)) == -1,
+	       "parse_pci_addr 3-digit domain refused");
+	expect(parse_pci_addr("10000:00:02.0x", buf, sizeof(buf)) == -1,
+	       "parse_pci_addr VMD address with trailing junk refused");
 
 	expect(parse_iopmem_name("iopmem0") == 0, "parse_iopmem_name iopmem0");
 	expect(parse_iopmem_name("iopmem12") == 12, "parse_iopmem_name iopmem12");
