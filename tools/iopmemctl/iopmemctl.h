@@ -91,10 +91,13 @@ int parse_range(const char *s, unsigned long long *start,
 /* true if path lies strictly under dir (both canonical paths). */
 bool path_is_under(const char *path, const char *dir);
 /*
- * The message in a kernel log line after "<needle>: ", or, when any_iopmem,
- * after "iopmem iopmemN: "; NULL if neither is there.
+ * The message of a /dev/kmsg record (rec is cut at the end of its text)
+ * whose DEVICE= field is tag ("+pci:0000:00:04.0", "+iopmem:iopmem0") or,
+ * if any_subsys is given, whose SUBSYSTEM= is any_subsys; without the
+ * "<driver> <device>: " prefix. NULL if the record is not the device's.
  */
-const char *kmsg_match(const char *text, const char *needle, bool any_iopmem);
+const char *kmsg_record_match(char *rec, const char *tag,
+			      const char *any_subsys);
 /* "512 MiB", "4 KiB", "3 B" ... into buf. */
 const char *format_size(unsigned long long size, char *buf, size_t len);
 /* As ndctl -u: "512.00 MiB (536.87 MB)"; "100 B" under 1 KiB. */
@@ -140,7 +143,8 @@ void print_device(const char *name, bool json);
 
 /*
  * The kernel log: kmsg_open() before an operation, kmsg_find() after it
- * returns the last message since then that contains "needle: " (with the
+ * returns the last message since then that the kernel logged for dev
+ * (iopmemN or a PCI address), by the record's DEVICE= tag (with the
  * "driver device: " prefix removed; the driver core's "probe with driver X
  * failed" summary is skipped), or NULL; kmsg_close() frees it.
  * Without read access to /dev/kmsg (not root, dmesg_restrict) it finds
@@ -148,9 +152,9 @@ void print_device(const char *name, bool json);
  */
 struct kmsg;
 struct kmsg *kmsg_open(void);
-const char *kmsg_find(struct kmsg *k, const char *needle);
+const char *kmsg_find(struct kmsg *k, const char *dev);
 /*
- * As kmsg_find(k, pci), and also the messages of an "iopmem iopmemN" device:
+ * As kmsg_find(k, pci), and also the messages of any iopmemN device:
  * a probe of pci logs its refusals (mode p2pdma on a kernel without P2PDMA)
  * on the device it was creating.
  */

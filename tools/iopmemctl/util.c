@@ -949,37 +949,63 @@ struct kmsg *kmsg_open(void)
 	return k;
 }
 
-/*
- * any_iopmem: the device a probe creates logs under its own name, whose
- * number is gone once the probe failed.
- */
-const char *kmsg_match(const char *text, const char *needle, bool any_iopmem)
+/* The value of " KEY=" among a record's dictionary lines, or NULL. */
+static const char *kmsg_dict(const char *dict, const char *key, size_t *len)
 {
-	size_t n = strlen(needle);
-	const char *p;
+	size_t klen = strlen(key);
 
-	for (p = strstr(text, needle); p; p = strstr(p + 1, needle))
-		if (!strncmp(p + n, ": ", 2))
-			return p + n + 2;
-	if (!any_iopmem)
-		return NULL;
-	for (p = strstr(text, "iopmem iopmem"); p;
-	     p = strstr(p + 1, "iopmem iopmem")) {
-		const char *q = p + 13;
+	const char *p = dict;
 
-		if (!isdigit((unsigned char)*q))
-			continue;
-		while (isdigit((unsigned char)*q))
-			q++;
-		if (!strncmp(q, ": ", 2))
-			return q + 2;
+	while (*p) {
+		if (*p == ' ' && !strncmp(p + 1, key, klen) && p[1 + klen] == '=') {
+			*len = strcspn(p + 2 + klen, "\n");
+			return p + 2 + klen;
+		}
+		p += strcspn(p, "\n");
+		if (*p)
+			p++;
 	}
 	return NULL;
 }
 
+const char *kmsg_record_match(char *rec, const char *tag,
+			      const char *any_subsys)
+{
+	const char *dev, *subsys, *name, *p;
+	size_t len, slen;
+	char *text, *dict;
+
+	text = strchr(rec, ';');
+	if (!text)
+		return NULL;
+	text++;
+	dict = text + strcspn(text, "\n");
+	if (*dict)
+		*dict++ = '\0';
+	dev = kmsg_dict(dict, "DEVICE", &len);
+	if (!dev)
+		return NULL;
+	if (strlen(tag) != len || strncmp(dev, tag, len)) {
+		subsys = kmsg_dict(dict, "SUBSYSTEM", &slen);
+		if (!any_subsys || !subsys || strlen(any_subsys) != slen ||
+		    strncmp(subsys, any_subsys, slen))
+			return NULL;
+	}
+	/* dev_printk() text is "<driver> <device>: message". */
+	name = memchr(dev, ':', len);
+	if (*dev != '+' || !name)
+		return text;
+	name++;
+	len -= name - dev;
+	for (p = strstr(text, " "); p; p = strstr(p + 1, " "))
+		if (!strncmp(p + 1, name, len) && !strncmp(p + 1 + len, ": ", 2))
+			return p + 3 + len;
+	return text;
+}
+
 /* Records are "PRI,SEQ,TS,FLAGS;TEXT\n" plus " KEY=VALUE" lines. */
-static const char *kmsg_scan(struct kmsg *k, const char *needle,
-			     bool any_iopmem)
+static const char *kmsg_scan(struct kmsg *k, const char *tag,
+			     const char *any_subsys)
 {
 	char rec[8192];
 	const char *hit = NULL;
@@ -989,19 +1015,13 @@ static const char *kmsg_scan(struct kmsg *k, const char *needle,
 	for (;;) {
 		ssize_t n = read(k->fd, rec, sizeof(rec) - 1);
 		const char *msg;
-		char *text;
 
 		if (n < 0 && errno == EPIPE)	/* overwritten: skip ahead */
 			continue;
 		if (n <= 0)
 			break;
 		rec[n] = '\0';
-		text = strchr(rec, ';');
-		if (!text)
-			continue;
-		text++;
-		text[strcspn(text, "\n")] = '\0';
-		msg = kmsg_match(text, needle, any_iopmem);
+		msg = kmsg_record_match(rec, tag, any_subsys);
 		if (!msg)
 			continue;
 		/* The driver core's own summary (6.x) says less than iopmem. */
@@ -1013,14 +1033,27 @@ static const char *kmsg_scan(struct kmsg *k, const char *needle,
 	return hit;
 }
 
-const char *kmsg_find(struct kmsg *k, const char *needle)
+/* The record's device tag: "+iopmem:iopmemN" or "+pci:DDDD:BB:SS.F". */
+static void kmsg_tag(const char *dev, char *tag, size_t len)
 {
-	return kmsg_scan(k, needle, false);
+	snprintf(tag, len, "+%s:%s",
+		 parse_iopmem_name(dev) >= 0 ? "iopmem" : "pci", dev);
+}
+
+const char *kmsg_find(struct kmsg *k, const char *dev)
+{
+	char tag[128];
+
+	kmsg_tag(dev, tag, sizeof(tag));
+	return kmsg_scan(k, tag, NULL);
 }
 
 const char *kmsg_find_probe(struct kmsg *k, const char *pci)
 {
-	return kmsg_scan(k, pci, true);
+	char tag[128];
+
+	kmsg_tag(pci, tag, sizeof(tag));
+	return kmsg_scan(k, tag, "iopmem");
 }
 
 void kmsg_close(struct kmsg *k)
