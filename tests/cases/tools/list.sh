@@ -3,9 +3,10 @@
 #
 # iopmemctl list on the real driver: nothing before a bind, then a device
 # whose JSON fields match sysfs, the table, -v with the counters, a named
-# device, a missing one; an unprivileged user can list but not change.
+# device, a missing one; an unprivileged user can list but not change;
+# libkmod logs nothing of its own once iopmemctl has its context.
 # vm: ivshmem 512M addr=04.0
-# results: 45
+# results: 48
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/tools/schema.inc
@@ -63,9 +64,9 @@ check_eq "list $dev --json names it" "$dev" "$(iopmemctl list --json "$dev" | jq
 
 out=$(iopmemctl list iopmem7 2>&1)
 check_eq "list of a missing device: exit 1" 1 "$?"
+check_eq "... one line naming it and the fix" "iopmemctl: list iopmem7: no such iopmem device; 'iopmemctl list' shows them" "$out"
 out=$(iopmemctl list 2>&1 >/dev/full)
 check_eq "list > /dev/full: exit 1, saying the output was lost" "1 iopmemctl: cannot write the output: No space left on device" "$? $out"
-check_eq "... one line naming it and the fix" "iopmemctl: list iopmem7: no such iopmem device; 'iopmemctl list' shows them" "$out"
 
 # An unprivileged user (busybox has no adduser here: write the files).
 grep -q '^tester:' /etc/passwd || {
@@ -90,3 +91,15 @@ first=$(ls /sys/class/iopmem/"$dev"/stats | sort | head -1)
 out=$(su tester -c "iopmemctl stats --reset $dev" 2>&1)
 check_eq "unprivileged stats --reset: the kernel's refusal of the first counter file" "1 iopmemctl: stats --reset $dev: cannot write /sys/class/iopmem/$dev/stats/$first: Permission denied; run it as root (sudo)" "$? $out"
 check_eq "the device is still bound" iopmem "$(pci_driver $IOPMEM_PCI)"
+
+# libkmod's own log: KMOD_LOG=info makes it talk on stderr. kmod_new()
+# logs before iopmemctl can set its log function (the control that the
+# variable reaches libkmod); nothing after that may appear (kmod_unref's
+# "context released" would).
+iopmem_unload
+out=$(KMOD_LOG=info iopmemctl bind $IOPMEM_PCI 2>&1 >/dev/null)
+check_eq "bind loading the module under KMOD_LOG=info: exit 0" 0 "$?"
+info "$out"
+check "control: libkmod logged kmod_new() before iopmemctl could stop it" \
+	sh -c 'echo "$1" | grep -q kmod_new' _ "$out"
+check_eq "... and nothing after: libkmod's log is iopmemctl's to silence" "" "$(echo "$out" | grep -v kmod_new)"
