@@ -87,7 +87,8 @@ check_eq "unprivileged unbind refused" "1 iopmemctl: unbind $dev: needs root: ru
 out=$(su tester -c "iopmemctl bind 0000:00:05.0" 2>&1)
 check_eq "unprivileged bind refused" "1 iopmemctl: bind 0000:00:05.0: needs root: run it with sudo" "$? $out"
 # reset writes the counters in name order; the first one refuses.
-first=$(ls /sys/class/iopmem/"$dev"/stats | sort | head -1)
+set -- /sys/class/iopmem/"$dev"/stats/*
+first=${1##*/}
 out=$(su tester -c "iopmemctl stats --reset $dev" 2>&1)
 check_eq "unprivileged stats --reset: the kernel's refusal of the first counter file" "1 iopmemctl: stats --reset $dev: cannot write /sys/class/iopmem/$dev/stats/$first: Permission denied; run it as root (sudo)" "$? $out"
 check_eq "the device is still bound" iopmem "$(pci_driver $IOPMEM_PCI)"
@@ -97,9 +98,9 @@ check_eq "the device is still bound" iopmem "$(pci_driver $IOPMEM_PCI)"
 # variable reaches libkmod); nothing after that may appear (kmod_unref's
 # "context released" would).
 iopmem_unload
-out=$(KMOD_LOG=info iopmemctl bind $IOPMEM_PCI 2>&1 >/dev/null)
+out=$(KMOD_LOG=info iopmemctl bind "$IOPMEM_PCI" 2>&1 >/dev/null)
 check_eq "bind loading the module under KMOD_LOG=info: exit 0" 0 "$?"
 info "$out"
-check "control: libkmod logged kmod_new() before iopmemctl could stop it" \
-	sh -c 'echo "$1" | grep -q kmod_new' _ "$out"
+check_eq "control: libkmod logged kmod_new() before iopmemctl could stop it" yes \
+	"$(echo "$out" | grep -q kmod_new && echo yes)"
 check_eq "... and nothing after: libkmod's log is iopmemctl's to silence" "" "$(echo "$out" | grep -v kmod_new)"

@@ -128,8 +128,13 @@ eq "list --json: no stats without -v" null "$(echo "$J" | jq -r '.[0].stats')"
 # schema_check DESC JSON : JSON matches list.schema.json (the violations
 # are printed otherwise).
 schema_check() {
-	v=$(printf '%s\n' "$2" | jq -r --slurpfile schema "$SCHEMA" -f "$SCHEMA_JQ" 2>&1)
-	if [ $? -eq 0 ] && [ -z "$v" ]; then ok "$1"; else not_ok "$1"; printf '%s\n' "$v" | sed 's/^/#   /'; fi
+	if v=$(printf '%s\n' "$2" | jq -r --slurpfile schema "$SCHEMA" -f "$SCHEMA_JQ" 2>&1) &&
+		[ -z "$v" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '%s\n' "$v" | sed 's/^/#   /'
+	fi
 }
 schema_check "list --json matches tests/cases/tools/list.schema.json" "$J"
 # Control: the checker refuses the shape list had before (string range,
