@@ -168,7 +168,7 @@ install_iopmemctl() {
 	local stage=$1 base_stage=$2 obj lib dst
 	obj=$(mktemp -d)
 	make -s -C "$REPO_DIR/tools/iopmemctl" O="$obj" "$obj/iopmemctl" ||
-		die "cannot build tools/iopmemctl (needs libjson-c-dev, libkmod-dev, libdaxctl-dev, pkg-config: run tests/vm/setup.sh)"
+		die "cannot build tools/iopmemctl (needs libjson-c-dev, libkmod-dev, libdaxctl-dev, libsmartcols-dev, pkg-config: run tests/vm/setup.sh)"
 	install -m 0755 "$obj/iopmemctl" "$stage/usr/bin/iopmemctl"
 	while read -r lib; do
 		dst=/usr${lib#/usr}

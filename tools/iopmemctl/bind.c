@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +49,19 @@ static const char unbind_usage[] =
 static const char *const param_names[NPARAMS] = { "bar", "cache", "mode",
 						   "memmap" };
 
+/*
+ * libkmod's own messages ("libkmod: ERROR ...: could not find module")
+ * would repeat, less clearly, what load_module() says about the failure.
+ * Those of kmod_new() itself come before this can be set.
+ */
+static void kmod_log_nothing(void *data, int priority, const char *file,
+			     int line, const char *fn, const char *format,
+			     va_list args)
+{
+	(void)data, (void)priority, (void)file, (void)line, (void)fn;
+	(void)format, (void)args;
+}
+
 /* Load iopmem through libkmod unless it is loaded. */
 static int load_module(const char *pci)
 {
@@ -66,6 +80,7 @@ static int load_module(const char *pci)
 		return fail("bind %s: cannot load the iopmem module: libkmod "
 			    "found no module directory; install the module or "
 			    "insmod iopmem.ko first", pci);
+	kmod_set_log_fn(ctx, kmod_log_nothing, NULL);
 	rc = kmod_module_new_from_name(ctx, "iopmem", &mod);
 	if (!rc)
 		rc = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL,

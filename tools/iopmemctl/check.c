@@ -51,7 +51,7 @@ static const char check_usage[] =
 
 #define MAX_DEPTH	32
 #define MAX_PEERS	32
-#define PCI_ADDR_LEN	13	/* "DDDD:BB:SS.F" */
+#define PCI_ADDR_LEN	17	/* "DDDD:BB:SS.F", the domain up to 8 digits */
 
 /* A PCI function and the bridges above it, nearest first. */
 struct pci_path {
@@ -65,7 +65,8 @@ static bool is_pci_addr(const char *s)
 {
 	char buf[PCI_ADDR_LEN + 8];
 
-	return strlen(s) == 12 && !parse_pci_addr(s, buf, sizeof(buf));
+	/* Only the full form, as sysfs names the devices. */
+	return !parse_pci_addr(s, buf, sizeof(buf)) && !strcmp(buf, s);
 }
 
 /* The chain of @pci from its sysfs directory: .../pciD:B/X/Y/pci. */
@@ -269,7 +270,7 @@ static bool host_allowed(const char *host, bool same, char *id, size_t len)
 	}
 	if (!first[0])
 		return false;
-	if (strcmp(first + 8, "00.0") &&
+	if (strcmp(strrchr(first, ':') + 1, "00.0") &&
 	    (pci_attr_ul(first, "class") >> 8) != 0x0604)
 		return false;
 	vendor = pci_attr_ul(first, "vendor");
@@ -475,7 +476,7 @@ static int default_peers(const char *self, char peers[][PCI_ADDR_LEN])
 		if (is_pci_addr(d) && strcmp(d, self) && count < MAX_PEERS) {
 			cls = pci_attr_ul(d, "class");
 			if ((cls >> 8) == 0x0108 || (cls >> 16) == 0x02)
-				snprintf(peers[count++], PCI_ADDR_LEN, "%s", d);
+				snprintf(peers[count++], PCI_ADDR_LEN, "%.16s", d);
 		}
 		free(ents[i]);
 	}

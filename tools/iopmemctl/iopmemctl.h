@@ -68,6 +68,13 @@ int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern const char *fail_where;
 /* 0 when root, else fail("CMD [DEV]: needs root: run it with sudo"). */
 int need_root(const char *cmd, const char *dev);
+/*
+ * The kernel refused a write with EACCES or EPERM (err): "CMD DEV: cannot
+ * write PATH: Permission denied; run it as root (sudo)"; return 1. Used in
+ * place of an early euid check, which would also refuse a user whom the
+ * files' modes or capabilities allow.
+ */
+int fail_perm(const char *cmd, const char *dev, const char *path, int err);
 
 /* Pure parsing, tested on the host (tests/test-util.c). */
 int parse_cache(const char *s);		/* "wc" 0, "uc" 1, else -1 */
@@ -84,12 +91,34 @@ int parse_range(const char *s, unsigned long long *start,
 /* true if path lies strictly under dir (both canonical paths). */
 bool path_is_under(const char *path, const char *dir);
 /*
- * The message in a kernel log line after "<needle>: ", or, when any_iopmem,
- * after "iopmem iopmemN: "; NULL if neither is there.
+ * The message of a /dev/kmsg record (rec is cut at the end of its text)
+ * whose DEVICE= field is tag ("+pci:0000:00:04.0", "+iopmem:iopmem0") or,
+ * if any_subsys is given, whose SUBSYSTEM= is any_subsys; without the
+ * "<driver> <device>: " prefix. NULL if the record is not the device's.
  */
-const char *kmsg_match(const char *text, const char *needle, bool any_iopmem);
+const char *kmsg_record_match(char *rec, const char *tag,
+			      const char *any_subsys);
 /* "512 MiB", "4 KiB", "3 B" ... into buf. */
 const char *format_size(unsigned long long size, char *buf, size_t len);
+/* As ndctl -u: "512.00 MiB (536.87 MB)"; "100 B" under 1 KiB. */
+const char *format_size_human(unsigned long long size, char *buf, size_t len);
+
+/* Output options of the commands that print devices (list, bind, set). */
+#define IOPMEMCTL_MAX_COLS 32
+struct out_opts {
+	bool human;		/* -u: sizes "1.50 GiB (1.61 GB)", hex addresses */
+	int ncols;		/* the table's columns (-o); 0: the default */
+	int cols[IOPMEMCTL_MAX_COLS];
+};
+extern struct out_opts out_opts;
+/*
+ * The table's columns from -o's "COL,COL" ("+COL": the default ones and
+ * COL; NULL: the default, with STATS if verbose). An unknown column is a
+ * usage error naming the valid ones: return EXIT_USAGE, else 0.
+ */
+int table_columns(const char *cmd, const char *spec, bool verbose);
+/* "  NAME  what it shows" lines of every column, for --help. */
+const char *table_columns_help(void);
 
 /* Devices. */
 bool iopmem_exists(const char *name);
@@ -114,7 +143,8 @@ void print_device(const char *name, bool json);
 
 /*
  * The kernel log: kmsg_open() before an operation, kmsg_find() after it
- * returns the last message since then that contains "needle: " (with the
+ * returns the last message since then that the kernel logged for dev
+ * (iopmemN or a PCI address), by the record's DEVICE= tag (with the
  * "driver device: " prefix removed; the driver core's "probe with driver X
  * failed" summary is skipped), or NULL; kmsg_close() frees it.
  * Without read access to /dev/kmsg (not root, dmesg_restrict) it finds
@@ -122,9 +152,9 @@ void print_device(const char *name, bool json);
  */
 struct kmsg;
 struct kmsg *kmsg_open(void);
-const char *kmsg_find(struct kmsg *k, const char *needle);
+const char *kmsg_find(struct kmsg *k, const char *dev);
 /*
- * As kmsg_find(k, pci), and also the messages of an "iopmem iopmemN" device:
+ * As kmsg_find(k, pci), and also the messages of any iopmemN device:
  * a probe of pci logs its refusals (mode p2pdma on a kernel without P2PDMA)
  * on the device it was creating.
  */

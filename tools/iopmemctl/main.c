@@ -3,6 +3,7 @@
  * iopmemctl: list, bind and configure iopmem devices (PCIe BARs as
  * /dev/iopmemN or device-dax regions). One file per subcommand.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,7 +36,7 @@ static int main_usage(bool help)
 	return help ? 0 : EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	if (argc < 2)
 		return main_usage(false);
@@ -60,4 +61,18 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 	fail("'%s' is not a command; see iopmemctl --help", argv[1]);
 	return EXIT_USAGE;
+}
+
+/*
+ * Output that did not reach stdout (a full disk, /dev/full) must not look
+ * like success to a script reading it: say so and fail.
+ */
+int main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	fail("cannot write the output: %s", strerror(errno ? errno : EIO));
+	return rc ? rc : 1;
 }

@@ -90,9 +90,7 @@ static int set_attr(const char *name, const char *attr, const char *val)
 		return fail("set %s: %s change refused: %s", name, attr, reason);
 	case -EACCES:
 	case -EPERM:
-		return need_root("set", name) ?:
-			fail("set %s: cannot write %s: %s", name, path,
-			     strerror(-rc));
+		return fail_perm("set", name, path, -rc);
 	case -ENODEV:
 	case -ENOENT:
 		return fail("set %s: the device is gone or being removed; "
@@ -160,8 +158,6 @@ int cmd_set(int argc, char **argv)
 	if (!iopmem_exists(name))
 		return fail("set %s: no such iopmem device; 'iopmemctl list' shows them",
 			    name);
-	if (need_root("set", name))
-		return 1;
 	if (cache && set_attr(name, "cache", cache))
 		return 1;
 	if (memmap && set_attr(name, "memmap", memmap))

@@ -38,9 +38,8 @@ static int reset(const char *name)
 		if (rc) {
 			json_object_put(stats);
 			if (rc == -EACCES || rc == -EPERM)
-				return need_root("stats --reset", name) ?:
-					fail("stats %s: cannot reset %s: %s",
-					     name, key, strerror(-rc));
+				return fail_perm("stats --reset", name, file,
+						 -rc);
 			return fail("stats %s: cannot reset %s: %s; "
 				    "is the device being removed?", name, key,
 				    strerror(-rc));
@@ -91,10 +90,6 @@ int cmd_stats(int argc, char **argv)
 		n = 1;
 	} else {
 		names = iopmem_names(&n);
-	}
-	if (do_reset && (rc = need_root("stats --reset", n == 1 ? names[0] : NULL))) {
-		free_names(names, n);
-		return rc;
 	}
 
 	arr = json_object_new_array();

@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
 #include <daxctl/libdaxctl.h>
+#include <libsmartcols.h>
 
 #include "iopmemctl.h"
 
@@ -110,6 +112,12 @@ int need_root(const char *cmd, const char *dev)
 	return fail("%s: needs root: run it with sudo", cmd);
 }
 
+int fail_perm(const char *cmd, const char *dev, const char *path, int err)
+{
+	return fail("%s %s: cannot write %s: %s; run it as root (sudo)", cmd,
+		    dev, path, strerror(err));
+}
+
 int usage(const char *text, bool help)
 {
 	fputs(text, help ? stdout : stderr);
@@ -157,11 +165,17 @@ int parse_bar(const char *s, int *bar)
 int parse_pci_addr(const char *s, char *out, size_t len)
 {
 	unsigned int dom = 0, bus, slot, fn;
+	size_t dlen = strspn(s, "0123456789abcdefABCDEF");
 	char tail;
 
-	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) == 4 &&
-	    strlen(s) == 12) {
-		/* full form */
+	/*
+	 * The domain has 4 hex digits or more: VMD puts its buses in domains
+	 * from 0x10000 ("10000:00:02.0"); the kernel's segment is 32 bits.
+	 */
+	if (s[dlen] == ':' && dlen >= 4 && dlen <= 8 && strchr(s + dlen + 1, ':')) {
+		if (sscanf(s, "%8x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn,
+			   &tail) != 4 || strlen(s + dlen) != 8)
+			return -1;
 	} else if (sscanf(s, "%2x:%2x.%1x%c", &bus, &slot, &fn, &tail) == 3 &&
 		   strlen(s) == 7) {
 		dom = 0;
@@ -226,6 +240,26 @@ const char *format_size(unsigned long long size, char *buf, size_t len)
 		u++;
 	}
 	snprintf(buf, len, "%llu %s", size, units[u]);
+	return buf;
+}
+
+const char *format_size_human(unsigned long long size, char *buf, size_t len)
+{
+	static const char *const bin[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	static const char *const dec[] = { "KB", "MB", "GB", "TB", "PB" };
+	double b = size, d = size;
+	int u = -1;
+
+	if (size < 1024) {
+		snprintf(buf, len, "%llu B", size);
+		return buf;
+	}
+	while (u < 4 && b >= 1024) {
+		b /= 1024;
+		d /= 1000;
+		u++;
+	}
+	snprintf(buf, len, "%.2f %s (%.2f %s)", b, bin[u], d, dec[u]);
 	return buf;
 }
 
@@ -368,6 +402,56 @@ static void add_number(struct json_object *o, const char *key, const char *val)
 		json_object_object_add(o, key, json_object_new_int64(v));
 }
 
+struct out_opts out_opts;
+
+/* A byte count or address: a JSON integer. */
+static void add_u64(struct json_object *o, const char *key,
+		    unsigned long long v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+static void humanize_size(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+	char buf[64];
+
+	if (json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_int))
+		add_string(o, key, format_size_human(json_object_get_int64(v),
+						     buf, sizeof(buf)));
+}
+
+/*
+ * -u, as ndctl -u: byte counts become "512.00 MiB (536.87 MB)" and the
+ * start address "0x..." (strings); counts and ids stay numbers.
+ */
+static void humanize(struct json_object *o)
+{
+	struct json_object *v, *devs;
+	char buf[32];
+
+	humanize_size(o, "size");
+	humanize_size(o, "memmap_reserved");
+	if (json_object_object_get_ex(o, "start", &v) &&
+	    json_object_is_type(v, json_type_int)) {
+		snprintf(buf, sizeof(buf), "0x%llx",
+			 (unsigned long long)json_object_get_int64(v));
+		add_string(o, "start", buf);
+	}
+	if (json_object_object_get_ex(o, "daxregion", &v)) {
+		humanize_size(v, "size");
+		if (json_object_object_get_ex(v, "devices", &devs))
+			for (size_t i = 0; i < json_object_array_length(devs); i++)
+				humanize_size(json_object_array_get_idx(devs, i),
+					      "size");
+	}
+	if (json_object_object_get_ex(o, "p2pmem", &v)) {
+		humanize_size(v, "size");
+		humanize_size(v, "available");
+	}
+}
+
 static int dirent_cmp(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -402,7 +486,9 @@ struct json_object *iopmem_stats_json(const char *name)
 
 /*
  * The device-dax region of an iopmem device in devdax mode: libdaxctl's
- * region whose sysfs path lies under the iopmem device's.
+ * region whose sysfs path lies under the iopmem device's, as ndctl nests
+ * it: "daxregion": { "id", "size", "align", "devices": [ { "chardev",
+ * "size" } ] }.
  */
 static void add_dax_region(struct json_object *o, const char *name)
 {
@@ -416,14 +502,18 @@ static void add_dax_region(struct json_object *o, const char *name)
 	if (daxctl_new(&ctx))
 		return;
 	daxctl_region_foreach(ctx, region) {
-		struct json_object *devs;
+		struct json_object *reg, *devs;
 		const char *rpath = daxctl_region_get_path(region);
 
 		if (!rpath || !realpath(rpath, reg_real) ||
 		    !path_is_under(reg_real, dev_real))
 			continue;
-		json_object_object_add(o, "region",
+		reg = json_object_new_object();
+		json_object_object_add(reg, "id",
 			json_object_new_int(daxctl_region_get_id(region)));
+		add_u64(reg, "size", daxctl_region_get_size(region));
+		json_object_object_add(reg, "align",
+			json_object_new_int64(daxctl_region_get_align(region)));
 		devs = json_object_new_array();
 		daxctl_dev_foreach(region, dev) {
 			struct json_object *d;
@@ -433,13 +523,13 @@ static void add_dax_region(struct json_object *o, const char *name)
 				continue;
 			d = json_object_new_object();
 			add_string(d, "chardev", daxctl_dev_get_devname(dev));
-			json_object_object_add(d, "size",
-				json_object_new_int64(daxctl_dev_get_size(dev)));
+			add_u64(d, "size", daxctl_dev_get_size(dev));
 			if (!daxctl_dev_is_enabled(dev))
 				add_string(d, "state", "disabled");
 			json_object_array_add(devs, d);
 		}
-		json_object_object_add(o, "devices", devs);
+		json_object_object_add(reg, "devices", devs);
+		json_object_object_add(o, "daxregion", reg);
 		break;
 	}
 	daxctl_unref(ctx);
@@ -471,39 +561,43 @@ static void add_p2pmem(struct json_object *o, const char *name)
 
 struct json_object *iopmem_json(const char *name, bool verbose)
 {
-	static const char *const numeric[] = { "bar", "size", "numa_node",
-						"memmap_reserved" };
 	char path[IOPMEMCTL_PATH_MAX], val[256], mode[32] = "";
 	struct json_object *o = json_object_new_object();
+	unsigned long long start, end;
 
 	add_string(o, "dev", name);
 	if (iopmem_pci(name, val, sizeof(val)) == 0)
 		add_string(o, "pci", val);
 	if (read_attr(name, "bar", val, sizeof(val)) == 0)
-		add_number(o, numeric[0], val);
-	if (read_attr(name, "range", val, sizeof(val)) == 0)
-		add_string(o, "range", val);
+		add_number(o, "bar", val);
+	/* "start" and "size" as ndctl has them; "range" is start-end. */
+	if (read_attr(name, "range", val, sizeof(val)) == 0 &&
+	    parse_range(val, &start, &end) == 0)
+		add_u64(o, "start", start);
 	if (read_attr(name, "size", val, sizeof(val)) == 0)
-		add_number(o, numeric[1], val);
+		add_number(o, "size", val);
 	if (read_attr(name, "cache", val, sizeof(val)) == 0)
 		add_string(o, "cache", val);
 	if (read_attr(name, "mode", mode, sizeof(mode)) == 0)
 		add_string(o, "mode", mode);
-	/* Drivers before memmap=dev have neither attribute. */
+	/*
+	 * ndctl's "map": where the struct pages live, "mem" (RAM) or "dev";
+	 * the attribute says "ram" for mem. Drivers before memmap=dev have
+	 * neither attribute.
+	 */
 	if (read_attr(name, "memmap", val, sizeof(val)) == 0)
-		add_string(o, "memmap", val);
+		add_string(o, "map", strcmp(val, "ram") ? val : "mem");
 	if (read_attr(name, "memmap_reserved", val, sizeof(val)) == 0)
-		add_number(o, numeric[3], val);
+		add_number(o, "memmap_reserved", val);
 	if (read_attr(name, "numa_node", val, sizeof(val)) == 0)
-		add_number(o, numeric[2], val);
+		add_number(o, "numa_node", val);
 	/* "offline" after a fatal PCIe error; drivers before it lack it. */
 	if (read_attr(name, "state", val, sizeof(val)) == 0)
 		add_string(o, "state", val);
+	/* The name, as ndctl's "blockdev": "pmem0". */
 	if (!strcmp(mode, "fsdax") &&
-	    access(sysfs_path(path, "class/block/%s", name), F_OK) == 0) {
-		snprintf(val, sizeof(val), "/dev/%s", name);
-		add_string(o, "blockdev", val);
-	}
+	    access(sysfs_path(path, "class/block/%s", name), F_OK) == 0)
+		add_string(o, "blockdev", name);
 	if (!strcmp(mode, "devdax"))
 		add_dax_region(o, name);
 	if (!strcmp(mode, "p2pdma"))
@@ -546,7 +640,7 @@ static void p2pmem_text(struct json_object *pool, char *buf, size_t len)
  */
 static void target_text(struct json_object *o, char *buf, size_t len)
 {
-	struct json_object *v, *devs;
+	struct json_object *v, *reg, *devs;
 	size_t used;
 
 	if (!strcmp(get_str(o, "state"), "offline")) {
@@ -555,19 +649,20 @@ static void target_text(struct json_object *o, char *buf, size_t len)
 		return;
 	}
 	if (json_object_object_get_ex(o, "blockdev", &v)) {
-		snprintf(buf, len, "%s", json_object_get_string(v));
+		snprintf(buf, len, "/dev/%s", json_object_get_string(v));
 		return;
 	}
 	if (json_object_object_get_ex(o, "p2pmem", &v)) {
 		p2pmem_text(v, buf, len);
 		return;
 	}
-	if (!json_object_object_get_ex(o, "region", &v)) {
+	if (!json_object_object_get_ex(o, "daxregion", &reg) ||
+	    !json_object_object_get_ex(reg, "id", &v)) {
 		snprintf(buf, len, "-");
 		return;
 	}
 	snprintf(buf, len, "region %d:", json_object_get_int(v));
-	if (!json_object_object_get_ex(o, "devices", &devs) ||
+	if (!json_object_object_get_ex(reg, "devices", &devs) ||
 	    !json_object_array_length(devs)) {
 		used = strlen(buf);
 		snprintf(buf + used, len - used, " no devices");
@@ -581,11 +676,220 @@ static void target_text(struct json_object *o, char *buf, size_t len)
 	}
 }
 
+/* A size cell: bytes, or with -u as ndctl -u prints it. */
+static void size_cell(struct json_object *o, const char *key, char *buf,
+		      size_t len)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		snprintf(buf, len, "-");
+	else if (out_opts.human)
+		format_size_human(json_object_get_int64(v), buf, len);
+	else
+		snprintf(buf, len, "%lld", (long long)json_object_get_int64(v));
+}
+
+static void cell_dev(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "dev"));
+}
+
+static void cell_pci(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "pci"));
+}
+
+static void cell_bar(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "bar"));
+}
+
+static void cell_start(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(o, "start", &v))
+		snprintf(buf, len, "0x%llx",
+			 (unsigned long long)json_object_get_int64(v));
+	else
+		snprintf(buf, len, "-");
+}
+
+static void cell_range(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *start, *size;
+
+	if (json_object_object_get_ex(o, "start", &start) &&
+	    json_object_object_get_ex(o, "size", &size))
+		snprintf(buf, len, "0x%llx-0x%llx",
+			 (unsigned long long)json_object_get_int64(start),
+			 (unsigned long long)json_object_get_int64(start) +
+			 json_object_get_int64(size) - 1);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void cell_size(struct json_object *o, char *buf, size_t len)
+{
+	size_cell(o, "size", buf, len);
+}
+
+static void cell_cache(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "cache"));
+}
+
+static void cell_mode(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "mode"));
+}
+
+static void cell_map(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "map"));
+}
+
+static void cell_reserved(struct json_object *o, char *buf, size_t len)
+{
+	size_cell(o, "memmap_reserved", buf, len);
+}
+
+static void cell_node(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "numa_node"));
+}
+
+static void cell_state(struct json_object *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", get_str(o, "state"));
+}
+
+static void cell_stats(struct json_object *o, char *buf, size_t len)
+{
+	struct json_object *stats;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!json_object_object_get_ex(o, "stats", &stats)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	json_object_object_foreach(stats, key, val) {
+		snprintf(buf + used, len - used, "%s%s=%s", used ? " " : "",
+			 key, json_object_get_string(val));
+		used = strlen(buf);
+	}
+}
+
+static const struct column {
+	const char *name;
+	const char *help;
+	void (*cell)(struct json_object *o, char *buf, size_t len);
+} columns[] = {
+	{ "DEV", "the iopmem device", cell_dev },
+	{ "PCI", "its PCI device", cell_pci },
+	{ "BAR", "the BAR it maps", cell_bar },
+	{ "START", "the physical address where the BAR starts", cell_start },
+	{ "RANGE", "the physical range, first-last", cell_range },
+	{ "SIZE", "bytes (-u: human-readable)", cell_size },
+	{ "CACHE", "wc or uc", cell_cache },
+	{ "MODE", "fsdax, devdax or p2pdma", cell_mode },
+	{ "MAP", "where the struct pages live: mem or dev", cell_map },
+	{ "RESERVED", "bytes of the BAR holding struct pages (map dev)",
+	  cell_reserved },
+	{ "NODE", "the NUMA node", cell_node },
+	{ "STATE", "online, or offline after a fatal PCIe error", cell_state },
+	{ "DEVICE", "the block device, device-dax region or P2PDMA pool",
+	  target_text },
+	{ "STATS", "the counters under stats/ (list -v)", cell_stats },
+};
+
+#define NR_COLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* Without -o; -v adds STATS. */
+static const char default_columns[] =
+	"DEV,PCI,BAR,RANGE,SIZE,CACHE,MODE,MAP,NODE,DEVICE";
+
+static int column_of(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NR_COLUMNS; i++)
+		if (strlen(columns[i].name) == len &&
+		    !strncasecmp(columns[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+static int add_columns(const char *cmd, const char *spec)
+{
+	const char *p = spec;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int c = column_of(p, len);
+
+		if (c < 0) {
+			fprintf(stderr, "iopmemctl: %s: -o: unknown column '%.*s'; "
+				"the columns are:", cmd, (int)len, p);
+			for (size_t i = 0; i < NR_COLUMNS; i++)
+				fprintf(stderr, "%s %s", i ? "," : "",
+					columns[i].name);
+			fputc('\n', stderr);
+			return EXIT_USAGE;
+		}
+		if (out_opts.ncols < IOPMEMCTL_MAX_COLS)
+			out_opts.cols[out_opts.ncols++] = c;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+int table_columns(const char *cmd, const char *spec, bool verbose)
+{
+	int rc;
+
+	out_opts.ncols = 0;
+	/* "+COL,..." as lsblk has it: the default columns and these. */
+	if (!spec || *spec == '+') {
+		rc = add_columns(cmd, default_columns);
+		if (!rc && verbose)
+			rc = add_columns(cmd, "STATS");
+		if (!rc && spec)
+			rc = add_columns(cmd, spec + 1);
+		return rc;
+	}
+	if (!*spec) {
+		fprintf(stderr, "iopmemctl: %s: -o: no columns given\n", cmd);
+		return EXIT_USAGE;
+	}
+	return add_columns(cmd, spec);
+}
+
+const char *table_columns_help(void)
+{
+	static char text[2048];
+	size_t used = 0;
+
+	for (size_t i = 0; i < NR_COLUMNS && used < sizeof(text); i++) {
+		snprintf(text + used, sizeof(text) - used, "  %-10s %s\n",
+			 columns[i].name, columns[i].help);
+		used = strlen(text);
+	}
+	return text;
+}
+
 void print_devices(struct json_object *arr, bool json, bool verbose)
 {
 	size_t n = json_object_array_length(arr);
+	struct libscols_table *tb;
 
 	if (json) {
+		if (out_opts.human)
+			for (size_t i = 0; i < n; i++)
+				humanize(json_object_array_get_idx(arr, i));
 		printf("%s\n", json_object_to_json_string_ext(arr,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 			JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -593,28 +897,27 @@ void print_devices(struct json_object *arr, bool json, bool verbose)
 	}
 	if (!n)
 		return;
-	printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-6s %-4s %s\n", "DEV",
-	       "PCI", "BAR", "RANGE", "SIZE", "CACHE", "MODE", "MEMMAP", "NODE",
-	       "DEVICE");
+	if (!out_opts.ncols && table_columns("list", NULL, verbose))
+		return;
+	tb = scols_new_table();
+	if (!tb) {
+		fail("out of memory");
+		return;
+	}
+	for (int c = 0; c < out_opts.ncols; c++)
+		scols_table_new_column(tb, columns[out_opts.cols[c]].name, 0, 0);
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(arr, i), *v;
-		char size[32] = "-", target[1024];
+		struct json_object *o = json_object_array_get_idx(arr, i);
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		char cell[1024];
 
-		if (json_object_object_get_ex(o, "size", &v))
-			format_size(json_object_get_int64(v), size, sizeof(size));
-		target_text(o, target, sizeof(target));
-		printf("%-10s %-13s %-4s %-34s %-9s %-5s %-6s %-6s %-4s %s\n",
-		       get_str(o, "dev"), get_str(o, "pci"), get_str(o, "bar"),
-		       get_str(o, "range"), size, get_str(o, "cache"),
-		       get_str(o, "mode"), get_str(o, "memmap"),
-		       get_str(o, "numa_node"), target);
-		if (verbose && json_object_object_get_ex(o, "stats", &v)) {
-			printf("  stats:");
-			json_object_object_foreach(v, key, val)
-				printf(" %s=%s", key, json_object_get_string(val));
-			printf("\n");
+		for (int c = 0; ln && c < out_opts.ncols; c++) {
+			columns[out_opts.cols[c]].cell(o, cell, sizeof(cell));
+			scols_line_set_data(ln, c, cell);
 		}
 	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
 }
 
 void print_device(const char *name, bool json)
@@ -646,37 +949,63 @@ struct kmsg *kmsg_open(void)
 	return k;
 }
 
-/*
- * any_iopmem: the device a probe creates logs under its own name, whose
- * number is gone once the probe failed.
- */
-const char *kmsg_match(const char *text, const char *needle, bool any_iopmem)
+/* The value of " KEY=" among a record's dictionary lines, or NULL. */
+static const char *kmsg_dict(const char *dict, const char *key, size_t *len)
 {
-	size_t n = strlen(needle);
-	const char *p;
+	size_t klen = strlen(key);
 
-	for (p = strstr(text, needle); p; p = strstr(p + 1, needle))
-		if (!strncmp(p + n, ": ", 2))
-			return p + n + 2;
-	if (!any_iopmem)
-		return NULL;
-	for (p = strstr(text, "iopmem iopmem"); p;
-	     p = strstr(p + 1, "iopmem iopmem")) {
-		const char *q = p + 13;
+	const char *p = dict;
 
-		if (!isdigit((unsigned char)*q))
-			continue;
-		while (isdigit((unsigned char)*q))
-			q++;
-		if (!strncmp(q, ": ", 2))
-			return q + 2;
+	while (*p) {
+		if (*p == ' ' && !strncmp(p + 1, key, klen) && p[1 + klen] == '=') {
+			*len = strcspn(p + 2 + klen, "\n");
+			return p + 2 + klen;
+		}
+		p += strcspn(p, "\n");
+		if (*p)
+			p++;
 	}
 	return NULL;
 }
 
+const char *kmsg_record_match(char *rec, const char *tag,
+			      const char *any_subsys)
+{
+	const char *dev, *subsys, *name, *p;
+	size_t len, slen;
+	char *text, *dict;
+
+	text = strchr(rec, ';');
+	if (!text)
+		return NULL;
+	text++;
+	dict = text + strcspn(text, "\n");
+	if (*dict)
+		*dict++ = '\0';
+	dev = kmsg_dict(dict, "DEVICE", &len);
+	if (!dev)
+		return NULL;
+	if (strlen(tag) != len || strncmp(dev, tag, len)) {
+		subsys = kmsg_dict(dict, "SUBSYSTEM", &slen);
+		if (!any_subsys || !subsys || strlen(any_subsys) != slen ||
+		    strncmp(subsys, any_subsys, slen))
+			return NULL;
+	}
+	/* dev_printk() text is "<driver> <device>: message". */
+	name = memchr(dev, ':', len);
+	if (*dev != '+' || !name)
+		return text;
+	name++;
+	len -= name - dev;
+	for (p = strstr(text, " "); p; p = strstr(p + 1, " "))
+		if (!strncmp(p + 1, name, len) && !strncmp(p + 1 + len, ": ", 2))
+			return p + 3 + len;
+	return text;
+}
+
 /* Records are "PRI,SEQ,TS,FLAGS;TEXT\n" plus " KEY=VALUE" lines. */
-static const char *kmsg_scan(struct kmsg *k, const char *needle,
-			     bool any_iopmem)
+static const char *kmsg_scan(struct kmsg *k, const char *tag,
+			     const char *any_subsys)
 {
 	char rec[8192];
 	const char *hit = NULL;
@@ -686,19 +1015,13 @@ static const char *kmsg_scan(struct kmsg *k, const char *needle,
 	for (;;) {
 		ssize_t n = read(k->fd, rec, sizeof(rec) - 1);
 		const char *msg;
-		char *text;
 
 		if (n < 0 && errno == EPIPE)	/* overwritten: skip ahead */
 			continue;
 		if (n <= 0)
 			break;
 		rec[n] = '\0';
-		text = strchr(rec, ';');
-		if (!text)
-			continue;
-		text++;
-		text[strcspn(text, "\n")] = '\0';
-		msg = kmsg_match(text, needle, any_iopmem);
+		msg = kmsg_record_match(rec, tag, any_subsys);
 		if (!msg)
 			continue;
 		/* The driver core's own summary (6.x) says less than iopmem. */
@@ -710,14 +1033,27 @@ static const char *kmsg_scan(struct kmsg *k, const char *needle,
 	return hit;
 }
 
-const char *kmsg_find(struct kmsg *k, const char *needle)
+/* The record's device tag: "+iopmem:iopmemN" or "+pci:DDDD:BB:SS.F". */
+static void kmsg_tag(const char *dev, char *tag, size_t len)
 {
-	return kmsg_scan(k, needle, false);
+	snprintf(tag, len, "+%s:%s",
+		 parse_iopmem_name(dev) >= 0 ? "iopmem" : "pci", dev);
+}
+
+const char *kmsg_find(struct kmsg *k, const char *dev)
+{
+	char tag[128];
+
+	kmsg_tag(dev, tag, sizeof(tag));
+	return kmsg_scan(k, tag, NULL);
 }
 
 const char *kmsg_find_probe(struct kmsg *k, const char *pci)
 {
-	return kmsg_scan(k, pci, true);
+	char tag[128];
+
+	kmsg_tag(pci, tag, sizeof(tag));
+	return kmsg_scan(k, tag, "iopmem");
 }
 
 void kmsg_close(struct kmsg *k)

@@ -24,7 +24,7 @@ info "$j"
 check "bind loaded the module" test -e /sys/module/iopmem
 check_eq "bound to iopmem" iopmem "$(pci_driver $IOPMEM_PCI)"
 check_eq "bind prints the device" "iopmem0 $IOPMEM_PCI uc devdax 0" \
-	"$(echo "$j" | jq -r '.[0] | "\(.dev) \(.pci) \(.cache) \(.mode) \(.region)"')"
+	"$(echo "$j" | jq -r '.[0] | "\(.dev) \(.pci) \(.cache) \(.mode) \(.daxregion.id)"')"
 check_eq "the device has them" "uc devdax" "$(iopmem_attr iopmem0 cache) $(iopmem_attr iopmem0 mode)"
 check_eq "module parameters restored" "wc fsdax" "$(cat $P/cache) $(cat $P/mode)"
 
@@ -56,7 +56,7 @@ check_eq "... driver_override restored" "(null)" "$(cat /sys/bus/pci/devices/$IO
 check_eq "... no device left" "" "$(pci_driver $IOPMEM_PCI)"
 
 j=$(iopmemctl bind --bar 2 $IOPMEM_PCI --json)
-check_eq "bind --bar 2: fsdax with a block device" "2 fsdax /dev/iopmem0" \
+check_eq "bind --bar 2: fsdax with a block device" "2 fsdax iopmem0" \
 	"$(echo "$j" | jq -r '.[0] | "\(.bar) \(.mode) \(.blockdev)"')"
 check "bind without --json prints the table" sh -c "iopmemctl unbind $IOPMEM_PCI && iopmemctl bind $IOPMEM_PCI | grep -Eq '^iopmem0 +$IOPMEM_PCI '"
 

@@ -37,7 +37,7 @@ exec 3<&-
 check "set --cache wc after close" iopmemctl set "$dev" --cache wc
 check_eq "cache is wc" wc "$(iopmem_attr "$dev" cache)"
 
-check "set --mode devdax --json" sh -c "iopmemctl set $dev --mode devdax --json | jq -e '.[0].mode == \"devdax\" and .[0].region == 0'"
+check "set --mode devdax --json" sh -c "iopmemctl set $dev --mode devdax --json | jq -e '.[0].mode == \"devdax\" and .[0].daxregion.id == 0'"
 a=$(daxctl create-device -r 0 -s 64M | jq -r '.[0].chardev')
 check "daxctl create-device" test -c "/dev/$a"
 map_hold "/dev/$a" 0 2097152 || die "cannot map /dev/$a"
@@ -50,13 +50,13 @@ check_eq "set --cache uc while $a is mapped refused" \
 check_eq "... devdax and wc kept" "devdax wc" "$(iopmem_attr "$dev" mode) $(iopmem_attr "$dev" cache)"
 map_release
 check "set --mode fsdax --cache uc after unmapping" iopmemctl set "$dev" --mode fsdax --cache uc
-check_eq "fsdax uc with a block device" "fsdax uc /dev/$dev" \
+check_eq "fsdax uc with a block device" "fsdax uc $dev" \
 	"$(iopmemctl list --json | jq -r '.[0] | "\(.mode) \(.cache) \(.blockdev)"')"
 
 check "set --memmap dev: the struct pages move into the BAR" \
-	sh -c "iopmemctl set $dev --memmap dev --json | jq -e '.[0].memmap == \"dev\" and .[0].memmap_reserved > 0'"
+	sh -c "iopmemctl set $dev --memmap dev --json | jq -e '.[0].map == \"dev\" and .[0].memmap_reserved > 0'"
 check "set --memmap ram: and back" \
-	sh -c "iopmemctl set $dev --memmap ram --json | jq -e '.[0].memmap == \"ram\" and .[0].memmap_reserved == 0'"
+	sh -c "iopmemctl set $dev --memmap ram --json | jq -e '.[0].map == \"mem\" and .[0].memmap_reserved == 0'"
 
 out=$(iopmemctl set "$dev" --cache none 2>&1)
 check_eq "bad cache value" \

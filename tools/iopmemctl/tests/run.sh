@@ -46,15 +46,21 @@ while IFS= read -r line; do
 done <"$B/test-util.out"
 rm -f "$B/test-util.out"
 
+# The schema of list --json and its checker, shared with the guest tests.
+SCHEMA=$(cd "$(dirname "$0")/../../../tests/cases/tools" && pwd)/list.schema.json
+SCHEMA_JQ=${SCHEMA%/*}/schema.jq
+
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
 S=$T/sys
 export IOPMEMCTL_SYSFS="$S"
 
-# fake_dev N PCI MODE CACHE NODE : iopmemN under PCI, bound to iopmem.
+# fake_dev N PCI MODE CACHE NODE [PARENT] : iopmemN under PCI (under
+# devices/PARENT, default pci0000:00), bound to iopmem.
 fake_dev() {
-	pdev=$S/devices/pci0000:00/$2
+	par=${6:-pci0000:00}
+	pdev=$S/devices/$par/$2
 	d=$pdev/iopmem/iopmem$1
 	mkdir -p "$d/stats" "$S/class/iopmem" "$S/bus/pci/devices" "$S/class/block"
 	[ -f "$pdev/driver_override" ] || echo '(null)' >"$pdev/driver_override"
@@ -74,10 +80,10 @@ fake_dev() {
 	done
 	echo 7 >"$d/stats/flushes"
 	echo 28672 >"$d/stats/dax_pages"
-	ln -sfn "../../devices/pci0000:00/$2/iopmem/iopmem$1" "$S/class/iopmem/iopmem$1"
-	ln -sfn "../../../devices/pci0000:00/$2" "$S/bus/pci/devices/$2"
+	ln -sfn "../../devices/$par/$2/iopmem/iopmem$1" "$S/class/iopmem/iopmem$1"
+	ln -sfn "../../../devices/$par/$2" "$S/bus/pci/devices/$2"
 	ln -sfn "../../../bus/pci/drivers/iopmem" "$pdev/driver"
-	if [ "$3" = fsdax ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/pci0000:00/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
+	if [ "$3" = fsdax ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/$par/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
 }
 
 mkdir -p "$S/bus/pci/drivers/iopmem" "$S/bus/pci/drivers/other" "$S/module/iopmem/parameters"
@@ -106,29 +112,68 @@ eq "list --json: sorted by number" "iopmem0 iopmem1 iopmem10" "$(echo "$J" | jq 
 eq "list --json: pci" 0000:00:04.0 "$(echo "$J" | jq -r '.[0].pci')"
 eq "list --json: bar is a number" 2 "$(echo "$J" | jq '.[0].bar')"
 eq "list --json: size is a number" 536870912 "$(echo "$J" | jq '.[0].size')"
-eq "list --json: range" 0xfe000000-0x11dffffff "$(echo "$J" | jq -r '.[0].range')"
+eq "list --json: start is a number" $((0xfe000000)) "$(echo "$J" | jq '.[0].start')"
+eq "list --json: no range string (start and size say it)" null "$(echo "$J" | jq '.[0].range')"
 eq "list --json: cache" wc "$(echo "$J" | jq -r '.[0].cache')"
 eq "list --json: mode" fsdax "$(echo "$J" | jq -r '.[0].mode')"
 eq "list --json: numa_node -1" -1 "$(echo "$J" | jq '.[0].numa_node')"
-eq "list --json: memmap" ram "$(echo "$J" | jq -r '.[0].memmap')"
+eq "list --json: map as ndctl names it (ram is mem)" mem "$(echo "$J" | jq -r '.[0].map')"
 eq "list --json: memmap_reserved is a number" 0 "$(echo "$J" | jq '.[0].memmap_reserved')"
-eq "list --json: memmap dev" "dev 8388608" "$(echo "$J" | jq -r '.[2] | "\(.memmap) \(.memmap_reserved)"')"
+eq "list --json: memmap dev" "dev 8388608" "$(echo "$J" | jq -r '.[2] | "\(.map) \(.memmap_reserved)"')"
 eq "list --json: state" online "$(echo "$J" | jq -r '.[0].state')"
-eq "list --json: blockdev in fsdax mode" /dev/iopmem0 "$(echo "$J" | jq -r '.[0].blockdev')"
+eq "list --json: blockdev in fsdax mode, without /dev as ndctl has it" iopmem0 "$(echo "$J" | jq -r '.[0].blockdev')"
 eq "list --json: no blockdev in devdax mode" null "$(echo "$J" | jq -r '.[1].blockdev')"
 eq "list --json: devdax device's cache" uc "$(echo "$J" | jq -r '.[1].cache')"
 eq "list --json: no stats without -v" null "$(echo "$J" | jq -r '.[0].stats')"
+# schema_check DESC JSON : JSON matches list.schema.json (the violations
+# are printed otherwise).
+schema_check() {
+	if v=$(printf '%s\n' "$2" | jq -r --slurpfile schema "$SCHEMA" -f "$SCHEMA_JQ" 2>&1) &&
+		[ -z "$v" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '%s\n' "$v" | sed 's/^/#   /'
+	fi
+}
+schema_check "list --json matches tests/cases/tools/list.schema.json" "$J"
+# Control: the checker refuses the shape list had before (string range,
+# /dev in blockdev, memmap, a size as a string).
+v=$(echo '[{"dev":"iopmem0","pci":"0000:00:04.0","bar":2,"range":"0xfe000000-0x11dffffff","size":"536870912","cache":"wc","mode":"fsdax","memmap":"ram","numa_node":-1,"blockdev":"/dev/iopmem0"}]' |
+	jq -r --slurpfile schema "$SCHEMA" -f "$SCHEMA_JQ" | LC_ALL=C sort | tr "\n" "|")
+eq "control: the schema check refuses the old shape, naming each fault" \
+	'[0].blockdev: "/dev/iopmem0" does not match ^iopmem[0-9]+$|[0].size: string "536870912", wanted integer|[0]: no key "start"|[0]: unknown key "memmap"|[0]: unknown key "range"|' "$v"
 J=$("$CTL" list -v --json)
+schema_check "list -v --json matches the schema" "$J"
 eq "list -v --json: stats.flushes" 7 "$(echo "$J" | jq '.[0].stats.flushes')"
 eq "list -v --json: four counters" 4 "$(echo "$J" | jq '.[0].stats | length')"
 eq "list iopmem1 --json: just that device" iopmem1 "$(IOPMEMCTL_SYSFS=$S "$CTL" list --json iopmem1 | jq -r '[.[].dev] | join(" ")')"
-expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MEMMAP +NODE +DEVICE' "$CTL" list
-expect "list: table row of iopmem0" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512 MiB +wc +fsdax +ram +-1 +/dev/iopmem0$' "$CTL" list
+expect "list: table header" 0 '^DEV +PCI +BAR +RANGE +SIZE +CACHE +MODE +MAP +NODE +DEVICE' "$CTL" list
+expect "list: table row of iopmem0, the size in bytes" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +536870912 +wc +fsdax +mem +-1 +/dev/iopmem0$' "$CTL" list
+expect "list -u: the size human-readable, as ndctl -u" 0 '^iopmem0 +0000:00:04\.0 +2 +0xfe000000-0x11dffffff +512\.00 MiB \(536\.87 MB\) +wc ' "$CTL" list -u
+J=$("$CTL" list -u --json)
+eq "list -u --json: size, start, memmap_reserved as ndctl -u has them" \
+	'"512.00 MiB (536.87 MB)" "0xfe000000" "8.00 MiB (8.39 MB)" -1' \
+	"$(echo "$J" | jq -r '"\(.[0].size | tojson) \(.[0].start | tojson) \(.[2].memmap_reserved | tojson) \(.[0].numa_node | tojson)"')"
+eq "list -o dev,size,map: those columns, in that order" "DEV SIZE MAP|iopmem0 536870912 mem|" \
+	"$("$CTL" list -o dev,size,map iopmem0 | tr -s ' ' | tr '\n' '|')"
+eq "list -o +START: the default columns and START" "DEV PCI BAR RANGE SIZE CACHE MODE MAP NODE DEVICE START" \
+	"$("$CTL" list -o +START | head -1 | tr -s ' ')"
+eq "list -o RESERVED,STATE -u" "RESERVED STATE|8.00 MiB (8.39 MB) online|" \
+	"$("$CTL" list -o RESERVED,STATE -u iopmem10 | tr -s ' ' | tr '\n' '|')"
+expect "list -o with an unknown column: usage error 2 naming the columns" 2 \
+	"^iopmemctl: list: -o: unknown column 'BOGUS'; the columns are: DEV, PCI, BAR, START, RANGE, SIZE, CACHE, MODE, MAP, RESERVED, NODE, STATE, DEVICE, STATS$" \
+	"$CTL" list -o DEV,BOGUS
+expect "list -o with --json: usage error 2" 2 "^iopmemctl: list: -o chooses the table's columns" "$CTL" list -o DEV --json
+expect "list > /dev/full: exit 1, saying the output was lost" 1 \
+	'^iopmemctl: cannot write the output: No space left on device$' sh -c "'$CTL' list >/dev/full"
+expect "list --json > /dev/full: the same" 1 '^iopmemctl: cannot write the output: No space left' sh -c "'$CTL' list --json >/dev/full"
+expect "list --help lists the columns" 0 '^  RESERVED ' "$CTL" list --help
 expect "list: table row of iopmem10 with memmap dev" 0 '^iopmem10 +0000:00:06\.0 .* +fsdax +dev +1 +/dev/iopmem10$' "$CTL" list
 echo offline >"$S/class/iopmem/iopmem1/state"
-expect "list: an offline device says how to bring it back" 0 '^iopmem1 .* +devdax +ram +0 +offline: iopmemctl set iopmem1 --mode devdax$' "$CTL" list
+expect "list: an offline device says how to bring it back" 0 '^iopmem1 .* +devdax +mem +0 +offline: iopmemctl set iopmem1 --mode devdax$' "$CTL" list
 echo online >"$S/class/iopmem/iopmem1/state"
-expect "list -v: counters under the row" 0 '^  stats: dax_calls=0 dax_pages=28672 errors=0 flushes=7' "$CTL" list -v
+expect "list -v: a STATS column with the counters" 0 '^iopmem0 .* /dev/iopmem0 +dax_calls=0 dax_pages=28672 errors=0 flushes=7$' "$CTL" list -v
 expect "list of a missing device fails naming it" 1 '^iopmemctl: list iopmem9: no such iopmem device' "$CTL" list iopmem9
 expect "list with an unknown option fails with usage, status 2" 2 '^usage: iopmemctl list' "$CTL" list --bogus
 
@@ -144,9 +189,9 @@ eq "list --json p2pdma: mode" p2pdma "$(echo "$J" | jq -r '.[0].mode')"
 eq "list --json p2pdma: p2pmem size, available, published as numbers" \
 	"536870912 534773760 1 number" \
 	"$(echo "$J" | jq -r '.[0].p2pmem | "\(.size) \(.available) \(.published) \(.available | type)"')"
-eq "list --json p2pdma: no blockdev, no region" "null null" "$(echo "$J" | jq -r '.[0] | "\(.blockdev) \(.region)"')"
+eq "list --json p2pdma: no blockdev, no daxregion" "null null" "$(echo "$J" | jq -r '.[0] | "\(.blockdev) \(.daxregion)"')"
 eq "list --json: no p2pmem on an fsdax device" null "$("$CTL" list --json iopmem0 | jq -r '.[0].p2pmem')"
-expect "list: table row of a p2pdma device shows its pool" 0 '^iopmem3 +0000:00:0a\.0 .* +p2pdma +ram +-1 +p2pmem 512 MiB, 510 MiB available$' "$CTL" list
+expect "list: table row of a p2pdma device shows its pool" 0 '^iopmem3 +0000:00:0a\.0 .* +p2pdma +mem +-1 +p2pmem 512 MiB, 510 MiB available$' "$CTL" list
 echo 0 >"$pool/published"
 expect "list: an unpublished pool says so" 0 '^iopmem3 .* p2pmem 512 MiB, 510 MiB available, unpublished$' "$CTL" list
 rm -r "$pool"
@@ -207,6 +252,11 @@ expect "apply-config: a device the file does not list is left alone" 0 '^$' \
 	"$CTL" apply-config --config "$T/good.conf" 00:0a.0
 expect "apply-config: not a PCI address" 1 "^iopmemctl: apply-config xx: not a PCI address" \
 	"$CTL" apply-config --config "$T/good.conf" xx
+
+# Every man page shows examples (the sources are next to the tests).
+for f in "$(dirname "$0")"/../Documentation/*.rst; do
+	expect "man page ${f##*/} has an EXAMPLES section" 0 '^EXAMPLES$' cat "$f"
+done
 
 for c in list bind unbind set stats check apply-config; do
 	expect "$c --help" 0 "^usage: iopmemctl $c" "$CTL" "$c" --help
@@ -307,11 +357,27 @@ expect "check: a bad peer address" 1 "^iopmemctl: check: --peer 1:2: not a PCI a
 eq "check iopmem0: the iopmem device's PCI address" 0000:00:04.0 "$("$CTL" check iopmem0 --json | jq -r '.[0].pci')"
 eq "check /dev/iopmem0: the same device" 0000:00:04.0 "$("$CTL" check /dev/iopmem0 --json | jq -r '.[0].pci')"
 
+# A VMD domain: the kernel numbers the buses behind a VMD endpoint from
+# domain 0x10000, five hex digits ("10000:00:02.0").
+fake_dev 20 10000:00:02.0 fsdax wc -1 pci0000:00/0000:00:0e.0/pci10000:00
+J=$("$CTL" list --json iopmem20)
+eq "VMD: list --json keeps the 5-digit domain" 10000:00:02.0 "$(echo "$J" | jq -r '.[0].pci')"
+schema_check "VMD: the JSON matches the schema" "$J"
+expect "VMD: the table's PCI column" 0 '^iopmem20 +10000:00:02\.0 ' "$CTL" list iopmem20
+eq "VMD: check iopmem20: its host bridge is the VMD domain's" "10000:00:02.0 pci10000:00" \
+	"$("$CTL" check iopmem20 --json | jq -r '.[0] | "\(.pci) \(.host_bridge)"')"
+eq "VMD: check 10000:00:02.0 takes the address" 10000:00:02.0 "$("$CTL" check 10000:00:02.0 --json | jq -r '.[0].pci')"
+expect "VMD: an 8-digit domain is the same device" 0 '"pci": "10000:00:02.0"' "$CTL" check 00010000:00:02.0 --json
+echo '10000:00:02.0 mode=fsdax' >"$T/vmd.conf"
+expect "VMD: apply-config takes the address (already bound: nothing to do)" 0 '^$' \
+	"$CTL" apply-config --config "$T/vmd.conf" 10000:00:02.0
+
 if [ "$(id -u)" = 0 ]; then
+	expect "VMD: bind 10000:00:02.0 finds it bound, naming it" 1 "^iopmemctl: bind 10000:00:02.0: already bound to iopmem as iopmem20" "$CTL" bind 10000:00:02.0
 	expect "set iopmem0 --cache uc writes the attribute" 0 'iopmem0 .* uc ' "$CTL" set iopmem0 --cache uc
 	eq "... cache file" uc "$(cat "$S/class/iopmem/iopmem0/cache")"
 	expect "set iopmem1 --mode fsdax --json prints the device" 0 '"mode": "fsdax"' "$CTL" set iopmem1 --mode fsdax --json
-	expect "set iopmem10 --memmap ram writes the attribute" 0 'iopmem10 .* ram ' "$CTL" set iopmem10 --memmap ram
+	expect "set iopmem10 --memmap ram writes the attribute" 0 'iopmem10 .* mem ' "$CTL" set iopmem10 --memmap ram
 	eq "... memmap file" ram "$(cat "$S/class/iopmem/iopmem10/memmap")"
 	m=$S/class/iopmem/iopmem0/mode
 	touch -d 2000-01-01 "$m"
@@ -335,9 +401,14 @@ if [ "$(id -u)" = 0 ]; then
 	if command -v setpriv >/dev/null 2>&1; then
 		nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 		expect "unprivileged list works" 0 '^iopmem0 ' $nobody "$CTL" list
-		expect "unprivileged set is refused" 1 '^iopmemctl: set iopmem0: needs root: run it with sudo$' $nobody "$CTL" set iopmem0 --cache wc
+		expect "unprivileged set: the file's refusal, named, and the fix" 1 "^iopmemctl: set iopmem0: cannot write $S/class/iopmem/iopmem0/cache: Permission denied; run it as root \\(sudo\\)\$" $nobody "$CTL" set iopmem0 --cache wc
+		eq "... the cache is unchanged" uc "$(cat "$S/class/iopmem/iopmem0/cache")"
+		expect "unprivileged set to the current value: nothing to write, no error" 0 '^iopmem0 ' $nobody "$CTL" set iopmem0 --cache uc
+		chmod 666 "$S/class/iopmem/iopmem0/cache"
+		expect "unprivileged set of a file its mode lets the user write: no euid check in the way" 0 '^iopmem0 .* wc ' $nobody "$CTL" set iopmem0 --cache wc
+		chmod 644 "$S/class/iopmem/iopmem0/cache"
 		expect "unprivileged bind is refused" 1 '^iopmemctl: bind 0000:00:04.0: needs root: run it with sudo$' $nobody "$CTL" bind 0000:00:04.0
-		expect "unprivileged stats --reset is refused" 1 '^iopmemctl: stats --reset iopmem0: needs root' $nobody "$CTL" stats --reset iopmem0
+		expect "unprivileged stats --reset: the counter file's refusal, named" 1 "^iopmemctl: stats --reset iopmem0: cannot write $S/class/iopmem/iopmem0/stats/dax_calls: Permission denied; run it as root" $nobody "$CTL" stats --reset iopmem0
 	fi
 else
 	echo "# not root: the commands that change things are tested in the VM only"
