@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iopmemctl bind <pci-address> [--bar N] [--cache wc|uc]
- *                              [--mode fsdax|devdax|p2pdma]
+ *                              [--mode fsdax|devdax|p2pdma] [--memmap ram|dev]
  * iopmemctl unbind [--force] <iopmemN|pci-address>
  */
 #include <errno.h>
@@ -16,11 +16,13 @@
 
 static const char bind_usage[] =
 "usage: iopmemctl bind <pci-address> [--bar N] [--cache wc|uc]\n"
-"                                    [--mode fsdax|devdax|p2pdma] [--json]\n"
+"                                    [--mode fsdax|devdax|p2pdma]\n"
+"                                    [--memmap ram|dev] [--json]\n"
 "\n"
 "Bind a PCI device to iopmem through driver_override, loading the module\n"
-"first if needed. The options apply to this bind only (the module\n"
-"parameters are restored afterwards). Prints the new device. Needs root.\n"
+"first if needed. The options apply to this device only (through the\n"
+"driver's bind_settings; the module parameters give what is not set and\n"
+"are not changed). Prints the new device. Needs root.\n"
 "\n"
 "  -b, --bar N               BAR 0-5 (default, or -1: the largest 64-bit\n"
 "                            memory BAR)\n"
@@ -31,6 +33,8 @@ static const char bind_usage[] =
 "                            memory under /sys/bus/pci/devices/ADDR/p2pmem/\n"
 "                            (kernels with CONFIG_PCI_P2PDMA; fixed while\n"
 "                            bound)\n"
+"  -M, --memmap ram|dev      struct pages in system RAM (default) or in\n"
+"                            the first ~1.6% of the device memory (fsdax)\n"
 "  -j, --json                print the device as JSON\n"
 "  -h, --help                this text\n";
 
@@ -43,10 +47,6 @@ static const char unbind_usage[] =
 "\n"
 "  -f, --force     unbind even while mounted\n"
 "  -h, --help      this text\n";
-
-#define NPARAMS 4
-static const char *const param_names[NPARAMS] = { "bar", "cache", "mode",
-						   "memmap" };
 
 /* Load iopmem through libkmod unless it is loaded. */
 static int load_module(const char *pci)
@@ -84,41 +84,52 @@ static int load_module(const char *pci)
 	return 0;
 }
 
-static int write_param(const char *pci, const char *name, const char *val)
+/*
+ * Hand this bind's settings to the driver for @pci's next probe only
+ * (drivers/iopmem/bind_settings); the address alone drops any left there.
+ */
+static int write_settings(const char *pci, const struct bind_params *p)
 {
-	char path[IOPMEMCTL_PATH_MAX];
+	char path[IOPMEMCTL_PATH_MAX], line[160];
 	int rc;
 
-	rc = sysfs_write(sysfs_path(path, "module/iopmem/parameters/%s", name),
-			 val);
+	snprintf(line, sizeof(line), "%s%s%s%s%s%s%s%s%s", pci,
+		 p->bar ? " bar=" : "", p->bar ? p->bar : "",
+		 p->cache ? " cache=" : "", p->cache ? p->cache : "",
+		 p->mode ? " mode=" : "", p->mode ? p->mode : "",
+		 p->memmap ? " memmap=" : "", p->memmap ? p->memmap : "");
+	rc = sysfs_write(sysfs_path(path, "bus/pci/drivers/iopmem/bind_settings"),
+			 line);
+	if (rc == -ENOENT)
+		return fail("bind %s: the loaded iopmem module has no %s; unload it (rmmod iopmem) so that bind loads the installed one",
+			    pci, path);
 	if (rc)
-		fail("bind %s: cannot set the module parameter %s=%s: %s; "
-		     "is the loaded iopmem module current?", pci, name, val,
-		     strerror(-rc));
-	return rc;
+		return fail("bind %s: cannot write '%s' to %s: %s; 'dmesg | tail' says why",
+			    pci, line, path, strerror(-rc));
+	return 0;
 }
 
 /**
- * bind_pci() - bind a PCI device to iopmem with this bind's parameters
+ * bind_pci() - bind a PCI device to iopmem with this bind's settings
  * @pci: the device's address, canonical (DDDD:BB:SS.F)
- * @p: the module parameters for this bind, already validated; NULL ones
- *     keep the module's value
+ * @p: the settings for this bind, already validated; NULL ones take the
+ *     module parameter
  * @json: print the device as JSON rather than as a table line
  *
- * Loads the module if needed, sets the parameters, binds through
- * driver_override and restores the parameters.  Errors are reported.
+ * Loads the module if needed, gives the driver the settings for this
+ * device's probe only (the module parameters are not touched, so binds
+ * of other devices at the same time keep theirs) and binds through
+ * driver_override.  Errors are reported.
  *
  * Return: the exit status, 0 or 1.
  */
 int bind_pci(const char *pci, const struct bind_params *p, bool json)
 {
-	const char *want[NPARAMS] = { p->bar, p->cache, p->mode, p->memmap };
-	char saved[NPARAMS][64], path[IOPMEMCTL_PATH_MAX];
+	char path[IOPMEMCTL_PATH_MAX];
 	char drv[64], override[64], dev[64];
-	bool changed[NPARAMS] = { false };
 	const char *msg;
 	struct kmsg *k;
-	int rc = 0;
+	int rc;
 
 	if (need_root("bind", pci))
 		return 1;
@@ -134,44 +145,22 @@ int bind_pci(const char *pci, const struct bind_params *p, bool json)
 	if (drv[0])
 		return fail("bind %s: bound to the driver %s; unbind it first: echo %s > /sys/bus/pci/drivers/%s/unbind",
 			    pci, drv, pci, drv);
-	if (load_module(pci))
+	if (load_module(pci) || write_settings(pci, p))
 		return 1;
 
-	/* This bind's parameters, the previous values restored below. */
-	for (int i = 0; i < NPARAMS && !rc; i++) {
-		if (!want[i])
-			continue;
-		if (sysfs_read(sysfs_path(path, "module/iopmem/parameters/%s",
-					  param_names[i]),
-			       saved[i], sizeof(saved[i])))
-			rc = fail("bind %s: cannot read the module parameter %s; is the loaded iopmem module current?",
-				  pci, param_names[i]);
-		else if (!(rc = write_param(pci, param_names[i], want[i])))
-			changed[i] = true;
-	}
-
-	if (!rc) {
-		sysfs_path(path, "bus/pci/devices/%s/driver_override", pci);
-		if (sysfs_read(path, override, sizeof(override)))
-			override[0] = '\0';
-		rc = sysfs_write(path, "iopmem");
-		if (rc)
-			fail("bind %s: cannot write %s: %s", pci, path,
-			     strerror(-rc));
-	}
-	k = NULL;
-	if (!rc) {
-		k = kmsg_open();
-		/* Its status says little: the driver link below is the answer. */
-		sysfs_write(sysfs_path(path, "bus/pci/drivers_probe"), pci);
-	}
-	for (int i = 0; i < NPARAMS; i++)
-		if (changed[i] && write_param(pci, param_names[i], saved[i]))
-			rc = 1;
+	sysfs_path(path, "bus/pci/devices/%s/driver_override", pci);
+	if (sysfs_read(path, override, sizeof(override)))
+		override[0] = '\0';
+	rc = sysfs_write(path, "iopmem");
 	if (rc) {
-		kmsg_close(k);
+		fail("bind %s: cannot write %s: %s", pci, path, strerror(-rc));
+		/* Nothing probed: the settings must not wait for a later bind. */
+		write_settings(pci, &(struct bind_params){ NULL });
 		return 1;
 	}
+	k = kmsg_open();
+	/* Its status says little: the driver link below is the answer. */
+	sysfs_write(sysfs_path(path, "bus/pci/drivers_probe"), pci);
 
 	pci_driver(pci, drv, sizeof(drv));
 	if (strcmp(drv, "iopmem") || iopmem_of_pci(pci, dev, sizeof(dev))) {
@@ -179,6 +168,8 @@ int bind_pci(const char *pci, const struct bind_params *p, bool json)
 		/* Leave the device as it was: a later probe takes its driver. */
 		sysfs_write(sysfs_path(path, "bus/pci/devices/%s/driver_override", pci),
 			    strcmp(override, "(null)") && override[0] ? override : "\n");
+		/* A probe takes them; without one they would stay. */
+		write_settings(pci, &(struct bind_params){ NULL });
 		if (msg)
 			rc = fail("bind %s: iopmem refused the device: %s", pci, msg);
 		else
@@ -198,6 +189,7 @@ int cmd_bind(int argc, char **argv)
 		{ "bar", required_argument, NULL, 'b' },
 		{ "cache", required_argument, NULL, 'c' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "memmap", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -208,7 +200,7 @@ int cmd_bind(int argc, char **argv)
 	int c, bar;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:c:m:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:c:m:M:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			p.bar = optarg;
@@ -218,6 +210,9 @@ int cmd_bind(int argc, char **argv)
 			break;
 		case 'm':
 			p.mode = optarg;
+			break;
+		case 'M':
+			p.memmap = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -242,6 +237,9 @@ int cmd_bind(int argc, char **argv)
 	if (p.mode && parse_mode(p.mode) < 0)
 		return fail("bind %s: '%s' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma",
 			    pci, p.mode);
+	if (p.memmap && parse_memmap(p.memmap) < 0)
+		return fail("bind %s: '%s' is not a memmap place; use --memmap ram (struct pages in system RAM) or --memmap dev (in device memory)",
+			    pci, p.memmap);
 	return bind_pci(pci, &p, json);
 }
 
