@@ -5,6 +5,8 @@
  * iopmemctl unbind [--force] <iopmemN|pci-address>
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,10 +44,12 @@ static const char unbind_usage[] =
 "usage: iopmemctl unbind [--force] <iopmemN|pci-address>\n"
 "\n"
 "Unbind a PCI device from iopmem and clear its driver_override. Refused\n"
-"while /dev/iopmemN is mounted unless --force is given (the file system\n"
-"then gets I/O errors). Needs root.\n"
+"while /dev/iopmemN is held exclusively (mounted, also a partition; swap;\n"
+"a dm or md device on it; an O_EXCL open) or a device-dax instance of its\n"
+"region is mapped, unless --force is given (the holder then gets I/O\n"
+"errors, a mapping SIGBUS). Needs root.\n"
 "\n"
-"  -f, --force     unbind even while mounted\n"
+"  -f, --force     unbind even while held or mapped\n"
 "  -h, --help      this text\n";
 
 /* Load iopmem through libkmod unless it is loaded. */
@@ -243,27 +247,186 @@ int cmd_bind(int argc, char **argv)
 	return bind_pci(pci, &p, json);
 }
 
-/* Mount point of /dev/NAME from /proc/mounts, into buf; true if mounted. */
-static bool mounted(const char *name, char *buf, size_t len)
+/* The "MAJ:MIN" numbers of /dev/NAME and of its partitions, space-separated. */
+static void block_devts(const char *name, char *buf, size_t len)
 {
-	char src[IOPMEMCTL_PATH_MAX], dst[IOPMEMCTL_PATH_MAX], want[80];
+	char path[IOPMEMCTL_PATH_MAX], devt[32];
+	glob_t g;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/block/%s/dev", sysfs_root(), name);
+	if (!sysfs_read(path, devt, sizeof(devt)))
+		snprintf(buf, len, " %s ", devt);
+	snprintf(path, sizeof(path), "%s/block/%s/%s*/dev", sysfs_root(), name,
+		 name);
+	if (glob(path, 0, NULL, &g))
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (!sysfs_read(g.gl_pathv[i], devt, sizeof(devt)) &&
+		    strlen(buf) + strlen(devt) + 2 < len)
+			strcat(strcat(buf, devt), " ");
+	globfree(&g);
+}
+
+/*
+ * /dev/NAME or a partition of it mounted, from mountinfo: "/dev/iopmem0p1
+ * is mounted on /mnt; ..." into why.
+ */
+static bool block_mounted(const char *name, char *why, size_t len)
+{
+	char devts[512], devt[40], mnt[256], src[256], line[8192];
+	bool found = false;
+	const char *tail;
+	FILE *f;
+
+	block_devts(name, devts, sizeof(devts));
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		/* id parent MAJ:MIN root mount-point ... - fstype source ... */
+		if (sscanf(line, "%*s %*s %31s %*s %255s", devt + 1, mnt) != 2)
+			continue;
+		devt[0] = ' ';
+		strcat(devt, " ");
+		if (!strstr(devts, devt))
+			continue;
+		tail = strstr(line, " - ");
+		if (!tail || sscanf(tail, " - %*s %255s", src) != 1)
+			snprintf(src, sizeof(src), "/dev/%s", name);
+		snprintf(why, len, "%s is mounted on %s; unmount it first",
+			 src, mnt);
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* A holder (dm, md) of /dev/NAME or of a partition, from sysfs, into why. */
+static bool block_holder(const char *name, char *why, size_t len)
+{
+	char path[IOPMEMCTL_PATH_MAX];
+	bool found;
+	glob_t g;
+
+	snprintf(path, sizeof(path), "%s/block/%s/{holders,%s*/holders}/*",
+		 sysfs_root(), name, name);
+	if (glob(path, GLOB_BRACE, NULL, &g))
+		return false;
+	found = g.gl_pathc > 0;
+	if (found)
+		snprintf(why, len, "/dev/%s is held by %s (its holders/ in sysfs); remove that device first",
+			 name, strrchr(g.gl_pathv[0], '/') + 1);
+	globfree(&g);
+	return found;
+}
+
+/* A swap area on /dev/NAME or a partition, from /proc/swaps, into why. */
+static bool block_swap(const char *name, char *why, size_t len)
+{
+	char line[IOPMEMCTL_PATH_MAX + 64], want[80];
+	size_t n = (size_t)snprintf(want, sizeof(want), "/dev/%s", name);
 	bool found = false;
 	FILE *f;
 
-	if (sysfs_is_fake())
-		return false;
-	f = fopen("/proc/mounts", "re");
+	f = fopen("/proc/swaps", "re");
 	if (!f)
 		return false;
-	snprintf(want, sizeof(want), "/dev/%s", name);
-	while (fscanf(f, "%4095s %4095s %*[^\n]", src, dst) == 2) {
-		if (!strcmp(src, want)) {
-			snprintf(buf, len, "%s", dst);
-			found = true;
-			break;
-		}
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, want, n) || (line[n] != ' ' && line[n] != 'p'))
+			continue;
+		line[strcspn(line, " \t")] = '\0';
+		snprintf(why, len, "%.80s is in use as swap; swapoff %.80s first",
+			 line, line);
+		found = true;
 	}
 	fclose(f);
+	return found;
+}
+
+/**
+ * block_busy() - whether someone holds /dev/NAME exclusively, and who
+ * @name: the block device, iopmemN
+ * @why: what holds it and the fix, "/dev/iopmem0 is mounted on /mnt;
+ *	 unmount it first"
+ * @len: size of @why
+ *
+ * The kernel answers through an exclusive open, which fails with EBUSY
+ * while the device or any partition of it is mounted, is swap, belongs to
+ * a dm or md device or is held open with O_EXCL; then the usual places
+ * name the holder.  A device that cannot be opened (no block device in
+ * devdax mode, offline) holds nothing.
+ *
+ * Return: true if it is held.
+ */
+static bool block_busy(const char *name, char *why, size_t len)
+{
+	char path[80];
+	int fd;
+
+	if (sysfs_is_fake())
+		return false;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	if (errno != EBUSY)
+		return false;
+	if (!block_mounted(name, why, len) && !block_holder(name, why, len) &&
+	    !block_swap(name, why, len))
+		snprintf(why, len, "%s is held open exclusively by a program; 'fuser -v %s' names it; end it first",
+			 path, path);
+	return true;
+}
+
+/*
+ * A process mapping a device-dax instance of NAME's region, from
+ * /proc/PID/maps; "/dev/dax0.1 is mapped by pid 42 (app); ..." into why.
+ */
+static bool dax_mapped(const char *name, char *why, size_t len)
+{
+	char path[IOPMEMCTL_PATH_MAX], id[16], want[40], line[8192], comm[64];
+	bool found = false;
+	glob_t g;
+
+	snprintf(path, sizeof(path), "%s/class/iopmem/%s/iopmem_dax.*/dax_region/id",
+		 sysfs_root(), name);
+	if (glob(path, 0, NULL, &g))
+		return false;
+	if (sysfs_read(g.gl_pathv[0], id, sizeof(id)))
+		id[0] = '\0';
+	globfree(&g);
+	if (!id[0] || sysfs_is_fake())
+		return false;
+	snprintf(want, sizeof(want), " /dev/dax%s.", id);
+	if (glob("/proc/[0-9]*/maps", 0, NULL, &g))
+		return false;
+	for (size_t i = 0; i < g.gl_pathc && !found; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "re");
+		char *dev, *pid;
+
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof(line), f)) {
+			dev = strstr(line, want);
+			if (!dev)
+				continue;
+			dev++;
+			dev[strcspn(dev, " \n")] = '\0';
+			pid = g.gl_pathv[i] + strlen("/proc/");
+			pid[strcspn(pid, "/")] = '\0';
+			snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+			if (sysfs_read(path, comm, sizeof(comm)))
+				snprintf(comm, sizeof(comm), "?");
+			snprintf(why, len, "%s is mapped by pid %s (%s); end that process first",
+				 dev, pid, comm);
+			found = true;
+		}
+		fclose(f);
+	}
+	globfree(&g);
 	return found;
 }
 
@@ -275,7 +438,7 @@ int cmd_unbind(int argc, char **argv)
 		{ 0 }
 	};
 	char pci[32], dev[64] = "", drv[64], path[IOPMEMCTL_PATH_MAX];
-	char mnt[IOPMEMCTL_PATH_MAX];
+	char why[IOPMEMCTL_PATH_MAX + 128];
 	const char *arg;
 	bool force = false;
 	int c, rc;
@@ -320,9 +483,12 @@ int cmd_unbind(int argc, char **argv)
 	}
 	if (!dev[0])
 		iopmem_of_pci(pci, dev, sizeof(dev));
-	if (dev[0] && !force && mounted(dev, mnt, sizeof(mnt)))
-		return fail("unbind %s: /dev/%s is mounted on %s; unmount it first (or --force: the file system then gets I/O errors)",
-			    arg, dev, mnt);
+	if (dev[0] && !force && block_busy(dev, why, sizeof(why)))
+		return fail("unbind %s: %s (or --force: it then gets I/O errors)",
+			    arg, why);
+	if (dev[0] && !force && dax_mapped(dev, why, sizeof(why)))
+		return fail("unbind %s: %s (or --force: the mapping then gets SIGBUS)",
+			    arg, why);
 	rc = sysfs_write(sysfs_path(path, "bus/pci/drivers/iopmem/unbind"), pci);
 	if (rc)
 		return fail("unbind %s: writing %s to %s failed: %s", arg, pci,

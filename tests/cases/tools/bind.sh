@@ -63,7 +63,7 @@ check "bind without --json prints the table" sh -c "iopmemctl unbind $IOPMEM_PCI
 iopmem_mount_xfs iopmem0 /mnt || die "mkfs.xfs and mount -o dax"
 out=$(iopmemctl unbind iopmem0 2>&1)
 check_eq "unbind while mounted is refused" \
-	"1 iopmemctl: unbind iopmem0: /dev/iopmem0 is mounted on /mnt; unmount it first (or --force: the file system then gets I/O errors)" "$? $out"
+	"1 iopmemctl: unbind iopmem0: /dev/iopmem0 is mounted on /mnt; unmount it first (or --force: it then gets I/O errors)" "$? $out"
 check_eq "... and it stays bound" iopmem "$(pci_driver $IOPMEM_PCI)"
 check "umount" umount /mnt
 check "unbind by PCI address" iopmemctl unbind $IOPMEM_PCI
