@@ -67,7 +67,6 @@ int sysfs_write(const char *path, const char *val);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern const char *fail_where;
 /* 0 when root, else fail("CMD [DEV]: needs root: run it with sudo"). */
-int need_root(const char *cmd, const char *dev);
 /*
  * The kernel refused a write with EACCES or EPERM (err): "CMD DEV: cannot
  * write PATH: Permission denied; run it as root (sudo)"; return 1. Used in

@@ -103,15 +103,6 @@ int fail(const char *fmt, ...)
 	return 1;
 }
 
-int need_root(const char *cmd, const char *dev)
-{
-	if (geteuid() == 0)
-		return 0;
-	if (dev)
-		return fail("%s %s: needs root: run it with sudo", cmd, dev);
-	return fail("%s: needs root: run it with sudo", cmd);
-}
-
 int fail_perm(const char *cmd, const char *dev, const char *path, int err)
 {
 	return fail("%s %s: cannot write %s: %s; run it as root (sudo)", cmd,

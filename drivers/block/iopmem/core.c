@@ -65,17 +65,29 @@ int iopmem_parse_memmap(const char *buf)
 }
 EXPORT_SYMBOL_IF_KUNIT(iopmem_parse_memmap);
 
+/*
+ * Parse @val as one of @choice's names; a refusal is logged with @where
+ * ("" for the module parameter) so the user sees which write it was.
+ */
+static int iopmem_choice_parse(const struct iopmem_choice *choice,
+			       const char *val, const char *where)
+{
+	int i = __sysfs_match_string(choice->names, choice->count, val);
+
+	if (i < 0)
+		pr_err("iopmem: %s%s=%.*s is not %s; use %s\n", where,
+		       choice->name, (int)strcspn(val, "\n"), val,
+		       choice->what, choice->hint);
+	return i;
+}
+
 static int iopmem_choice_set(const char *val, const struct kernel_param *kp)
 {
 	struct iopmem_choice *choice = kp->arg;
-	int i = __sysfs_match_string(choice->names, choice->count, val);
+	int i = iopmem_choice_parse(choice, val, "");
 
-	if (i < 0) {
-		pr_err("iopmem: %s=%.*s is not %s; use %s\n", choice->name,
-		       (int)strcspn(val, "\n"), val, choice->what,
-		       choice->hint);
+	if (i < 0)
 		return -EINVAL;
-	}
 	choice->value = i;
 	return 0;
 }
@@ -133,6 +145,39 @@ EXPORT_SYMBOL_IF_KUNIT(iopmem_default_memmap);
 module_param_cb(memmap, &iopmem_choice_ops, &iopmem_default_memmap, 0644);
 MODULE_PARM_DESC(memmap,
 		 "Where devices bound from now on keep their struct pages in fsdax mode: ram (default; 64 bytes of system RAM per 4 KiB page, 16 MiB per GiB) or dev (the first ~1.6% of the device memory, which /dev/iopmemN then leaves out; for large BARs the CPU reaches coherently). Change one device with /sys/class/iopmem/iopmemN/memmap.");
+
+/**
+ * iopmem_parse_setting() - parse one "key=value" of a per-device setting
+ * @key: "cache", "mode" or "memmap"
+ * @val: its value, as the module parameter of that name takes it
+ * @set: the settings to fill in
+ * @where: what was written, for the log ("bind_settings ADDR: ")
+ *
+ * The values and messages are those of the module parameters.
+ *
+ * Return: 0, -ENOENT for an unknown key (not logged), or -EINVAL (logged).
+ */
+int iopmem_parse_setting(const char *key, const char *val,
+			 struct iopmem_settings *set, const char *where)
+{
+	static struct iopmem_choice *const choices[] = {
+		&iopmem_default_cache, &iopmem_default_mode,
+		&iopmem_default_memmap,
+	};
+	int *fields[] = { &set->cache, &set->mode, &set->memmap };
+	int i, v;
+
+	for (i = 0; i < ARRAY_SIZE(choices); i++) {
+		if (strcmp(key, choices[i]->name))
+			continue;
+		v = iopmem_choice_parse(choices[i], val, where);
+		if (v < 0)
+			return -EINVAL;
+		*fields[i] = v;
+		return 0;
+	}
+	return -ENOENT;
+}
 
 static struct class iopmem_class = {
 	.name		= "iopmem",
@@ -369,6 +414,22 @@ u64 iopmem_memmap_reserved(struct iopmem_device *idev)
  */
 struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 {
+	return iopmem_add_with(desc, NULL);
+}
+EXPORT_SYMBOL_GPL(iopmem_add);
+
+/**
+ * iopmem_add_with() - iopmem_add() with settings other than the defaults
+ * @desc: the range and its owner
+ * @set: cache, mode and memmap for this device, a negative one (or a NULL
+ *	 @set) meaning the module parameter
+ *
+ * Return: as iopmem_add(); -EINVAL (logged) for cache wc on a range that
+ * must stay uncached.
+ */
+struct iopmem_device *iopmem_add_with(const struct iopmem_range_desc *desc,
+				      const struct iopmem_settings *set)
+{
 	struct resource res = DEFINE_RES_MEM(desc->range.start,
 					     range_len(&desc->range));
 	struct iopmem_device *idev;
@@ -377,6 +438,12 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	rc = iopmem_check_range(desc->owner, &desc->range);
 	if (rc)
 		return ERR_PTR(rc);
+	if (set && set->cache >= 0 && desc->uc_only &&
+	    set->cache != IOPMEM_CACHE_UC) {
+		dev_err(desc->owner, "cannot use cache %s on a non-prefetchable BAR; bind with cache uc\n",
+			iopmem_cache_names[set->cache]);
+		return ERR_PTR(-EINVAL);
+	}
 
 	idev = kzalloc(sizeof(*idev), GFP_KERNEL);
 	if (!idev)
@@ -393,13 +460,17 @@ struct iopmem_device *iopmem_add(const struct iopmem_range_desc *desc)
 	idev->nid = desc->nid;
 	idev->uc_only = desc->uc_only;
 	idev->cache = iopmem_default_cache.value;
+	if (set && set->cache >= 0)
+		idev->cache = set->cache;
 	if (idev->uc_only && idev->cache != IOPMEM_CACHE_UC) {
 		dev_info(desc->owner, "cache uc, not the default %s: non-prefetchable BAR\n",
 			 iopmem_cache_names[idev->cache]);
 		idev->cache = IOPMEM_CACHE_UC;
 	}
-	idev->mode = iopmem_default_mode.value;
-	idev->memmap = iopmem_default_memmap.value;
+	idev->mode = set && set->mode >= 0 ? set->mode :
+		     iopmem_default_mode.value;
+	idev->memmap = set && set->memmap >= 0 ? set->memmap :
+		       iopmem_default_memmap.value;
 
 	device_initialize(&idev->dev);
 	idev->dev.class = &iopmem_class;
@@ -452,7 +523,6 @@ out_put:
 	put_device(&idev->dev);
 	return ERR_PTR(rc);
 }
-EXPORT_SYMBOL_GPL(iopmem_add);
 
 /**
  * iopmem_remove() - withdraw a device published with iopmem_add()
@@ -513,7 +583,22 @@ static void iopmem_remove_action(void *idev)
  */
 struct iopmem_device *devm_iopmem_add(const struct iopmem_range_desc *desc)
 {
-	struct iopmem_device *idev = iopmem_add(desc);
+	return devm_iopmem_add_with(desc, NULL);
+}
+EXPORT_SYMBOL_GPL(devm_iopmem_add);
+
+/**
+ * devm_iopmem_add_with() - iopmem_add_with(), undone when the owner is unbound
+ * @desc: the range and its owner
+ * @set: as for iopmem_add_with()
+ *
+ * Return: the device, or an ERR_PTR with nothing left behind.
+ */
+struct iopmem_device *
+devm_iopmem_add_with(const struct iopmem_range_desc *desc,
+		     const struct iopmem_settings *set)
+{
+	struct iopmem_device *idev = iopmem_add_with(desc, set);
 	int rc;
 
 	if (IS_ERR(idev))
@@ -521,7 +606,6 @@ struct iopmem_device *devm_iopmem_add(const struct iopmem_range_desc *desc)
 	rc = devm_add_action_or_reset(desc->owner, iopmem_remove_action, idev);
 	return rc ? ERR_PTR(rc) : idev;
 }
-EXPORT_SYMBOL_GPL(devm_iopmem_add);
 
 static int __init iopmem_init(void)
 {

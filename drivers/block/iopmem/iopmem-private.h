@@ -243,7 +243,28 @@ extern const char *const iopmem_cache_names[];
 extern const char *const iopmem_mode_names[];
 extern const char *const iopmem_memmap_names[];
 
+/**
+ * struct iopmem_settings - settings of one device given at bind
+ * @cache: enum iopmem_cache, or -1 for the module parameter
+ * @mode: enum iopmem_mode, or -1 for the module parameter
+ * @memmap: enum iopmem_memmap, or -1 for the module parameter
+ */
+struct iopmem_settings {
+	int cache;
+	int mode;
+	int memmap;
+};
+
+struct iopmem_range_desc;
+
 /* core.c */
+int iopmem_parse_setting(const char *key, const char *val,
+			 struct iopmem_settings *set, const char *where);
+struct iopmem_device *iopmem_add_with(const struct iopmem_range_desc *desc,
+				      const struct iopmem_settings *set);
+struct iopmem_device *
+devm_iopmem_add_with(const struct iopmem_range_desc *desc,
+		     const struct iopmem_settings *set);
 int iopmem_parse_cache(const char *buf);
 int iopmem_parse_mode(const char *buf);
 int iopmem_parse_memmap(const char *buf);

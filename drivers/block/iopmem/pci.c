@@ -12,16 +12,26 @@
 
 static int iopmem_bar = -1;
 
-static int iopmem_bar_param_set(const char *val, const struct kernel_param *kp)
+/* A BAR number or -1, the refusal logged with @where (see core.c). */
+static int iopmem_parse_bar(const char *val, int *bar, const char *where)
 {
-	int bar, rc;
+	int rc = kstrtoint(val, 0, bar);
 
-	rc = kstrtoint(val, 0, &bar);
-	if (rc || bar < -1 || bar >= PCI_STD_NUM_BARS) {
-		pr_err("iopmem: bar=%.*s is not a BAR number; use 0 to %d, or -1 for the largest 64-bit memory BAR\n",
-		       (int)strcspn(val, "\n"), val, PCI_STD_NUM_BARS - 1);
+	if (rc || *bar < -1 || *bar >= PCI_STD_NUM_BARS) {
+		pr_err("iopmem: %sbar=%.*s is not a BAR number; use 0 to %d, or -1 for the largest 64-bit memory BAR\n",
+		       where, (int)strcspn(val, "\n"), val,
+		       PCI_STD_NUM_BARS - 1);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int iopmem_bar_param_set(const char *val, const struct kernel_param *kp)
+{
+	int bar;
+
+	if (iopmem_parse_bar(val, &bar, ""))
+		return -EINVAL;
 	*(int *)kp->arg = bar;
 	return 0;
 }
@@ -34,6 +44,192 @@ static const struct kernel_param_ops iopmem_bar_param_ops = {
 module_param_cb(bar, &iopmem_bar_param_ops, &iopmem_bar, 0644);
 MODULE_PARM_DESC(bar,
 		 "BAR that devices bound from now on publish: 0-5, or -1 (default) for the largest 64-bit memory BAR");
+
+/**
+ * struct iopmem_pci_pending - settings written to bind_settings for a device
+ * @node: entry in iopmem_pci_pending_list
+ * @name: the device, as pci_name() spells it
+ * @bar: the BAR to publish, -1 for the largest 64-bit one, or
+ *	 IOPMEM_BAR_UNSET for the module parameter
+ * @set: cache, mode and memmap
+ *
+ * One per device at most; its next probe takes it, whatever the outcome.
+ */
+struct iopmem_pci_pending {
+	struct list_head node;
+	char name[IOPMEM_NAME_LEN];
+	int bar;
+	struct iopmem_settings set;
+};
+
+#define IOPMEM_BAR_UNSET	INT_MIN
+
+static LIST_HEAD(iopmem_pci_pending_list);
+static DEFINE_MUTEX(iopmem_pci_pending_lock);
+
+static struct iopmem_pci_pending *iopmem_pci_pending_find(const char *name)
+{
+	struct iopmem_pci_pending *p;
+
+	lockdep_assert_held(&iopmem_pci_pending_lock);
+	list_for_each_entry(p, &iopmem_pci_pending_list, node)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+/* Take the settings written for @pdev: the caller frees them. */
+static struct iopmem_pci_pending *iopmem_pci_pending_take(struct pci_dev *pdev)
+{
+	struct iopmem_pci_pending *p;
+
+	mutex_lock(&iopmem_pci_pending_lock);
+	p = iopmem_pci_pending_find(pci_name(pdev));
+	if (p)
+		list_del(&p->node);
+	mutex_unlock(&iopmem_pci_pending_lock);
+	return p;
+}
+
+static void iopmem_pci_pending_free_all(void)
+{
+	struct iopmem_pci_pending *p, *next;
+
+	mutex_lock(&iopmem_pci_pending_lock);
+	list_for_each_entry_safe(p, next, &iopmem_pci_pending_list, node) {
+		list_del(&p->node);
+		kfree(p);
+	}
+	mutex_unlock(&iopmem_pci_pending_lock);
+}
+
+static ssize_t bind_settings_show(struct device_driver *drv, char *buf)
+{
+	struct iopmem_pci_pending *p;
+	ssize_t len = 0;
+
+	mutex_lock(&iopmem_pci_pending_lock);
+	list_for_each_entry(p, &iopmem_pci_pending_list, node) {
+		/* A line is under 80 bytes; PCI devices are a few hundred. */
+		if (len > PAGE_SIZE - 80)
+			break;
+		len += sysfs_emit_at(buf, len, "%s", p->name);
+		if (p->bar != IOPMEM_BAR_UNSET)
+			len += sysfs_emit_at(buf, len, " bar=%d", p->bar);
+		if (p->set.cache >= 0)
+			len += sysfs_emit_at(buf, len, " cache=%s",
+					     iopmem_cache_names[p->set.cache]);
+		if (p->set.mode >= 0)
+			len += sysfs_emit_at(buf, len, " mode=%s",
+					     iopmem_mode_names[p->set.mode]);
+		if (p->set.memmap >= 0)
+			len += sysfs_emit_at(buf, len, " memmap=%s",
+					     iopmem_memmap_names[p->set.memmap]);
+		len += sysfs_emit_at(buf, len, "\n");
+	}
+	mutex_unlock(&iopmem_pci_pending_lock);
+	return len;
+}
+
+/*
+ * Parse "DDDD:BB:SS.F [bar=N] [cache=C] [mode=M] [memmap=P]" into @p,
+ * with the name canonical; every refusal is logged.
+ */
+static int iopmem_pci_pending_parse(char *args, struct iopmem_pci_pending *p)
+{
+	unsigned int domain, bus, slot, func;
+	char *tok, *val, where[IOPMEM_NAME_LEN + 24];
+	struct pci_dev *pdev;
+	int rc, n = 0;
+
+	tok = strsep(&args, " \t\n");
+	if (!tok || sscanf(tok, "%x:%x:%x.%x%n", &domain, &bus, &slot, &func,
+			   &n) != 4 || tok[n] || bus > 0xff || slot > 0x1f ||
+	    func > 7) {
+		pr_err("iopmem: bind_settings: '%.32s' is not a PCI address; write DDDD:BB:SS.F as 'lspci -D' shows it, then the settings\n",
+		       tok ? tok : "");
+		return -EINVAL;
+	}
+	snprintf(p->name, sizeof(p->name), "%04x:%02x:%02x.%d", domain, bus,
+		 slot, func);
+	pdev = pci_get_domain_bus_and_slot(domain, bus, PCI_DEVFN(slot, func));
+	if (!pdev) {
+		pr_err("iopmem: bind_settings: no PCI device %s; 'lspci -D' lists them\n",
+		       p->name);
+		return -ENODEV;
+	}
+	pci_dev_put(pdev);
+	snprintf(where, sizeof(where), "bind_settings %s: ", p->name);
+
+	while ((tok = strsep(&args, " \t\n"))) {
+		if (!*tok)
+			continue;
+		val = strchr(tok, '=');
+		if (val)
+			*val++ = '\0';
+		if (val && !strcmp(tok, "bar")) {
+			rc = iopmem_parse_bar(val, &p->bar, where);
+		} else {
+			rc = val ? iopmem_parse_setting(tok, val, &p->set, where)
+				 : -ENOENT;
+		}
+		if (rc == -ENOENT)
+			pr_err("iopmem: %s'%.32s' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma or memmap=ram|dev\n",
+			       where, tok);
+		if (rc)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Settings for the next probe of one device, so that binding it does not
+ * change the module parameters every other bind reads.  Writing the
+ * address alone forgets what was written for it.
+ */
+static ssize_t bind_settings_store(struct device_driver *drv, const char *buf,
+				   size_t count)
+{
+	struct iopmem_pci_pending *p, *old;
+	char *args;
+	int rc;
+
+	args = kstrndup(buf, count, GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	rc = -ENOMEM;
+	if (!args || !p)
+		goto out;
+	p->bar = IOPMEM_BAR_UNSET;
+	p->set = (struct iopmem_settings){ -1, -1, -1 };
+	rc = iopmem_pci_pending_parse(args, p);
+	if (rc)
+		goto out;
+
+	mutex_lock(&iopmem_pci_pending_lock);
+	old = iopmem_pci_pending_find(p->name);
+	if (old) {
+		list_del(&old->node);
+		kfree(old);
+	}
+	if (p->bar != IOPMEM_BAR_UNSET || p->set.cache >= 0 ||
+	    p->set.mode >= 0 || p->set.memmap >= 0) {
+		list_add_tail(&p->node, &iopmem_pci_pending_list);
+		p = NULL;
+	}
+	mutex_unlock(&iopmem_pci_pending_lock);
+	rc = count;
+out:
+	kfree(p);
+	kfree(args);
+	return rc;
+}
+static DRIVER_ATTR_RW(bind_settings);
+
+static struct attribute *iopmem_pci_drv_attrs[] = {
+	&driver_attr_bind_settings.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(iopmem_pci_drv);
 
 static int iopmem_pci_largest_bar(struct pci_dev *pdev)
 {
@@ -51,9 +247,8 @@ static int iopmem_pci_largest_bar(struct pci_dev *pdev)
 	return best;
 }
 
-static int iopmem_pci_pick_bar(struct pci_dev *pdev)
+static int iopmem_pci_pick_bar(struct pci_dev *pdev, int bar)
 {
-	int bar = READ_ONCE(iopmem_bar);
 	unsigned long flags;
 
 	if (bar < 0) {
@@ -106,11 +301,21 @@ static void iopmem_pci_warn_iommu(struct pci_dev *pdev,
 static int iopmem_pci_probe(struct pci_dev *pdev,
 			    const struct pci_device_id *id)
 {
+	struct iopmem_settings set = { -1, -1, -1 };
+	struct iopmem_pci_pending *pending;
 	struct iopmem_range_desc desc;
 	struct iopmem_device *idev;
 	int bar, rc;
 
-	bar = iopmem_pci_pick_bar(pdev);
+	bar = READ_ONCE(iopmem_bar);
+	pending = iopmem_pci_pending_take(pdev);
+	if (pending) {
+		if (pending->bar != IOPMEM_BAR_UNSET)
+			bar = pending->bar;
+		set = pending->set;
+		kfree(pending);
+	}
+	bar = iopmem_pci_pick_bar(pdev, bar);
 	if (bar < 0)
 		return bar;
 
@@ -134,7 +339,7 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 	desc.nid = dev_to_node(&pdev->dev);
 	/* Write-combining may merge or repeat reads: a prefetchable BAR only. */
 	desc.uc_only = !(pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH);
-	idev = devm_iopmem_add(&desc);
+	idev = devm_iopmem_add_with(&desc, &set);
 	if (IS_ERR(idev))
 		return PTR_ERR(idev);
 	pci_set_drvdata(pdev, idev);
@@ -220,6 +425,7 @@ static const struct pci_error_handlers iopmem_pci_err_handlers = {
 static struct pci_driver iopmem_pci_driver = {
 	.name		= "iopmem",
 	.probe		= iopmem_pci_probe,
+	.groups		= iopmem_pci_drv_groups,
 	.err_handler	= &iopmem_pci_err_handlers,
 };
 
@@ -242,4 +448,6 @@ int iopmem_pci_init(void)
 void iopmem_pci_exit(void)
 {
 	pci_unregister_driver(&iopmem_pci_driver);
+	/* Settings for devices that never probed. */
+	iopmem_pci_pending_free_all();
 }

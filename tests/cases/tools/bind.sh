@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # iopmemctl bind and unbind on the real driver: bind loads the module
-# (libkmod), applies --cache/--mode/--bar to that bind only and restores the
-# module parameters, refuses a second bind, a bad BAR (with the kernel's
+# (libkmod), applies --cache/--mode/--bar to that device only (through
+# bind_settings: the module parameters stay as they are), refuses a second bind, a bad BAR (with the kernel's
 # reason) and a missing device; unbind by name or PCI address, refused while
 # mounted; every error is one line naming device, cause and fix. --mode
 # p2pdma on a kernel without CONFIG_PCI_P2PDMA: the error carries the
@@ -26,7 +26,7 @@ check_eq "bound to iopmem" iopmem "$(pci_driver $IOPMEM_PCI)"
 check_eq "bind prints the device" "iopmem0 $IOPMEM_PCI uc devdax 0" \
 	"$(echo "$j" | jq -r '.[0] | "\(.dev) \(.pci) \(.cache) \(.mode) \(.daxregion.id)"')"
 check_eq "the device has them" "uc devdax" "$(iopmem_attr iopmem0 cache) $(iopmem_attr iopmem0 mode)"
-check_eq "module parameters restored" "wc fsdax" "$(cat $P/cache) $(cat $P/mode)"
+check_eq "module parameters unchanged" "wc fsdax" "$(cat $P/cache) $(cat $P/mode)"
 
 out=$(iopmemctl bind 0000:00:04.0 2>&1)
 check_eq "second bind: exit 1" 1 "$?"
@@ -51,7 +51,7 @@ check_eq "bind --bar 0 (256-byte register BAR): exit 1" 1 "$?"
 info "$out"
 check "... one line with iopmem's reason from the kernel log" \
 	sh -c "echo '$out' | grep -Eq '^iopmemctl: bind $IOPMEM_PCI: iopmem refused the device: .*BAR ?0.*' && test \$(echo '$out' | wc -l) = 1"
-check_eq "... the bar parameter restored" "$bar_before" "$(cat $P/bar)"
+check_eq "... the bar parameter unchanged" "$bar_before" "$(cat $P/bar)"
 check_eq "... driver_override restored" "(null)" "$(cat /sys/bus/pci/devices/$IOPMEM_PCI/driver_override)"
 check_eq "... no device left" "" "$(pci_driver $IOPMEM_PCI)"
 
@@ -63,7 +63,7 @@ check "bind without --json prints the table" sh -c "iopmemctl unbind $IOPMEM_PCI
 iopmem_mount_xfs iopmem0 /mnt || die "mkfs.xfs and mount -o dax"
 out=$(iopmemctl unbind iopmem0 2>&1)
 check_eq "unbind while mounted is refused" \
-	"1 iopmemctl: unbind iopmem0: /dev/iopmem0 is mounted on /mnt; unmount it first (or --force: the file system then gets I/O errors)" "$? $out"
+	"1 iopmemctl: unbind iopmem0: /dev/iopmem0 is mounted on /mnt; unmount it first (or --force: it then gets I/O errors)" "$? $out"
 check_eq "... and it stays bound" iopmem "$(pci_driver $IOPMEM_PCI)"
 check "umount" umount /mnt
 check "unbind by PCI address" iopmemctl unbind $IOPMEM_PCI
@@ -88,6 +88,6 @@ else
 		"1 iopmemctl: bind $IOPMEM_PCI: iopmem refused the device: mode p2pdma needs a kernel built with CONFIG_PCI_P2PDMA; use fsdax or devdax" \
 		"$rc $out"
 fi
-check_eq "... the mode parameter restored" fsdax "$(cat "$P/mode")"
+check_eq "... the mode parameter unchanged" fsdax "$(cat "$P/mode")"
 check_eq "... driver_override restored" "(null)" "$(cat "/sys/bus/pci/devices/$IOPMEM_PCI/driver_override")"
 check_eq "... no driver left" "" "$(pci_driver "$IOPMEM_PCI")"

@@ -6,7 +6,7 @@
 # device, a missing one; an unprivileged user can list but not change;
 # libkmod logs nothing of its own once iopmemctl has its context.
 # vm: ivshmem 512M addr=04.0
-# results: 48
+# results: 49
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/tools/schema.inc
@@ -83,9 +83,10 @@ check_eq "unprivileged set: exit 1" 1 "$?"
 check_eq "... one line: the file the kernel refused, and the fix" "iopmemctl: set $dev: cannot write /sys/class/iopmem/$dev/cache: Permission denied; run it as root (sudo)" "$out"
 check_eq "... and the cache is unchanged" wc "$(iopmem_attr "$dev" cache)"
 out=$(su tester -c "iopmemctl unbind $dev" 2>&1)
-check_eq "unprivileged unbind refused" "1 iopmemctl: unbind $dev: needs root: run it with sudo" "$? $out"
+check_eq "unprivileged unbind: the kernel's refusal and the fix" "1 iopmemctl: unbind $dev: cannot write /sys/bus/pci/drivers/iopmem/unbind: Permission denied; run it as root (sudo)" "$? $out"
+check_eq "... and it is still bound" iopmem "$(pci_driver $IOPMEM_PCI)"
 out=$(su tester -c "iopmemctl bind 0000:00:05.0" 2>&1)
-check_eq "unprivileged bind refused" "1 iopmemctl: bind 0000:00:05.0: needs root: run it with sudo" "$? $out"
+check_eq "unprivileged bind: the kernel's refusal and the fix" "1 iopmemctl: bind 0000:00:05.0: cannot write /sys/bus/pci/drivers/iopmem/bind_settings: Permission denied; run it as root (sudo)" "$? $out"
 # reset writes the counters in name order; the first one refuses.
 set -- /sys/class/iopmem/"$dev"/stats/*
 first=${1##*/}

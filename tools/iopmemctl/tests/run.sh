@@ -218,6 +218,7 @@ expect "bind: not a PCI address" 1 "^iopmemctl: bind 0000:zz:04.0: not a PCI add
 expect "bind: bad BAR" 1 "^iopmemctl: bind 0000:00:08.0: '7' is not a BAR; use --bar 0 to 5" "$CTL" bind 00:08.0 --bar 7
 expect "bind: bad cache" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a cache mode" "$CTL" bind 0000:00:08.0 --cache xx
 expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" bind 0000:00:08.0 --mode xx
+expect "bind: bad memmap" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a memmap place; use --memmap ram \\(struct pages in system RAM\\) or --memmap dev" "$CTL" bind 0000:00:08.0 --memmap xx
 expect "unbind: neither name nor address" 1 '^iopmemctl: unbind foo: neither an iopmem device' "$CTL" unbind foo
 expect "unknown command, status 2" 2 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
 expect "no command: usage, status 2" 2 '^usage: iopmemctl <command>' "$CTL"
