@@ -145,6 +145,8 @@ overlay_files() {
 	if [[ -f $REPO_DIR/bench/dax-bw.c ]]; then echo "$REPO_DIR/bench/dax-bw.c"; fi
 	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
 		find "$REPO_DIR/tools/iopmemctl" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | LC_ALL=C sort
+		# iopmemctl --version prints it
+		echo "$REPO_DIR/VERSION"
 	fi
 	# tests/fio may not exist (git keeps no empty directories); a failing
 	# find would end this list early under errexit.
