@@ -71,12 +71,17 @@ if [[ -n $ko ]]; then
 fi
 check_eq "the sources are in /usr/src/iopmem-$version" "$version" \
 	"$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "/usr/src/iopmem-$version/dkms.conf")"
+completion=/usr/share/bash-completion/completions/iopmemctl
+# shellcheck disable=SC2016 # expanded by the inner bash
+check_eq "bash completion: iopmemctl bi<TAB> is bind" bind \
+	"$(bash -c '. "$1" && COMP_WORDS=(iopmemctl bi) COMP_CWORD=1 && _iopmemctl && echo "${COMPREPLY[*]}"' _ "$completion" 2>&1)"
 check "dpkg -r iopmem-dkms iopmemctl" dpkg -r iopmem-dkms iopmemctl
 check_fail "the module is gone from $moddir" compgen -G "$moddir/iopmem.ko*"
 check_fail "dkms knows iopmem no more" sh -c 'dkms status -m iopmem | grep -q .'
 check_fail "/usr/src/iopmem-$version is gone" test -e "/usr/src/iopmem-$version"
-check_fail "the udev rule and iopmemctl are gone" \
-	sh -c 'test -e /lib/udev/rules.d/60-iopmem.rules || test -e /usr/bin/iopmemctl'
+# shellcheck disable=SC2016 # expanded by the inner sh
+check_fail "the udev rule, iopmemctl and its completion are gone" \
+	sh -c 'test -e /lib/udev/rules.d/60-iopmem.rules || test -e /usr/bin/iopmemctl || test -e "$1"' _ "$completion"
 
 check "the .debs and the module on an ext4 image for the guest" \
 	mke2fs -q -F -t ext4 -d "$work/fs" "$NVME0_IMG"

@@ -23,7 +23,7 @@
 # vm: boots 2
 # vm: timeout 300
 # kernels: 6.12
-# results: 53
+# results: 54
 . /tests/lib.sh
 . /tests/iopmem.sh
 
