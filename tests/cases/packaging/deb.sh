@@ -44,11 +44,10 @@ modprobe xfs
 mkdir -p /mnt
 on_exit "[ ! -e /sys/module/iopmem ] || iopmem_unload"
 
-# busybox sh runs its own applets before PATH: its dpkg and iostat are
-# small look-alikes, and its depmod writes no modules.dep.bin, which
-# libkmod (iopmemctl) reads.  The real ones by path.
+# busybox sh runs its own applets before PATH: its dpkg is a small
+# look-alike, and its depmod writes no modules.dep.bin, which libkmod
+# (iopmemctl) reads.  The real ones by path.
 dpkg() { /usr/bin/dpkg "$@"; }
-iostat() { /usr/bin/iostat "$@"; }
 depmod() { /usr/sbin/depmod "$@"; }
 modinfo() { /usr/sbin/modinfo "$@"; }
 # any_exists FILE... : one of them is there.
