@@ -58,9 +58,10 @@ uninstall:
 	$(MAKE) -C tools/iopmemctl uninstall PREFIX=$(PREFIX)
 	rm -f $(DESTDIR)/lib/udev/rules.d/60-iopmem.rules
 
+# DKMS runs clean in /usr/src/iopmem-VERSION, which has no tools/.
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	$(MAKE) -C tools/iopmemctl clean
+	$(if $(wildcard tools/iopmemctl/Makefile),$(MAKE) -C tools/iopmemctl clean)
 
 demo:
 	tests/vm/demo.sh

@@ -10,7 +10,7 @@
 # The image is two uncompressed cpio archives, concatenated (the kernel unpacks
 # them in order, later files replace earlier ones):
 #   base     busybox, kmod, xfsprogs, e2fsprogs, fio, ndctl, daxctl, jq,
-#            lspci, ip, rdma, ib_write_bw, the rxe verbs provider and their
+#            lspci, ip, rdma, ib_write_bw, dpkg, the rxe verbs provider and their
 #            libraries; the kernel modules the tests need.
 #            ~40 MB, rebuilt only when the kernel, a host tool or this
 #            script changes.
@@ -36,6 +36,7 @@ GUEST_PROGRAMS=(
 	/usr/sbin/ip /usr/bin/rdma /usr/bin/ib_write_bw
 	/usr/bin/udevadm
 	/usr/bin/perf
+	/usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-split /usr/bin/dpkg-query /usr/bin/tar
 )
 # Data files the programs read. libibverbs finds its providers through
 # /etc/libibverbs.d/*.driver and dlopen()s them, so ldd cannot see them:
@@ -145,6 +146,8 @@ overlay_files() {
 	if [[ -f $REPO_DIR/bench/dax-bw.c ]]; then echo "$REPO_DIR/bench/dax-bw.c"; fi
 	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
 		find "$REPO_DIR/tools/iopmemctl" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | LC_ALL=C sort
+		# iopmemctl --version prints it
+		echo "$REPO_DIR/VERSION"
 	fi
 	# tests/fio may not exist (git keeps no empty directories); a failing
 	# find would end this list early under errexit.

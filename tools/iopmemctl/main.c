@@ -55,7 +55,7 @@ static int run(int argc, char **argv)
 	    !strcmp(argv[1], "help"))
 		return main_usage(true);
 	if (!strcmp(argv[1], "--version"))
-		return puts("iopmemctl 1"), 0;
+		return puts("iopmemctl " IOPMEM_VERSION), 0;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

@@ -656,3 +656,4 @@ module_exit(iopmem_exit);
 
 MODULE_DESCRIPTION("Block device and DAX on PCIe BAR memory");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(IOPMEM_VERSION);

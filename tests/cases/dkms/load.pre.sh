@@ -12,7 +12,7 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$repo/dkms.conf")
 src=$work/src/iopmem-$version
 rm -rf "$work"
 mkdir -p "$src" "$work/tree" "$work/lib/modules/$KVER" "$work/fs"
-(cd "$repo" && git ls-files -co --exclude-standard -- dkms.conf Makefile Kbuild drivers include tests/provider tests/ptewalk |
+(cd "$repo" && git ls-files -co --exclude-standard -- dkms.conf VERSION Makefile Kbuild drivers include tests/provider tests/ptewalk |
 	while read -r f; do [[ -f $f ]] && install -D -m 0644 "$f" "$src/$f"; done)
 trees=(--dkmstree "$work/tree" --sourcetree "$work/src" --installtree "$work/lib/modules")
 
