@@ -408,7 +408,9 @@ if [ "$(id -u)" = 0 ]; then
 		chmod 666 "$S/class/iopmem/iopmem0/cache"
 		expect "unprivileged set of a file its mode lets the user write: no euid check in the way" 0 '^iopmem0 .* wc ' $nobody "$CTL" set iopmem0 --cache wc
 		chmod 644 "$S/class/iopmem/iopmem0/cache"
-		expect "unprivileged bind is refused" 1 '^iopmemctl: bind 0000:00:04.0: needs root: run it with sudo$' $nobody "$CTL" bind 0000:00:04.0
+		: >"$S/bus/pci/drivers/iopmem/bind_settings"
+		expect "unprivileged bind: the kernel's refusal of bind_settings, named" 1 "^iopmemctl: bind 0000:00:00.0: cannot write $S/bus/pci/drivers/iopmem/bind_settings: Permission denied; run it as root \\(sudo\\)\$" $nobody "$CTL" bind 0000:00:00.0
+		rm "$S/bus/pci/drivers/iopmem/bind_settings"
 		expect "unprivileged stats --reset: the counter file's refusal, named" 1 "^iopmemctl: stats --reset iopmem0: cannot write $S/class/iopmem/iopmem0/stats/dax_calls: Permission denied; run it as root" $nobody "$CTL" stats --reset iopmem0
 	fi
 else
