@@ -682,21 +682,6 @@ static void size_cell(struct json_object *o, const char *key, char *buf,
 		snprintf(buf, len, "%lld", (long long)json_object_get_int64(v));
 }
 
-static void cell_dev(struct json_object *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", get_str(o, "dev"));
-}
-
-static void cell_pci(struct json_object *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", get_str(o, "pci"));
-}
-
-static void cell_bar(struct json_object *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", get_str(o, "bar"));
-}
-
 static void cell_start(struct json_object *o, char *buf, size_t len)
 {
 	struct json_object *v;
@@ -722,41 +707,6 @@ static void cell_range(struct json_object *o, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-static void cell_size(struct json_object *o, char *buf, size_t len)
-{
-	size_cell(o, "size", buf, len);
-}
-
-static void cell_cache(struct json_object *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", get_str(o, "cache"));
-}
-
-static void cell_mode(struct json_object *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", get_str(o, "mode"));
-}
-
-static void cell_map(struct json_object *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", get_str(o, "map"));
-}
-
-static void cell_reserved(struct json_object *o, char *buf, size_t len)
-{
-	size_cell(o, "memmap_reserved", buf, len);
-}
-
-static void cell_node(struct json_object *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", get_str(o, "numa_node"));
-}
-
-static void cell_state(struct json_object *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", get_str(o, "state"));
-}
-
 static void cell_stats(struct json_object *o, char *buf, size_t len)
 {
 	struct json_object *stats;
@@ -774,28 +724,53 @@ static void cell_stats(struct json_object *o, char *buf, size_t len)
 	}
 }
 
+/*
+ * A column shows the JSON field @key (a string, or with @size a number of
+ * bytes), or what @cell makes of the device's object.
+ */
 static const struct column {
 	const char *name;
 	const char *help;
+	const char *key;
+	bool size;
 	void (*cell)(struct json_object *o, char *buf, size_t len);
 } columns[] = {
-	{ "DEV", "the iopmem device", cell_dev },
-	{ "PCI", "its PCI device", cell_pci },
-	{ "BAR", "the BAR it maps", cell_bar },
-	{ "START", "the physical address where the BAR starts", cell_start },
-	{ "RANGE", "the physical range, first-last", cell_range },
-	{ "SIZE", "bytes (-u: human-readable)", cell_size },
-	{ "CACHE", "wc or uc", cell_cache },
-	{ "MODE", "fsdax, devdax or p2pdma", cell_mode },
-	{ "MAP", "where the struct pages live: mem or dev", cell_map },
-	{ "RESERVED", "bytes of the BAR holding struct pages (map dev)",
-	  cell_reserved },
-	{ "NODE", "the NUMA node", cell_node },
-	{ "STATE", "online, or offline after a fatal PCIe error", cell_state },
-	{ "DEVICE", "the block device, device-dax region or P2PDMA pool",
-	  target_text },
-	{ "STATS", "the counters under stats/ (list -v)", cell_stats },
+	{ .name = "DEV", .help = "the iopmem device", .key = "dev" },
+	{ .name = "PCI", .help = "its PCI device", .key = "pci" },
+	{ .name = "BAR", .help = "the BAR it maps", .key = "bar" },
+	{ .name = "START", .help = "the first physical address of the range",
+	  .cell = cell_start },
+	{ .name = "RANGE", .help = "the physical range, first-last",
+	  .cell = cell_range },
+	{ .name = "SIZE", .help = "bytes (-u: human-readable)", .key = "size",
+	  .size = true },
+	{ .name = "CACHE", .help = "wc or uc", .key = "cache" },
+	{ .name = "MODE", .help = "fsdax, devdax or p2pdma", .key = "mode" },
+	{ .name = "MAP", .help = "where the struct pages live: mem or dev",
+	  .key = "map" },
+	{ .name = "RESERVED",
+	  .help = "bytes of the BAR holding struct pages (map dev)",
+	  .key = "memmap_reserved", .size = true },
+	{ .name = "NODE", .help = "the NUMA node", .key = "numa_node" },
+	{ .name = "STATE", .help = "online, or offline after a fatal PCIe error",
+	  .key = "state" },
+	{ .name = "DEVICE",
+	  .help = "the block device, device-dax region or P2PDMA pool",
+	  .cell = target_text },
+	{ .name = "STATS", .help = "the counters under stats/ (list -v)",
+	  .cell = cell_stats },
 };
+
+static void column_cell(const struct column *col, struct json_object *o,
+			char *buf, size_t len)
+{
+	if (col->cell)
+		col->cell(o, buf, len);
+	else if (col->size)
+		size_cell(o, col->key, buf, len);
+	else
+		snprintf(buf, len, "%s", get_str(o, col->key));
+}
 
 #define NR_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -903,7 +878,7 @@ void print_devices(struct json_object *arr, bool json, bool verbose)
 		char cell[1024];
 
 		for (int c = 0; ln && c < out_opts.ncols; c++) {
-			columns[out_opts.cols[c]].cell(o, cell, sizeof(cell));
+			column_cell(&columns[out_opts.cols[c]], o, cell, sizeof(cell));
 			scols_line_set_data(ln, c, cell);
 		}
 	}
