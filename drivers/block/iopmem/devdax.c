@@ -397,8 +397,10 @@ static DECLARE_DELAYED_WORK(iopmem_devdax_reaper, iopmem_devdax_reap);
 static void iopmem_devdax_reap(struct work_struct *work)
 {
 	struct iopmem_devdax *devdax, *next;
+	char name[IOPMEM_NAME_LEN];
 	phys_addr_t where;
 	bool again;
+	int region;
 
 	mutex_lock(&iopmem_devdax_deferred_lock);
 	list_for_each_entry_safe(devdax, next, &iopmem_devdax_deferred,
@@ -412,9 +414,12 @@ static void iopmem_devdax_reap(struct work_struct *work)
 			continue;
 		}
 		list_del(&devdax->deferred);
-		pr_info("iopmem %s: held pages released, region %d removed\n",
-			devdax->map.name, devdax->region_id);
+		strscpy(name, devdax->map.name, sizeof(name));
+		region = devdax->region_id;
 		iopmem_devdax_free(devdax);
+		/* Only now: the window's claim went last. */
+		pr_info("iopmem %s: held pages released, region %d removed\n",
+			name, region);
 		/* Module exit cancels this work: it waits for us to return. */
 		module_put(THIS_MODULE);
 	}
