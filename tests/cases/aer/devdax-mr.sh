@@ -20,7 +20,7 @@
 # vm: ivshmem 512M bus=rp0 id=iv0
 # vm: timeout 300
 # vm: smp 2
-# results: 18
+# results: 19
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/aer/common.inc
@@ -57,6 +57,10 @@ region_gone() {
 	return 1
 }
 check "then the old region goes, and says so" region_gone
+# Its instance's iomem region is released, not lost under the window
+# claim (the kernel's release looks only below non-busy resources).
+check_fail "... and its instance's iomem region with it" \
+	dmesg_has "Trying to free nonexistent resource"
 check "/dev/$a is gone with it" test ! -e "/dev/$a"
 check "bring it back: echo devdax > mode" sh -c "echo devdax >/sys/class/iopmem/$dev/mode"
 check_eq "the device is online" online "$(iopmem_attr "$dev" state)"
