@@ -828,7 +828,8 @@ int table_columns(const char *cmd, const char *spec, bool verbose)
 		return rc;
 	}
 	if (!*spec) {
-		fprintf(stderr, "iopmemctl: %s: -o: no columns given\n", cmd);
+		fprintf(stderr, "iopmemctl: %s: -o: no columns given; name some, e.g. -o DEV,SIZE (--help lists them)\n",
+			cmd);
 		return EXIT_USAGE;
 	}
 	return add_columns(cmd, spec);
