@@ -14,6 +14,12 @@
 #     none in the BAR; passthrough: the same job's DMA is all at the
 #     buffer's BAR addresses (iommu.host.sh).  On hardware the translated
 #     case works only where the root complex routes peer traffic.
+# What fails on a broken iopmem: the warning and its control (a driver
+# that never warns, or always does), the data in the BAR (a DAX mapping
+# not at the file's place in the BAR), and iopmemctl check's mode and
+# note (its IOMMU logic).  The group types and the two trace checks
+# record the platform: they fail when the IOMMU is not doing what the
+# guest set up (each is the other's control), whatever iopmem does.
 # vm: machine q35
 # vm: device intel-iommu
 # vm: ivshmem 512M addr=04.0
