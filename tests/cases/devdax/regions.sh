@@ -7,6 +7,7 @@
 # allocator: iopmem must take its own from there too, or both regions are
 # region 0 and the second dax0.0 fails to register.
 # vm: ivshmem 512M addr=04.0
+# vm: mem 2G
 # vm: cmdline memmap=256M!1G
 # results: 12
 . /tests/lib.sh
