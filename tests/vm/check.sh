@@ -56,7 +56,7 @@ TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
 # default_jobs : guests at a time. Two 1-vCPU guests on a 2-core host finish
 # the rig group in ~40% less time than one 2-vCPU guest after the other
 # (TCG boots are mostly single-threaded). Bounded by cores and by memory
-# (~3 GiB per guest: 2G RAM + BAR backing).
+# (~3 GiB per guest: up to 2G RAM + BAR backing).
 default_jobs() {
 	local cores mem_gb n
 	cores=$(nproc)
@@ -462,6 +462,40 @@ run_job() {
 	touch "$dir/done"
 }
 
+# prepare_guest KERNEL RUN_DIR : the repository's modules and the guest
+# image for KERNEL, linked into RUN_DIR; sets initrd[KERNEL].
+prepare_guest() {
+	local k=$1 run_dir=$2 img t0=$SECONDS
+	# Not inside $(...), where errexit is off: a failed build stops the
+	# run here, its compiler errors on stderr.
+	"$RIG_DIR/build.sh" "$k" >/dev/null || exit 1
+	img=$("$RIG_DIR/initramfs.sh" "$k") || exit 1
+	log "check: phase modules + initramfs for $k: $((SECONDS - t0)) s"
+	# A private link to the image: a concurrent run may prune the cache.
+	initrd[$k]=$run_dir/initramfs-$k.img
+	ln -f "$img" "${initrd[$k]}" 2>/dev/null || cp "$img" "${initrd[$k]}"
+}
+
+# wait_background_kernel KERNEL RUN_DIR : wait for KERNEL's background
+# build (bg_status[KERNEL]), printing finished reports meanwhile; a failed
+# build stops the run with the end of its log.
+wait_background_kernel() {
+	local k=$1 run_dir=$2 t0=$SECONDS rc end
+	[[ -n ${bg_status[$k]-} ]] || return 0
+	[[ -f ${bg_status[$k]} ]] ||
+		log "check: waiting for the background build of kernel $k (log: $run_dir/setup-$k.log)"
+	while [[ ! -f ${bg_status[$k]} ]]; do
+		sleep 2
+		flush
+	done
+	read -r rc end <"${bg_status[$k]}"
+	if ((rc != 0)); then
+		tail -n 40 "$run_dir/setup-$k.log" >&2
+		die "setting up kernel $k failed (status $rc, log: $run_dir/setup-$k.log)"
+	fi
+	log "check: phase setup of kernel $k in the background: $end s; the scenarios waited $((SECONDS - t0)) s for it"
+}
+
 main() {
 	local -a items=() kernels
 	local text
@@ -476,29 +510,45 @@ main() {
 	fi
 	mapfile -t kernels < <(printf '%s\n' "${items[@]}" | awk '!seen[$1]++ { print $1 }')
 
-	local t_start t_phase
+	local t_start
 	t_start=$SECONDS
-	"$RIG_DIR/setup.sh" "${kernels[@]}"
-	log "check: phase setup (packages, kernels; a cold 7.2 build is most of it): $((SECONDS - t_start)) s"
-	local -A initrd
+	# A kernel built from source (the debug kernel: ~19 min on 2 cores)
+	# that is not cached and has scenarios of other kernels before it
+	# builds in the background at the lowest CPU priority: it takes the
+	# CPU their guests leave idle, and its own scenarios wait for it.
+	local -a now=() later=()
 	local k
+	for k in "${kernels[@]}"; do
+		kernel_select "$k"
+		if ((${#now[@]} > 0)) && [[ -n $KSOURCE_PKG && ! -f $KSTAMP ]]; then
+			later+=("$k")
+		else
+			now+=("$k")
+		fi
+	done
+	"$RIG_DIR/setup.sh" "${now[@]}"
+	log "check: phase setup (packages, kernels ${now[*]}): $((SECONDS - t_start)) s"
+	local -A initrd=() bg_status=()
 	local run_dir
 	run_dir=$OUT_DIR/check-$(date +%Y%m%d-%H%M%S)-$$
 	mkdir -p "$run_dir"
 	# The run's own image links go at the end, or out/ keeps 44 MB per run.
 	# shellcheck disable=SC2064 # expand now: run_dir is local
 	trap "rm -f $(printf '%q' "$run_dir")/initramfs-*.img" EXIT
-	for k in "${kernels[@]}"; do
-		# A private link to the image: a concurrent run may prune the cache.
-		local img
-		t_phase=$SECONDS
-		# Not inside $(...), where errexit is off: a failed build
-		# stops the run here, its compiler errors on stderr.
-		"$RIG_DIR/build.sh" "$k" >/dev/null || exit 1
-		img=$("$RIG_DIR/initramfs.sh" "$k") || exit 1
-		log "check: phase modules + initramfs for $k: $((SECONDS - t_phase)) s"
-		initrd[$k]=$run_dir/initramfs-$k.img
-		ln -f "$img" "${initrd[$k]}" 2>/dev/null || cp "$img" "${initrd[$k]}"
+	for k in "${later[@]}"; do
+		bg_status[$k]=$run_dir/setup-$k.status
+		# Not a job of this shell: the scheduler below counts its jobs.
+		(
+			rc=0 t0=$SECONDS
+			nice -n 19 "$RIG_DIR/setup.sh" "$k" >"$run_dir/setup-$k.log" 2>&1 || rc=$?
+			echo "$rc $((SECONDS - t0))" >"${bg_status[$k]}.tmp"
+			mv "${bg_status[$k]}.tmp" "${bg_status[$k]}"
+		) &
+		disown
+		log "check: kernel $k builds in the background at nice 19 (log: $run_dir/setup-$k.log); its scenarios wait for it"
+	done
+	for k in "${now[@]}"; do
+		prepare_guest "$k" "$run_dir"
 	done
 	ln -sfn "$(basename "$run_dir")" "$OUT_DIR/latest"
 	((JOBS > 1)) && export IOPMEM_SMP=${IOPMEM_SMP:-1}
@@ -517,6 +567,10 @@ main() {
 		item=${items[$i]}
 		k=${item%% *} scen=${item#* }
 		dirs+=("$run_dir/$k/$scen")
+		if [[ -z ${initrd[$k]-} ]]; then
+			wait_background_kernel "$k" "$run_dir"
+			prepare_guest "$k" "$run_dir"
+		fi
 		while (($(jobs -rp | wc -l) >= JOBS)); do
 			wait -n || true
 			flush
