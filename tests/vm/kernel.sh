@@ -2,7 +2,7 @@
 # shellcheck disable=SC2034 # variables for the scripts that source this
 # Map a KERNEL name (6.1, 6.12, see kernels.conf) to its paths. Sourced:
 #   . tests/vm/kernel.sh; kernel_select 6.12
-# sets KVER, KVERSION, KSUITE, KIMAGE_PKG, KHEADER_PKGS, KGROUPS, KSLOWDOWN,
+# sets KVER, KVERSION, KSUITE, KIMAGE_PKG, KHEADER_PKGS, KGROUPS, KSLOWDOWN, KMEM,
 #      KSOURCE_PKG, KCONFIG_BASE, KFRAGMENT, KKEY (kernels built from source),
 #      KCMDLINE (kernel arguments every guest of this kernel gets),
 #      KCACHE  ($CACHE_DIR/kernels/$KVER: everything of this kernel),
@@ -37,6 +37,8 @@ kernel_select() {
 	KGROUPS=$(kernel_var "$name" groups)
 	KSLOWDOWN=$(kernel_var "$name" slowdown)
 	KSLOWDOWN=${KSLOWDOWN:-1}
+	KMEM=$(kernel_var "$name" mem)
+	KMEM=${KMEM:-1G}
 	KSOURCE_PKG=$(kernel_var "$name" source)
 	KCMDLINE=$(kernel_var "$name" cmdline)
 	KCACHE=$CACHE_DIR/kernels/$KVER

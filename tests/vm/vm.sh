@@ -10,7 +10,8 @@
 #   # vm: ivshmem none               no ivshmem device at all
 #   # vm: nvme SIZE [addr=SS.F]      NVMe controller on a sparse raw image
 #   # vm: device SPEC [key=val...]   any -device SPEC,key=val,...
-#   # vm: mem SIZE                   guest RAM (default 1G)
+#   # vm: mem SIZE                   guest RAM (default: the kernel's
+#                                    mem in kernels.conf, else 1G)
 #   # vm: smp N                      vCPUs (default 2, or IOPMEM_SMP)
 #   # vm: timeout SECONDS            kill QEMU and fail after this (default 240;
 #                                    times the kernel's slowdown, kernels.conf);
@@ -57,9 +58,7 @@ _vm_opts() {
 vm_parse() {
 	local file=$1 line kw
 	local -a words
-	# 1G, not 2G: init_on_free=1 zeroes all free RAM at boot, ~6 s per
-	# GiB on a stock kernel under TCG.
-	VM_MEM=1G VM_SMP=${IOPMEM_SMP:-2} VM_TIMEOUT=$VM_DEFAULT_TIMEOUT
+	VM_MEM=${KMEM:-1G} VM_SMP=${IOPMEM_SMP:-2} VM_TIMEOUT=$VM_DEFAULT_TIMEOUT
 	VM_MACHINE=pc VM_CMDLINE=${KCMDLINE:+ $KCMDLINE} VM_QEMU_EXTRA=() VM_BOOTS=1
 	VM_BARS=() VM_NVMES=() VM_DEVICES=() VM_KERNEL_WARNS=()
 	local no_bar=0
