@@ -222,6 +222,10 @@ vm_boot() {
 		-append "console=ttyS0 loglevel=5 panic=-1$(vm_memcheck_args) T=$t PHASE=$phase${VM_CMDLINE}"
 		"${VM_DEV_ARGS[@]}" "${VM_QEMU_EXTRA[@]}"
 	)
+	# No scenario hot-plugs on the pc machine's root bus (unplug/ uses
+	# q35 root ports). Without ACPI hotplug there the DSDT has no slot
+	# objects: acpi_init took 3.8 s instead of 7.8 s on the debug kernel.
+	[[ $VM_MACHINE == pc ]] && cmd+=(-global PIIX4_PM.acpi-root-pci-hotplug=off)
 	printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"
 	echo >>"$dir/qemu.cmd"
 	local rc=0 pid
