@@ -18,6 +18,15 @@
  * one level up: it takes over the departing window's range, so that it
  * becomes that window's parent and outlives it, and shrinks back to its
  * own range once the window has gone.
+ *
+ * What the removed device's users still hold in the tree hangs below its
+ * BAR: device-dax instances keep their busy regions until their pages
+ * are free.  The PCI core releases a departing device's resources with
+ * their subtrees, which would unlink those regions while their owners
+ * still hold them: their release would not find them ("Trying to free
+ * nonexistent resource") and leak them.  So a resource of a departing
+ * device that sits right below the claim leaves the tree alone, and the
+ * claim takes over its children.
  */
 #include <linux/ioport.h>
 #include <linux/mutex.h>
@@ -152,7 +161,10 @@ void iopmem_window_put(struct iopmem_mapping *map)
 		return;
 	mutex_lock(&iopmem_windows_lock);
 	list_del(&win->node);
-	/* Not release_resource(): a window it took over may still be inside. */
+	/*
+	 * Not release_resource(): a window it took over may still be inside,
+	 * and regions it adopted go back to its parent, to be released there.
+	 */
 	if (win->res.parent)
 		remove_resource(&win->res);
 	mutex_unlock(&iopmem_windows_lock);
@@ -187,6 +199,25 @@ static void iopmem_window_move_up(struct iopmem_window *win,
 		 &win->res);
 }
 
+/*
+ * @pdev is leaving: its resources right below the claim leave the tree
+ * before the PCI core releases them, and their children stay, below the
+ * claim.  remove_resource() leaves them no parent, so the PCI core skips
+ * them.
+ */
+static void iopmem_window_adopt(struct iopmem_window *win,
+				struct pci_dev *pdev)
+{
+	struct resource *res;
+	int i;
+
+	for (i = 0; i < PCI_NUM_RESOURCES; i++) {
+		res = &pdev->resource[i];
+		if (res->parent == &win->res)
+			remove_resource(res);
+	}
+}
+
 static int iopmem_window_pci_notify(struct notifier_block *nb,
 				    unsigned long action, void *data)
 {
@@ -197,9 +228,11 @@ static int iopmem_window_pci_notify(struct notifier_block *nb,
 		return NOTIFY_DONE;
 
 	mutex_lock(&iopmem_windows_lock);
-	list_for_each_entry(win, &iopmem_windows, node)
+	list_for_each_entry(win, &iopmem_windows, node) {
 		if (win->res.parent && iopmem_res_of(pdev, win->res.parent))
 			iopmem_window_move_up(win, pdev);
+		iopmem_window_adopt(win, pdev);
+	}
 	mutex_unlock(&iopmem_windows_lock);
 	return NOTIFY_OK;
 }

@@ -20,7 +20,7 @@
 # vm: ivshmem 512M bus=rp0 id=iv0
 # vm: timeout 300
 # vm: smp 2
-# results: 16
+# results: 18
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/unplug/common.inc
@@ -42,6 +42,8 @@ check "the MR still holds the pages: its process is alive" kill -0 "$MR_PID"
 check "the region lingers, detached from the removed device" \
 	test -e /sys/bus/platform/devices/iopmem_dax.${dev#iopmem}
 check "/proc/iomem: its window stays claimed" iomem_claimed "$window"
+# The instance's own region stays in the tree, though its BAR is gone.
+check "... with /dev/$a's region still in it" grep -q " : $a\$" /proc/iomem
 check_fail "rmmod iopmem is refused meanwhile" rmmod iopmem
 check "ibv_dereg_mr" mr_release
 region_gone() {
@@ -54,6 +56,9 @@ region_gone() {
 	return 1
 }
 check "then the region goes, and says so" region_gone
+# Its instance's iomem region is released, not lost with the BAR.
+check_fail "... and its instance's iomem region with it" \
+	dmesg_has "Trying to free nonexistent resource"
 check_fail "/proc/iomem: the claim is gone with it" iomem_claimed "$window"
 check "/dev/$a is gone" test ! -e "/dev/$a"
 check "rmmod iopmem" rmmod iopmem
