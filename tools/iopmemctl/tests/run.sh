@@ -55,6 +55,11 @@ trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
 S=$T/sys
 export IOPMEMCTL_SYSFS="$S"
+# check reads the CPU for the kernel's AMD Zen rule: an Intel one unless a
+# test says otherwise, so the verdicts do not depend on the host's CPU
+# (on an AMD EPYC host the host bridge checks said "works").
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n\n' >"$T/cpuinfo.intel"
+export IOPMEMCTL_CPUINFO="$T/cpuinfo.intel"
 
 # fake_dev N PCI MODE CACHE NODE [PARENT] : iopmemN under PCI (under
 # devices/PARENT, default pci0000:00), bound to iopmem.
