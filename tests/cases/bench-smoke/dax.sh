@@ -9,6 +9,12 @@
 # vm: mem 4G
 # vm: cmdline memmap=512M!2G
 # vm: timeout 240
+# With 1 vCPU, a 6.1 guest's NVMe stops completing these 2040k reads on
+# some hosts (QEMU 7.2 under TCG on an AMD EPYC: "I/O N QID 1 timeout,
+# aborting", then controller resets), with iopmem not loaded and RAM as
+# the target too; with 2 vCPUs, and on 6.12, it does not.  Not iopmem's
+# bug, and not understood: this scenario measures, so it runs with 2.
+# vm: smp 2
 # results: 15
 . /tests/lib.sh
 . /tests/iopmem.sh
