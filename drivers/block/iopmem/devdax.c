@@ -378,8 +378,10 @@ static void iopmem_devdax_free(struct iopmem_devdax *devdax)
 	 * device_dax's instances hold busy regions of the range, and the busy
 	 * window claim of an orphaned region sits above them: their release
 	 * looks only below non-busy resources, so it would miss them ("Trying
-	 * to free nonexistent resource") and leak them.  The claim goes
-	 * first; nothing maps or holds the pages any more.
+	 * to free nonexistent resource") and leak them.  An instance that
+	 * spans the whole BAR has the claim's exact range, and its release
+	 * would free the claim instead.  The claim goes first; nothing maps
+	 * or holds the pages any more.
 	 */
 	iopmem_window_put(&devdax->map);
 	platform_device_unregister(devdax->pdev);
