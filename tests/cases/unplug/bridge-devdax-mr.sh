@@ -32,27 +32,14 @@ check "device_del completes at once, though the MR holds pages" unplug_wait_gone
 check "/proc/iomem: /dev/$a's region is still there" grep -q " : $a\$" /proc/iomem
 check "remove the root port above it (sysfs)" \
 	sh -c "echo 1 >/sys/bus/pci/devices/$PORT/remove"
-claimed_soon() {
-	for _i in 1 2 3 4 5 6 7 8 9 10; do
-		iomem_claimed "$window" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-check "/proc/iomem: the window stays claimed, moved out of the bridge's" claimed_soon
+check "/proc/iomem: the window stays claimed, moved out of the bridge's" \
+	iomem_claimed_soon "$window"
 check "... with /dev/$a's region still in it" grep -q " : $a\$" /proc/iomem
 echo touch >&9
 map_release
 check_eq "the read-only mapping was revoked: its process got SIGBUS on a read" 135 $?
 check "ibv_dereg_mr" mr_release
-region_gone() {
-	for _i in $(seq 40); do
-		dmesg_has "$dev: held pages released, region [0-9]+ removed" && return 0
-		sleep 0.5
-	done
-	return 1
-}
-check "then the region goes, and says so" region_gone
+check "then the region goes, and says so" devdax_region_gone "$dev"
 check_fail "... its instance's iomem region released, not lost" \
 	dmesg_has "Trying to free nonexistent resource"
 check_fail "/proc/iomem: the claim is gone" iomem_claimed "$window"

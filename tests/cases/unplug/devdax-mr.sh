@@ -46,16 +46,7 @@ check "/proc/iomem: its window stays claimed" iomem_claimed "$window"
 check "... with /dev/$a's region still in it" grep -q " : $a\$" /proc/iomem
 check_fail "rmmod iopmem is refused meanwhile" rmmod iopmem
 check "ibv_dereg_mr" mr_release
-region_gone() {
-	for _i in $(seq 40); do
-		dmesg_has "$dev: held pages released, region [0-9]+ removed" &&
-			! test -e /sys/bus/platform/devices/iopmem_dax.${dev#iopmem} &&
-			return 0
-		sleep 0.5
-	done
-	return 1
-}
-check "then the region goes, and says so" region_gone
+check "then the region goes, and says so" devdax_region_gone "$dev"
 # Its instance's iomem region is released, not lost with the BAR.
 check_fail "... and its instance's iomem region with it" \
 	dmesg_has "Trying to free nonexistent resource"

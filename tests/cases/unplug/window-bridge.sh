@@ -28,16 +28,8 @@ check "remove the root port above the device (sysfs)" \
 	sh -c "echo 1 >/sys/bus/pci/devices/$PORT/remove"
 check_fail "... and the device with it" test -e /sys/bus/pci/devices/$UNPLUG_PCI
 
-# iopmem shrinks the claim back to the BAR's range once the port's window
-# has been released; poll for it.
-claimed_soon() {
-	for _i in 1 2 3 4 5 6 7 8 9 10; do
-		iomem_claimed "$window" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-check "/proc/iomem: the window is still claimed, with the BAR's range" claimed_soon
+check "/proc/iomem: the window is still claimed, with the BAR's range" \
+	iomem_claimed_soon "$window"
 
 # Whether a rescanned device would be given the window cannot be shown
 # here: the rescan moves the port's prefetchable window above 4 GiB with
