@@ -62,21 +62,54 @@ static bool iopmem_window_grown(const struct iopmem_window *win)
 				   win->res.end != win->range.end);
 }
 
-/* Back to its own range once the window it took over has been released. */
+/*
+ * Back to its own range once the window it took over has been released.
+ * adjust_resource() alone is not enough: the claim of another removed
+ * device below the same bridge may have moved into this one (it took over
+ * a window that this claim had taken over before) and lies outside this
+ * claim's own range.  Taken out of the tree and put back, the claim
+ * leaves such resources to its parent; the PCI core allocates nothing in
+ * between (the caller holds the rescan lock).  While the window is still
+ * there, insert_resource() would put the claim back inside it: then the
+ * claim goes back to how it was, to try again later.
+ */
+static bool iopmem_window_shrink_one(struct iopmem_window *win)
+{
+	struct resource *parent = win->res.parent;
+	resource_size_t start = win->res.start, end = win->res.end;
+
+	if (!adjust_resource(&win->res, win->range.start,
+			     range_len(&win->range)))
+		return true;
+
+	remove_resource(&win->res);
+	win->res.start = win->range.start;
+	win->res.end = win->range.end;
+	if (!insert_resource(parent, &win->res)) {
+		if (win->res.parent == parent)
+			return true;
+		remove_resource(&win->res);
+	}
+	win->res.start = start;
+	win->res.end = end;
+	if (insert_resource(parent, &win->res))
+		pr_warn("iopmem: lost the claim %pR; a device plugged in now may be given it\n",
+			&win->res);
+	return false;
+}
+
 static void iopmem_window_shrink_fn(struct work_struct *work)
 {
 	struct iopmem_window *win;
 	bool again = false;
 
+	pci_lock_rescan_remove();
 	mutex_lock(&iopmem_windows_lock);
-	list_for_each_entry(win, &iopmem_windows, node) {
-		if (!iopmem_window_grown(win))
-			continue;
-		if (adjust_resource(&win->res, win->range.start,
-				    range_len(&win->range)))
+	list_for_each_entry(win, &iopmem_windows, node)
+		if (iopmem_window_grown(win) && !iopmem_window_shrink_one(win))
 			again = true;
-	}
 	mutex_unlock(&iopmem_windows_lock);
+	pci_unlock_rescan_remove();
 	if (again)
 		schedule_delayed_work(&iopmem_window_shrink, HZ / 10);
 }
