@@ -50,6 +50,8 @@ iopmem_load() {
 
 # Unbind everything bound to iopmem, then unload it.
 iopmem_unload() {
+	# A scenario that ends with its own rmmod has nothing left to do.
+	[ -d /sys/module/iopmem ] || return 0
 	for _d in /sys/bus/pci/drivers/iopmem/0000:*; do
 		[ -e "$_d" ] && echo "${_d##*/}" >/sys/bus/pci/drivers/iopmem/unbind
 	done
