@@ -468,11 +468,10 @@ static void iopmem_devdax_defer(struct iopmem_device *idev,
  * Every instance is revoked first: its mappings are zapped and further
  * faults get SIGBUS.  Then it waits for the pages that something still
  * holds (RDMA registrations, O_DIRECT, pipes), because removing the region
- * frees their struct pages.  If the waiting task is killed, the region is
- * kept, its memory claimed, until reboot: iopmem takes a reference on
- * itself, so that unloading cannot remove the region either.  A kernel
- * thread (PCIe error recovery, hot-unplug) does not wait: the region goes
- * once its pages are released (iopmem_devdax_reap()).
+ * frees their struct pages.  A kernel thread (PCIe error recovery,
+ * hot-unplug) does not wait, and a killed task stops waiting: the region
+ * then lingers, detached from @idev, and goes once its pages are released
+ * (iopmem_devdax_reap()).
  */
 void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 {
@@ -490,11 +489,11 @@ void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 		return;
 	}
 	if (!iopmem_wait_unheld(&devdax->map, iopmem_devdax_pinned,
-				IOPMEM_DEVDAX_HOLDERS, killable)) {
-		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps %pR until reboot\n",
+				IOPMEM_DEVDAX_HOLDERS, killable) &&
+	    iopmem_devdax_pinned(&devdax->map, &where)) {
+		dev_err(&idev->dev, "stopped waiting for held pages: region %d keeps %pR until they are released\n",
 			devdax->region_id, &res);
-		iopmem_orphan(&devdax->map, idev->dev.parent);
-		__module_get(THIS_MODULE);
+		iopmem_devdax_defer(idev, devdax, where);
 		return;
 	}
 	iopmem_devdax_free(devdax);
