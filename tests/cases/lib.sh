@@ -149,6 +149,17 @@ dmesg_has() {
 	dmesg_since_mark | grep -Eq -- "$1"
 }
 
+# dmesg_wait REGEX [SECONDS] : dmesg_has within SECONDS (default 10).
+dmesg_wait() {
+	_lib_tries=$((${2:-10} * 2))
+	while [ "$_lib_tries" -gt 0 ]; do
+		dmesg_has "$1" && return 0
+		sleep 0.5
+		_lib_tries=$((_lib_tries - 1))
+	done
+	return 1
+}
+
 # pci_driver ADDR : name of the driver bound to ADDR (empty if none).
 pci_driver() {
 	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then

@@ -109,6 +109,9 @@ static inline phys_addr_t iopmem_data_phys(const struct iopmem_mapping *map)
  * @openers: opens of the block device (a mount counts as one)
  * @dying: set once teardown started; refuses new opens
  * @closed: woken when @openers drops to zero
+ * @deferred: entry in the list of mappings unmapped once their held pages
+ *	      are released (a killed task stopped waiting for them)
+ * @next_log: when to log the held page again, while deferred
  *
  * Freed from the gendisk's free_disk() callback, when the last opener
  * (typically a mounted file system) is gone, even if the device was
@@ -124,7 +127,12 @@ struct iopmem_fsdax {
 	unsigned int openers;
 	bool dying;
 	wait_queue_head_t closed;
+	struct list_head deferred;
+	unsigned long next_log;
 };
+
+/* What may hold a page of a DAX file after its file system let go. */
+#define IOPMEM_FSDAX_HOLDERS "O_DIRECT in flight, a pipe"
 
 /**
  * struct iopmem_devdax - live state of a device in devdax mode
@@ -345,6 +353,7 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
 	       enum iopmem_memmap memmap, bool replace, int nid);
 bool iopmem_unmap(struct iopmem_mapping *map);
+bool iopmem_unmap_unheld(struct iopmem_mapping *map, phys_addr_t *where);
 void iopmem_log_held(const struct iopmem_mapping *map, phys_addr_t where,
 		     const char *holders);
 bool iopmem_wait_unheld(const struct iopmem_mapping *map,
@@ -370,6 +379,7 @@ void iopmem_memory_notifier_unregister(void);
 int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap);
 void iopmem_fsdax_stop(struct iopmem_device *idev);
 int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what);
+void iopmem_fsdax_exit(void);
 
 /* devdax.c */
 int iopmem_devdax_start(struct iopmem_device *idev);

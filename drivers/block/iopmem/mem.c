@@ -625,25 +625,34 @@ bool iopmem_wait_unheld(const struct iopmem_mapping *map,
  * @map: the mapping
  *
  * Call it once no file system or block device user is left.  It waits
- * for pages held beyond that (iopmem_wait_unheld()).  If the waiting
- * task is killed, the struct pages and the claim stay until reboot and
- * iopmem takes a reference on itself, so that nothing frees them.
+ * for pages held beyond that (iopmem_wait_unheld()), unless the waiting
+ * task is killed: then the mapping stays, and the caller hands it to
+ * iopmem_unmap_unheld() later.
  *
  * Return: true if the mapping is gone, false if it was kept: then @map
  * must stay allocated.
  */
 bool iopmem_unmap(struct iopmem_mapping *map)
 {
-	struct resource res = iopmem_map_res(map);
-
-	if (!iopmem_wait_unheld(map, iopmem_fsdax_held,
-				"O_DIRECT in flight, a pipe",
-				module_is_live(THIS_MODULE))) {
-		pr_err("iopmem %s: stopped waiting for held pages: %pR keeps its struct pages until reboot\n",
-		       map->name, &res);
-		__module_get(THIS_MODULE);
+	if (!iopmem_wait_unheld(map, iopmem_fsdax_held, IOPMEM_FSDAX_HOLDERS,
+				module_is_live(THIS_MODULE)))
 		return false;
-	}
+	memunmap_pages(&map->pgmap);
+	iopmem_unclaim(map);
+	return true;
+}
+
+/**
+ * iopmem_unmap_unheld() - undo iopmem_map() unless a page is still held
+ * @map: the mapping, which iopmem_unmap() kept
+ * @where: set to the first held page, if any
+ *
+ * Return: true if the mapping is gone, false if a page is still held.
+ */
+bool iopmem_unmap_unheld(struct iopmem_mapping *map, phys_addr_t *where)
+{
+	if (iopmem_fsdax_held(map, where))
+		return false;
 	memunmap_pages(&map->pgmap);
 	iopmem_unclaim(map);
 	return true;
