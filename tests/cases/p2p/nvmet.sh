@@ -12,8 +12,10 @@
 #   - An RDMA client (nvme-rdma over soft-RoCE) connects and fio writes and
 #     verifies 4 MiB through the fabric (little: soft-RoCE on the KASAN
 #     kernel under TCG is slow).
-#   - iopmem unbinds while the namespace names it and the client is
-#     connected, and the target goes on serving (nothing held pool memory).
+#   - The port stops serving the subsystem while the client is connected
+#     and the client reconnects once it serves again; then iopmem unbinds
+#     while the namespace names it and the client is connected, and the
+#     target goes on serving (nothing held pool memory).
 #   - Only a client with a PCI device can use p2pmem: nvmet-rdma offers
 #     none for rxe (ib_dma_pci_p2p_dma_supported() is false for a device
 #     with virtual DMA), and 7.2's kernel logs nothing about it. So the
@@ -34,7 +36,7 @@
 # vm: timeout 480
 # vm: qemu -trace pci_nvme_io_cmd -trace pci_nvme_admin_cmd -trace pci_nvme_read -trace pci_nvme_write -trace pci_nvme_map_addr
 # kernels: 7.2
-# results: 21
+# results: 25
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/p2p/p2p.inc
@@ -51,6 +53,22 @@ NS=$SUB/namespaces/1
 PORT=$CFG/ports/1
 # Where the fabric's I/O lands in the namespace (nvmet.host.sh reads it).
 AT=$P2P_VERIFY
+
+# ctrl_state_soon CTRL = STATE | CTRL ! STATE : the controller's state is
+# (or is not) STATE within 30 s.
+ctrl_state_soon() {
+	for _i in $(seq 60); do
+		_s=$(cat "$1/state" 2>/dev/null)
+		if [ "$2" = = ]; then
+			[ "$_s" = "$3" ] && return 0
+		else
+			[ -n "$_s" ] && [ "$_s" != "$3" ] && return 0
+		fi
+		sleep 0.5
+	done
+	info "${1##*/}: state '$_s'"
+	return 1
+}
 
 nvmet_teardown() {
 	[ -d "$SUB" ] || return 0
@@ -103,10 +121,10 @@ check "nvmet-rdma listens on $RXE_IP:4420" \
 
 dmesg_mark
 check "nvme-rdma connects over soft-RoCE" \
-	sh -c "echo nqn=$NQN,transport=rdma,traddr=$RXE_IP,trsvcid=4420 >/dev/nvme-fabrics"
-dev=''
+	sh -c "echo nqn=$NQN,transport=rdma,traddr=$RXE_IP,trsvcid=4420,reconnect_delay=1 >/dev/nvme-fabrics"
+dev='' ctrl=''
 for _c in /sys/class/nvme/nvme*; do
-	grep -qx "$NQN" "$_c/subsysnqn" 2>/dev/null && dev=/dev/${_c##*/}n1
+	grep -qx "$NQN" "$_c/subsysnqn" 2>/dev/null && dev=/dev/${_c##*/}n1 ctrl=$_c
 done
 i=0
 while [ -n "$dev" ] && [ ! -b "$dev" ] && [ $i -lt 100 ]; do
@@ -125,6 +143,17 @@ check_eq "p2pmem: the pool is whole (nothing holds a P2PDMA buffer)" \
 	$((512 * M)) "$(cat $P2PMEM/available)"
 check_fail "the target did not use p2pmem for this client (rxe has no PCI device)" \
 	dmesg_has "using p2pmem on"
+
+# The port stops serving the subsystem while the client is connected and
+# the namespace names iopmem: the target drops the controller (on the
+# KASAN kernel, with kmemleak after the scenario), the client reconnects
+# once the port serves it again.
+check "unlink the subsystem from the port while the client is connected" \
+	rm "$PORT/subsystems/$NQN"
+check "... the client's controller leaves the live state" \
+	ctrl_state_soon "$ctrl" '!' live
+check "link it again" ln -s "$SUB" "$PORT/subsystems/$NQN"
+check "... and the client reconnects" ctrl_state_soon "$ctrl" = live
 
 # iopmem goes while the namespace names it and a client is connected:
 # nothing holds pool memory (see above), so unbind does not wait, and the
