@@ -686,7 +686,11 @@ void iopmem_wait_range_free(const struct range *range)
  * iopmem_wait_all_ranges_free() - wait until no mapping is left at all
  *
  * Module exit uses it: the block layer drops its module reference before
- * the final gendisk release that unmaps the pages.
+ * the final gendisk release that unmaps the pages.  The wait ends in
+ * iopmem_busy_del(), a few instructions before iopmem_free_disk() returns
+ * to the block layer; nothing in this module can close that last window,
+ * since the block layer holds no reference on the owner across
+ * free_disk(), for any driver.
  */
 void iopmem_wait_all_ranges_free(void)
 {
