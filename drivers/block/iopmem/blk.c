@@ -335,8 +335,9 @@ static bool iopmem_fsdax_mark_dying(struct iopmem_fsdax *fsdax,
  *
  * Waits up to IOPMEM_TRANSIENT_OPEN_WAIT for openers to close.
  *
- * Return: 0 once the memory is unmapped, or -EBUSY (logged, naming the
- * holder) while the block device is open or mounted.
+ * Return: 0 once the memory is unmapped, -EBUSY (logged, naming the
+ * holder) while the block device is open or mounted, or -EINTR if the
+ * task was killed while something held pages: the device is offline then.
  */
 int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what)
 {
@@ -354,7 +355,15 @@ int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what)
 	}
 
 	iopmem_fsdax_stop(idev);
-	/* Anything still pinning the gendisk lets go quickly: no opener. */
-	iopmem_wait_range_free(&range);
+	/*
+	 * Anything still pinning the gendisk lets go quickly: no opener.  A
+	 * killed task gave up waiting for held pages in free_disk() (the
+	 * reaper unmaps them later) and must not hang here instead.
+	 */
+	if (iopmem_wait_range_free(&range)) {
+		dev_err(&idev->dev, "cannot change %s: stopped waiting for held pages; offline until they are released and it is set again\n",
+			what);
+		return -EINTR;
+	}
 	return 0;
 }

@@ -366,7 +366,7 @@ void iopmem_window_put(struct iopmem_mapping *map);
 int iopmem_window_init(void);
 void iopmem_window_exit(void);
 int iopmem_check_range(struct device *dev, const struct range *range);
-void iopmem_wait_range_free(const struct range *range);
+int iopmem_wait_range_free(const struct range *range);
 void iopmem_wait_all_ranges_free(void);
 void iopmem_copy_to_dev(void *dst, const void *src, size_t len);
 void iopmem_copy_from_dev(void *dst, const void *src, size_t len);

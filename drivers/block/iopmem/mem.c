@@ -676,10 +676,12 @@ void iopmem_orphan(struct iopmem_mapping *map, struct device *owner)
 /**
  * iopmem_wait_range_free() - wait until an orphaned mapping of @range is gone
  * @range: physical range
+ *
+ * Return: 0, or -ERESTARTSYS if the task was killed first.
  */
-void iopmem_wait_range_free(const struct range *range)
+int iopmem_wait_range_free(const struct range *range)
 {
-	wait_event(iopmem_busy_wait, !iopmem_range_busy(range));
+	return wait_event_killable(iopmem_busy_wait, !iopmem_range_busy(range));
 }
 
 /**
