@@ -20,6 +20,7 @@
 #   die MSG...               a failed result, then exit 1 (runs on_exit handlers)
 #   on_exit CMD              run CMD (eval'd) at exit; last registered runs first
 #   dmesg_mark / dmesg_since_mark / dmesg_has REGEX   (guest)
+#   dmesg_wait REGEX [SECONDS]   dmesg_has within SECONDS (default 10)
 #   pci_bind_iopmem ADDR / pci_unbind ADDR / pci_driver ADDR  (guest)
 #   pattern TAG              4096 reproducible bytes naming TAG (64 lines of 64)
 #   layout LEN:C...          LEN bytes of character C, for each argument
