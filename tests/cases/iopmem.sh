@@ -366,6 +366,21 @@ unbind_held() {
 		removal_waits_logged "$1" "$2"
 }
 
+# xfs_file_pinned TAG : iopmem loaded and bound on IOPMEM_PCI (DEV), XFS
+# -o dax on /mnt with /mnt/f (pattern TAG, then 2 MiB of zeroes), a pipe
+# holding its first page (map_hold), then /mnt unmounted (3 results).
+xfs_file_pinned() {
+	check "modprobe iopmem" iopmem_load
+	DEV=$(iopmem_bind $IOPMEM_PCI) || die "bind"
+	iopmem_mount_xfs "$DEV" /mnt || die "mkfs.xfs and mount -o dax"
+	pattern "$1" >/mnt/f
+	head -c $((2 * 1048576)) /dev/zero >>/mnt/f
+	sync
+	check "the file is DAX" dax_enabled /mnt/f
+	MAP_MODE=pin map_hold /mnt/f 0 4096 || die "cannot pin a page of /mnt/f"
+	check "umount while the pipe holds a page" umount /mnt
+}
+
 # devdax_under_load TAG : the devdax counterpart of xfs_under_load.
 devdax_under_load() {
 	DAX_DEV=$(daxctl create-device -r 0 -s 64M | jq -r '.[0].chardev')

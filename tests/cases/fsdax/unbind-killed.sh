@@ -20,16 +20,9 @@
 . /tests/iopmem.sh
 . /tests/unplug/common.inc
 
-check "modprobe iopmem" iopmem_load
-dev=$(iopmem_bind $IOPMEM_PCI) || die "bind"
-iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
-pattern killed >/mnt/f
-head -c $((2 * 1048576)) /dev/zero >>/mnt/f
-sync
-check "the file is DAX" dax_enabled /mnt/f
+xfs_file_pinned killed
+dev=$DEV
 window=$(bar_range $IOPMEM_PCI 2)
-MAP_MODE=pin map_hold /mnt/f 0 4096 || die "cannot pin a page of /mnt/f"
-check "umount while the pipe holds a page" umount /mnt
 
 unbind_held "$dev" "O_DIRECT in flight, a pipe"
 check "kill -9 the unbinding task" kill -9 "$UNBIND_PID"

@@ -23,15 +23,8 @@
 . /tests/lib.sh
 . /tests/iopmem.sh
 
-check "modprobe iopmem" iopmem_load
-dev=$(iopmem_bind $IOPMEM_PCI) || die "bind"
-iopmem_mount_xfs "$dev" /mnt || die "mkfs.xfs and mount -o dax"
-pattern pinned >/mnt/f
-head -c $((2 * 1048576)) /dev/zero >>/mnt/f
-sync
-check "the file is DAX" dax_enabled /mnt/f
-MAP_MODE=pin map_hold /mnt/f 0 4096 || die "cannot pin a page of /mnt/f"
-check "umount while the pipe holds a page" umount /mnt
+xfs_file_pinned pinned
+dev=$DEV
 
 unbind_held "$dev" "O_DIRECT in flight, a pipe"
 
