@@ -11,10 +11,8 @@
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "iopmem-private.h"
@@ -110,71 +108,27 @@ void iopmem_release(struct gendisk *disk)
 		wake_up(&fsdax->closed);
 }
 
-/*
- * Mappings whose unmap a killed task stopped waiting for: they go once
- * their held pages are released.  Each holds a reference on the module
- * meanwhile, and module exit waits for this work.
- */
-static LIST_HEAD(iopmem_fsdax_deferred);
-static DEFINE_MUTEX(iopmem_fsdax_deferred_lock);
-static void iopmem_fsdax_reap(struct work_struct *work);
-static DECLARE_DELAYED_WORK(iopmem_fsdax_reaper, iopmem_fsdax_reap);
-
-static void iopmem_fsdax_reap(struct work_struct *work)
+static void iopmem_fsdax_reaped(struct iopmem_mapping *map)
 {
-	struct iopmem_fsdax *fsdax, *next;
+	struct iopmem_fsdax *fsdax = container_of(map, struct iopmem_fsdax,
+						  map);
 	char name[IOPMEM_NAME_LEN];
-	phys_addr_t where;
-	bool again;
 
-	mutex_lock(&iopmem_fsdax_deferred_lock);
-	list_for_each_entry_safe(fsdax, next, &iopmem_fsdax_deferred,
-				 deferred) {
-		if (!iopmem_unmap_unheld(&fsdax->map, &where)) {
-			if (time_after_eq(jiffies, fsdax->next_log)) {
-				iopmem_log_held(&fsdax->map, where,
-						IOPMEM_FSDAX_HOLDERS);
-				fsdax->next_log = jiffies + 10 * HZ;
-			}
-			continue;
-		}
-		list_del(&fsdax->deferred);
-		strscpy(name, fsdax->map.name, sizeof(name));
-		kfree(fsdax);
-		pr_info("iopmem %s: held pages released, memory unmapped\n",
-			name);
-		/* Module exit cancels this work: it waits for us to return. */
-		module_put(THIS_MODULE);
-	}
-	again = !list_empty(&iopmem_fsdax_deferred);
-	mutex_unlock(&iopmem_fsdax_deferred_lock);
-	if (again)
-		schedule_delayed_work(&iopmem_fsdax_reaper, HZ / 4);
+	strscpy(name, map->name, sizeof(name));
+	iopmem_unmap_final(map);
+	kfree(fsdax);
+	pr_info("iopmem %s: held pages released, memory unmapped\n", name);
 }
 
-/* Hand a mapping that iopmem_unmap() kept to the reaper. */
+/* iopmem_unmap() kept the mapping: a killed task stopped waiting. */
 static void iopmem_fsdax_defer(struct iopmem_fsdax *fsdax)
 {
 	struct resource res = iopmem_map_res(&fsdax->map);
 
 	pr_err("iopmem %s: stopped waiting for held pages: %pR keeps its struct pages until they are released\n",
 	       fsdax->map.name, &res);
-	__module_get(THIS_MODULE);
-	fsdax->next_log = jiffies + 10 * HZ;
-	mutex_lock(&iopmem_fsdax_deferred_lock);
-	list_add_tail(&fsdax->deferred, &iopmem_fsdax_deferred);
-	mutex_unlock(&iopmem_fsdax_deferred_lock);
-	schedule_delayed_work(&iopmem_fsdax_reaper, HZ / 4);
-}
-
-/**
- * iopmem_fsdax_exit() - wait for the reaper's last return
- *
- * Nothing is deferred by now: each deferred mapping holds the module.
- */
-void iopmem_fsdax_exit(void)
-{
-	cancel_delayed_work_sync(&iopmem_fsdax_reaper);
+	iopmem_defer(&fsdax->map, iopmem_fsdax_held, IOPMEM_FSDAX_HOLDERS,
+		     iopmem_fsdax_reaped);
 }
 
 static void iopmem_free_disk(struct gendisk *disk)

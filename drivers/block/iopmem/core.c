@@ -644,7 +644,7 @@ static void __exit iopmem_exit(void)
 	iopmem_pci_exit();
 	/* The block layer drops its module reference before free_disk(). */
 	iopmem_wait_all_ranges_free();
-	iopmem_fsdax_exit();
+	iopmem_defer_exit();
 	iopmem_window_exit();
 	iopmem_devdax_exit();
 	iopmem_memory_notifier_unregister();

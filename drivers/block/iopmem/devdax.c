@@ -391,52 +391,25 @@ static void iopmem_devdax_free(struct iopmem_devdax *devdax)
 }
 
 /*
- * Regions stopped by a kernel thread while something held their pages.
- * An error handler or a hot-unplug thread must not wait for a user to
- * release an RDMA registration: it holds the PCI device's lock and the
- * PCI core's locks, on which the recovery of other devices and every
- * hot-plug of the system wait.  So those regions are torn down here once
- * their pages are free; each holds a reference on the module meanwhile,
- * and module exit waits for this work.
+ * The end of a region torn down while something held its pages: an error
+ * handler or a hot-unplug thread must not wait for a user to release an
+ * RDMA registration (it holds the PCI device's lock and the PCI core's
+ * locks, on which the recovery of other devices and every hot-plug of the
+ * system wait), and a killed task stopped waiting.  iopmem_defer() calls
+ * it once the pages are free.
  */
-static LIST_HEAD(iopmem_devdax_deferred);
-static DEFINE_MUTEX(iopmem_devdax_deferred_lock);
-static void iopmem_devdax_reap(struct work_struct *work);
-static DECLARE_DELAYED_WORK(iopmem_devdax_reaper, iopmem_devdax_reap);
-
-static void iopmem_devdax_reap(struct work_struct *work)
+static void iopmem_devdax_reaped(struct iopmem_mapping *map)
 {
-	struct iopmem_devdax *devdax, *next;
+	struct iopmem_devdax *devdax = container_of(map, struct iopmem_devdax,
+						    map);
 	char name[IOPMEM_NAME_LEN];
-	phys_addr_t where;
-	bool again;
-	int region;
+	int region = devdax->region_id;
 
-	mutex_lock(&iopmem_devdax_deferred_lock);
-	list_for_each_entry_safe(devdax, next, &iopmem_devdax_deferred,
-				 deferred) {
-		if (iopmem_devdax_pinned(&devdax->map, &where)) {
-			if (time_after_eq(jiffies, devdax->next_log)) {
-				iopmem_log_held(&devdax->map, where,
-						IOPMEM_DEVDAX_HOLDERS);
-				devdax->next_log = jiffies + 10 * HZ;
-			}
-			continue;
-		}
-		list_del(&devdax->deferred);
-		strscpy(name, devdax->map.name, sizeof(name));
-		region = devdax->region_id;
-		iopmem_devdax_free(devdax);
-		/* Only now: the window's claim went last. */
-		pr_info("iopmem %s: held pages released, region %d removed\n",
-			name, region);
-		/* Module exit cancels this work: it waits for us to return. */
-		module_put(THIS_MODULE);
-	}
-	again = !list_empty(&iopmem_devdax_deferred);
-	mutex_unlock(&iopmem_devdax_deferred_lock);
-	if (again)
-		schedule_delayed_work(&iopmem_devdax_reaper, HZ / 4);
+	strscpy(name, map->name, sizeof(name));
+	iopmem_devdax_free(devdax);
+	/* Only now: the window's claim went last. */
+	pr_info("iopmem %s: held pages released, region %d removed\n",
+		name, region);
 }
 
 /* Hand a revoked region whose pages are held to the reaper. */
@@ -452,12 +425,8 @@ static void iopmem_devdax_defer(struct iopmem_device *idev,
 	if (rc)
 		dev_warn(&idev->dev, "cannot detach region %d from %s (%d)\n",
 			 devdax->region_id, dev_name(&idev->dev), rc);
-	__module_get(THIS_MODULE);
-	devdax->next_log = jiffies + 10 * HZ;
-	mutex_lock(&iopmem_devdax_deferred_lock);
-	list_add_tail(&devdax->deferred, &iopmem_devdax_deferred);
-	mutex_unlock(&iopmem_devdax_deferred_lock);
-	schedule_delayed_work(&iopmem_devdax_reaper, HZ / 4);
+	iopmem_defer(&devdax->map, iopmem_devdax_pinned, IOPMEM_DEVDAX_HOLDERS,
+		     iopmem_devdax_reaped);
 }
 
 /**
@@ -471,7 +440,7 @@ static void iopmem_devdax_defer(struct iopmem_device *idev,
  * frees their struct pages.  A kernel thread (PCIe error recovery,
  * hot-unplug) does not wait, and a killed task stops waiting: the region
  * then lingers, detached from @idev, and goes once its pages are released
- * (iopmem_devdax_reap()).
+ * (iopmem_defer()).
  */
 void iopmem_devdax_stop(struct iopmem_device *idev, bool killable)
 {
@@ -542,8 +511,6 @@ int iopmem_devdax_init(void)
  */
 void iopmem_devdax_exit(void)
 {
-	/* Nothing is deferred: each deferred region holds the module. */
-	cancel_delayed_work_sync(&iopmem_devdax_reaper);
 	platform_driver_unregister(&iopmem_dax_driver);
 	if (iopmem_dax_bus)
 		bus_unregister_notifier(iopmem_dax_bus, &iopmem_dax_bus_nb);

@@ -56,6 +56,12 @@ enum iopmem_memmap {
  * @name: the device that mapped it, for messages about overlaps
  * @orphaned: the device was removed while the mapping was in use
  * @window: the claim that keeps the range taken meanwhile (window.c)
+ * @deferred: entry in the list of mappings whose teardown waits for their
+ *	      held pages (iopmem_defer())
+ * @next_log: when to log the held page again, while deferred
+ * @held: finds a held page, while deferred
+ * @holders: what may hold a page, for the log
+ * @release: finishes the teardown once no page is held
  */
 struct iopmem_mapping {
 	struct range range;
@@ -68,6 +74,11 @@ struct iopmem_mapping {
 	char name[16];
 	bool orphaned;
 	struct iopmem_window *window;
+	struct list_head deferred;
+	unsigned long next_log;
+	bool (*held)(const struct iopmem_mapping *map, phys_addr_t *where);
+	const char *holders;
+	void (*release)(struct iopmem_mapping *map);
 };
 
 /* A mapping's range as a resource, for %pR: %pra needs 6.10 or later. */
@@ -109,9 +120,6 @@ static inline phys_addr_t iopmem_data_phys(const struct iopmem_mapping *map)
  * @openers: opens of the block device (a mount counts as one)
  * @dying: set once teardown started; refuses new opens
  * @closed: woken when @openers drops to zero
- * @deferred: entry in the list of mappings unmapped once their held pages
- *	      are released (a killed task stopped waiting for them)
- * @next_log: when to log the held page again, while deferred
  *
  * Freed from the gendisk's free_disk() callback, when the last opener
  * (typically a mounted file system) is gone, even if the device was
@@ -127,8 +135,6 @@ struct iopmem_fsdax {
 	unsigned int openers;
 	bool dying;
 	wait_queue_head_t closed;
-	struct list_head deferred;
-	unsigned long next_log;
 };
 
 /* What may hold a page of a DAX file after its file system let go. */
@@ -141,16 +147,11 @@ struct iopmem_fsdax {
  * @pdev: iopmem_dax.N, parent of the device-dax region and its instances
  * @region_id: the region's id (daxctl's region N, instances daxN.M), from
  *	       the allocator that pmem, hmem and CXL regions share
- * @deferred: entry in the list of regions torn down once their held pages
- *	      are released (stopped by a kernel thread, which cannot wait)
- * @next_log: when to log the held page again, while deferred
  */
 struct iopmem_devdax {
 	struct iopmem_mapping map;
 	struct platform_device *pdev;
 	int region_id;
-	struct list_head deferred;
-	unsigned long next_log;
 };
 
 /**
@@ -353,7 +354,14 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
 	       enum iopmem_memmap memmap, bool replace, int nid);
 bool iopmem_unmap(struct iopmem_mapping *map);
-bool iopmem_unmap_unheld(struct iopmem_mapping *map, phys_addr_t *where);
+void iopmem_unmap_final(struct iopmem_mapping *map);
+bool iopmem_fsdax_held(const struct iopmem_mapping *map, phys_addr_t *where);
+void iopmem_defer(struct iopmem_mapping *map,
+		  bool (*held)(const struct iopmem_mapping *map,
+			       phys_addr_t *where),
+		  const char *holders,
+		  void (*release)(struct iopmem_mapping *map));
+void iopmem_defer_exit(void);
 void iopmem_log_held(const struct iopmem_mapping *map, phys_addr_t where,
 		     const char *holders);
 bool iopmem_wait_unheld(const struct iopmem_mapping *map,
@@ -379,7 +387,6 @@ void iopmem_memory_notifier_unregister(void);
 int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap);
 void iopmem_fsdax_stop(struct iopmem_device *idev);
 int iopmem_fsdax_stop_idle(struct iopmem_device *idev, const char *what);
-void iopmem_fsdax_exit(void);
 
 /* devdax.c */
 int iopmem_devdax_start(struct iopmem_device *idev);

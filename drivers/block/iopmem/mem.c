@@ -23,6 +23,7 @@
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/pgtable.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
@@ -30,6 +31,7 @@
 #include <linux/smp.h>
 #include <linux/uuid.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <asm/memtype.h>
 
@@ -553,8 +555,7 @@ out_unclaim:
  * The first page of the data part that something still holds after the
  * file system let go (a pipe with a vmsplice'd page, O_DIRECT in flight).
  */
-static bool iopmem_fsdax_held(const struct iopmem_mapping *map,
-			      phys_addr_t *where)
+bool iopmem_fsdax_held(const struct iopmem_mapping *map, phys_addr_t *where)
 {
 	unsigned long pfn = PHYS_PFN(iopmem_data_phys(map));
 	unsigned long end = PHYS_PFN(map->range.end + 1);
@@ -627,7 +628,7 @@ bool iopmem_wait_unheld(const struct iopmem_mapping *map,
  * Call it once no file system or block device user is left.  It waits
  * for pages held beyond that (iopmem_wait_unheld()), unless the waiting
  * task is killed: then the mapping stays, and the caller hands it to
- * iopmem_unmap_unheld() later.
+ * iopmem_defer().
  *
  * Return: true if the mapping is gone, false if it was kept: then @map
  * must stay allocated.
@@ -637,25 +638,92 @@ bool iopmem_unmap(struct iopmem_mapping *map)
 	if (!iopmem_wait_unheld(map, iopmem_fsdax_held, IOPMEM_FSDAX_HOLDERS,
 				module_is_live(THIS_MODULE)))
 		return false;
-	memunmap_pages(&map->pgmap);
-	iopmem_unclaim(map);
+	iopmem_unmap_final(map);
 	return true;
 }
 
 /**
- * iopmem_unmap_unheld() - undo iopmem_map() unless a page is still held
- * @map: the mapping, which iopmem_unmap() kept
- * @where: set to the first held page, if any
- *
- * Return: true if the mapping is gone, false if a page is still held.
+ * iopmem_unmap_final() - undo iopmem_map() without waiting
+ * @map: the mapping, whose pages nothing holds any more
  */
-bool iopmem_unmap_unheld(struct iopmem_mapping *map, phys_addr_t *where)
+void iopmem_unmap_final(struct iopmem_mapping *map)
 {
-	if (iopmem_fsdax_held(map, where))
-		return false;
 	memunmap_pages(&map->pgmap);
 	iopmem_unclaim(map);
-	return true;
+}
+
+/*
+ * Mappings torn down while something still held their pages: a kernel
+ * thread (hot-unplug, error recovery) must not wait for a user, and a
+ * killed task stopped waiting.  They go once the pages are released; each
+ * holds a reference on the module meanwhile, and module exit waits for
+ * this work.
+ */
+static LIST_HEAD(iopmem_deferred);
+static DEFINE_MUTEX(iopmem_deferred_lock);
+static void iopmem_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(iopmem_reaper, iopmem_reap);
+
+static void iopmem_reap(struct work_struct *work)
+{
+	struct iopmem_mapping *map, *next;
+	phys_addr_t where;
+	bool again;
+
+	mutex_lock(&iopmem_deferred_lock);
+	list_for_each_entry_safe(map, next, &iopmem_deferred, deferred) {
+		if (map->held(map, &where)) {
+			if (time_after_eq(jiffies, map->next_log)) {
+				iopmem_log_held(map, where, map->holders);
+				map->next_log = jiffies + 10 * HZ;
+			}
+			continue;
+		}
+		list_del(&map->deferred);
+		map->release(map);
+		/* Module exit cancels this work: it waits for us to return. */
+		module_put(THIS_MODULE);
+	}
+	again = !list_empty(&iopmem_deferred);
+	mutex_unlock(&iopmem_deferred_lock);
+	if (again)
+		schedule_delayed_work(&iopmem_reaper, HZ / 4);
+}
+
+/**
+ * iopmem_defer() - finish a teardown once nothing holds the pages
+ * @map: a torn-down mapping whose pages something still holds
+ * @held: finds a held page (as for iopmem_wait_unheld())
+ * @holders: what may hold a page, for the log every 10 s
+ * @release: frees @map and what contains it; runs in a work item
+ *
+ * iopmem holds a reference on itself until @release has run.
+ */
+void iopmem_defer(struct iopmem_mapping *map,
+		  bool (*held)(const struct iopmem_mapping *map,
+			       phys_addr_t *where),
+		  const char *holders,
+		  void (*release)(struct iopmem_mapping *map))
+{
+	__module_get(THIS_MODULE);
+	map->held = held;
+	map->holders = holders;
+	map->release = release;
+	map->next_log = jiffies + 10 * HZ;
+	mutex_lock(&iopmem_deferred_lock);
+	list_add_tail(&map->deferred, &iopmem_deferred);
+	mutex_unlock(&iopmem_deferred_lock);
+	schedule_delayed_work(&iopmem_reaper, HZ / 4);
+}
+
+/**
+ * iopmem_defer_exit() - wait for the reaper's last return
+ *
+ * Nothing is deferred by now: each deferred mapping holds the module.
+ */
+void iopmem_defer_exit(void)
+{
+	cancel_delayed_work_sync(&iopmem_reaper);
 }
 
 /**
