@@ -345,11 +345,7 @@ xfs_back_online() {
 removal_waits_logged() {
 	_re="$1: removal waits for the page at 0x[0-9a-f]*, still held"
 	[ -z "$2" ] || _re="$_re \\($2\\)"
-	for _i in 1 2 3 4 5 6 7 8 9 10; do
-		dmesg_has "$_re" && return 0
-		sleep 1
-	done
-	return 1
+	dmesg_wait "$_re" 10
 }
 
 # unbind_held DEV HOLDERS [HOLDER] : unbind IOPMEM_PCI in the background
