@@ -93,8 +93,8 @@ static bool iopmem_window_shrink_one(struct iopmem_window *win)
 	win->res.start = start;
 	win->res.end = end;
 	if (insert_resource(parent, &win->res))
-		pr_warn("iopmem: lost the claim %pR; a device plugged in now may be given it\n",
-			&win->res);
+		pr_warn("iopmem: lost the claim %pR of %s; a device plugged in now may be given that range: plug none in below that bridge until its users let go\n",
+			&win->res, win->name);
 	return false;
 }
 
