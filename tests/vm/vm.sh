@@ -198,6 +198,14 @@ vm_memcheck_args() {
 	fi
 }
 
+# _vm_qmp_lines FILE : the guest's "IOPMEM-RIG: QMP" lines in FILE, whole
+# lines only: the guest may be writing the last one as it is read, and a
+# line sent half-written is a lost command (seen: "...@BAR0_F").  Perl
+# reads the file once, so a line counts only if its newline was there.
+_vm_qmp_lines() {
+	perl -ne 's/\r//g; print if /\n\z/ && /^IOPMEM-RIG: QMP /' "$1"
+}
+
 # vm_boot DIR KIMAGE INITRAMFS T : boot the prepared VM; the kernel console
 # goes to DIR/console.log, the scenario channel (ttyS1) to DIR/guest.log.
 # Returns QEMU's status; 124 means the timeout killed it.
@@ -255,7 +263,7 @@ vm_boot() {
 			# check.sh fails the boot on a "! " line.
 			"$RIG_DIR/qmp.py" "$dir/qmp.sock" "$line" >>"$dir/qmp.log" 2>&1 ||
 				echo "! QEMU refused: $line" >>"$dir/qmp.log"
-		done < <([[ -f $dir/guest.raw ]] && tr -d '\r' <"$dir/guest.raw" | grep '^IOPMEM-RIG: QMP ')
+		done < <([[ -f $dir/guest.raw ]] && _vm_qmp_lines "$dir/guest.raw")
 		sleep 0.2
 	done
 	wait "$pid" || rc=$?
