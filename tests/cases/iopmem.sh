@@ -5,6 +5,7 @@
 #
 #   IOPMEM_PCI                      the emulated device of the default VM
 #   iopmem_load [PARAM=VAL...]      modprobe iopmem; unloaded again at exit
+#   iopmem_cmdline_opts             iopmem.* options of /proc/cmdline (insmod)
 #   iopmem_bind ADDR                bind ADDR to iopmem, print iopmemN
 #   iopmem_of ADDR                  the iopmem device published for ADDR
 #   iopmem_attr DEV ATTR            /sys/class/iopmem/DEV/ATTR
@@ -42,6 +43,12 @@
 #   mem_free_kib                    free RAM in KiB, per-CPU lists included
 
 IOPMEM_PCI=0000:00:04.0
+
+# iopmem_cmdline_opts : the iopmem.* options of the kernel command line,
+# as "param=value" words: modprobe applies them, insmod does not.
+iopmem_cmdline_opts() {
+	tr ' ' '\n' </proc/cmdline | sed -n 's/^iopmem\.//p'
+}
 
 iopmem_load() {
 	modprobe iopmem "$@" || return 1

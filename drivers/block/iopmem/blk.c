@@ -17,6 +17,18 @@
 #include "compat.h"
 #include "iopmem-private.h"
 
+/*
+ * Where DAX faults map file pages write-back whatever the range's memory
+ * type (compat.h), fsdax mode would give user mappings another type than
+ * cache says, and a write-back mapping of device memory lets the CPU
+ * cache, prefetch and write back lines of it at any time.  Refused unless
+ * the administrator accepts that.
+ */
+static bool iopmem_fsdax_wb_mmap;
+module_param_named(fsdax_wb_mmap, iopmem_fsdax_wb_mmap, bool, 0644);
+MODULE_PARM_DESC(fsdax_wb_mmap,
+		 "On kernels whose DAX faults map files write-back (6.15 and later): Y allows mode fsdax anyway, with write-back user mappings of files and fsync writing CPU caches back; N (default) refuses mode fsdax there. Other kernels ignore it.");
+
 static void iopmem_copy_bvec(struct iopmem_mapping *map, struct bio_vec *bvec,
 			     sector_t sector, bool write)
 {
@@ -160,7 +172,9 @@ static const struct block_device_operations iopmem_fops = {
  * Maps the memory with the configured memory type and memmap place, then
  * creates the gendisk and its DAX host over the data part.
  *
- * Return: 0 or a negative errno, with nothing left behind.
+ * Return: 0; -EOPNOTSUPP (logged) where user mappings of files would be
+ * write-back and fsdax_wb_mmap is off; or another negative errno.  Nothing
+ * is left behind.
  */
 int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 {
@@ -170,6 +184,12 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 	int rc;
 
 	lockdep_assert_held(&idev->lock);
+
+	if (IOPMEM_DAX_USER_PROT_FROM_VMA && !READ_ONCE(iopmem_fsdax_wb_mmap)) {
+		dev_err(&idev->dev, "mode fsdax refused: this kernel maps files on -o dax mounts write-back, not %s; use mode devdax, or set iopmem.fsdax_wb_mmap=1 to accept (see Documentation/errors.rst)\n",
+			iopmem_cache_names[idev->cache]);
+		return -EOPNOTSUPP;
+	}
 
 	fsdax = kzalloc(sizeof(*fsdax), GFP_KERNEL);
 	if (!fsdax)

@@ -19,7 +19,8 @@ ko=$(ls /dkms/iopmem.ko* 2>/dev/null | head -n 1)
 check "the DKMS-built module is there" test -n "$ko"
 # insmod takes a file and resolves nothing: load what it depends on first.
 for m in $(modinfo -F depends "$ko" | tr ',' ' '); do modprobe "$m"; done
-check "insmod the DKMS-built iopmem.ko" insmod "$ko"
+# shellcheck disable=SC2046 # param=value words
+check "insmod the DKMS-built iopmem.ko" insmod "$ko" $(iopmem_cmdline_opts)
 on_exit "iopmem_unload"
 check_eq "the loaded module is the DKMS build" "$(modinfo -F srcversion "$ko")" \
 	"$(cat /sys/module/iopmem/srcversion)"
