@@ -2,6 +2,7 @@
 /*
  * iopmemctl bind <pci-address> [--bar N] [--cache wc|uc]
  *                              [--mode fsdax|devdax|p2pdma] [--memmap ram|dev]
+ *                              [--p2pdma SIZE]
  * iopmemctl unbind [--force] <iopmemN|pci-address>
  */
 #include <errno.h>
@@ -9,7 +10,9 @@
 #include <glob.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,7 +23,8 @@
 static const char bind_usage[] =
 "usage: iopmemctl bind <pci-address> [--bar N] [--cache wc|uc]\n"
 "                                    [--mode fsdax|devdax|p2pdma]\n"
-"                                    [--memmap ram|dev] [--json]\n"
+"                                    [--memmap ram|dev] [--p2pdma SIZE]\n"
+"                                    [--json]\n"
 "\n"
 "Bind a PCI device to iopmem through driver_override, loading the module\n"
 "first if needed. The options apply to this device only (through the\n"
@@ -38,6 +42,10 @@ static const char bind_usage[] =
 "                            bound)\n"
 "  -M, --memmap ram|dev      struct pages in system RAM (default) or in\n"
 "                            the first ~1.6% of the device memory (fsdax)\n"
+"  -p, --p2pdma SIZE         split the BAR: its last SIZE bytes (whole\n"
+"                            2 MiB units, e.g. 128M) become PCI P2PDMA\n"
+"                            memory, a second device beside the fsdax or\n"
+"                            devdax one (CONFIG_PCI_P2PDMA)\n"
 "  -j, --json                print the device as JSON\n"
 "  -h, --help                this text\n";
 
@@ -115,11 +123,12 @@ static int write_settings(const char *pci, const struct bind_params *p)
 	char path[IOPMEMCTL_PATH_MAX], line[160];
 	int rc;
 
-	snprintf(line, sizeof(line), "%s%s%s%s%s%s%s%s%s", pci,
+	snprintf(line, sizeof(line), "%s%s%s%s%s%s%s%s%s%s%s", pci,
 		 p->bar ? " bar=" : "", p->bar ? p->bar : "",
 		 p->cache ? " cache=" : "", p->cache ? p->cache : "",
 		 p->mode ? " mode=" : "", p->mode ? p->mode : "",
-		 p->memmap ? " memmap=" : "", p->memmap ? p->memmap : "");
+		 p->memmap ? " memmap=" : "", p->memmap ? p->memmap : "",
+		 p->p2pdma ? " p2pdma=" : "", p->p2pdma ? p->p2pdma : "");
 	rc = sysfs_write(sysfs_path(path, "bus/pci/drivers/iopmem/bind_settings"),
 			 line);
 	if (rc == -ENOENT)
@@ -209,6 +218,31 @@ int bind_pci(const char *pci, const struct bind_params *p, bool json)
 	return 0;
 }
 
+/* A size such as 128M or 1G: digits and a K, M or G suffix, 2 MiB units. */
+static bool p2pdma_size_ok(const char *s)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-' || n == 0)
+		return false;
+	switch (*end) {
+	case 'G':
+		n <<= 10;
+		/* fall through */
+	case 'M':
+		n <<= 10;
+		/* fall through */
+	case 'K':
+		n <<= 10;
+		end++;
+		break;
+	}
+	return !*end && !(n & ((2ULL << 20) - 1));
+}
+
 int cmd_bind(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -216,6 +250,7 @@ int cmd_bind(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'c' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "memmap", required_argument, NULL, 'M' },
+		{ "p2pdma", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -226,7 +261,7 @@ int cmd_bind(int argc, char **argv)
 	int c, bar;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:c:m:M:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:c:m:M:p:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			p.bar = optarg;
@@ -239,6 +274,9 @@ int cmd_bind(int argc, char **argv)
 			break;
 		case 'M':
 			p.memmap = optarg;
+			break;
+		case 'p':
+			p.p2pdma = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -266,6 +304,9 @@ int cmd_bind(int argc, char **argv)
 	if (p.memmap && parse_memmap(p.memmap) < 0)
 		return fail("bind %s: '%s' is not a memmap place; use --memmap ram (struct pages in system RAM) or --memmap dev (in device memory)",
 			    pci, p.memmap);
+	if (p.p2pdma && !p2pdma_size_ok(p.p2pdma))
+		return fail("bind %s: '%s' is not a size in whole 2 MiB units; use e.g. --p2pdma 128M",
+			    pci, p.p2pdma);
 	return bind_pci(pci, &p, json);
 }
 

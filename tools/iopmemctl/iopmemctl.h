@@ -35,6 +35,7 @@ struct bind_params {
 	const char *cache;
 	const char *mode;
 	const char *memmap;
+	const char *p2pdma;
 };
 
 /* Bind @pci (canonical) with @p (validated); print it; the exit status. */

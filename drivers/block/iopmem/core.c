@@ -403,6 +403,18 @@ u64 iopmem_memmap_reserved(struct iopmem_device *idev)
 }
 
 /**
+ * iopmem_settings_mode() - the mode a device bound with some settings gets
+ * @set: settings given at bind, or NULL
+ *
+ * Return: @set's mode, or the module parameter's where @set has none.
+ */
+enum iopmem_mode iopmem_settings_mode(const struct iopmem_settings *set)
+{
+	return set && set->mode >= 0 ? set->mode :
+	       iopmem_default_mode.value;
+}
+
+/**
  * iopmem_add() - publish a range of device memory as an iopmem device
  * @desc: the range and its owner
  *
@@ -467,8 +479,7 @@ struct iopmem_device *iopmem_add_with(const struct iopmem_range_desc *desc,
 			 iopmem_cache_names[idev->cache]);
 		idev->cache = IOPMEM_CACHE_UC;
 	}
-	idev->mode = set && set->mode >= 0 ? set->mode :
-		     iopmem_default_mode.value;
+	idev->mode = iopmem_settings_mode(set);
 	idev->memmap = set && set->memmap >= 0 ? set->memmap :
 		       iopmem_default_memmap.value;
 

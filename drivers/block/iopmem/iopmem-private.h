@@ -269,6 +269,7 @@ struct iopmem_range_desc;
 /* core.c */
 int iopmem_parse_setting(const char *key, const char *val,
 			 struct iopmem_settings *set, const char *where);
+enum iopmem_mode iopmem_settings_mode(const struct iopmem_settings *set);
 struct iopmem_device *iopmem_add_with(const struct iopmem_range_desc *desc,
 				      const struct iopmem_settings *set);
 struct iopmem_device *

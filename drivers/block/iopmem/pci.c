@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The PCI provider: binds a device named by driver_override or new_id
- * (iopmem claims no PCI IDs of its own) and publishes one memory BAR.
+ * (iopmem claims no PCI IDs of its own) and publishes one memory BAR, or
+ * splits it: the last p2pdma=SIZE bytes become P2PDMA memory, a second
+ * iopmem device in p2pdma mode beside the DAX one.
  */
 #include <linux/iommu.h>
 #include <linux/iopmem.h>
@@ -52,6 +54,7 @@ MODULE_PARM_DESC(bar,
  * @bar: the BAR to publish, -1 for the largest 64-bit one, or
  *	 IOPMEM_BAR_UNSET for the module parameter
  * @set: cache, mode and memmap
+ * @p2pdma_size: bytes at the BAR's end to publish as P2PDMA memory, or 0
  *
  * One per device at most; its next probe takes it, whatever the outcome.
  */
@@ -60,6 +63,17 @@ struct iopmem_pci_pending {
 	char name[IOPMEM_NAME_LEN];
 	int bar;
 	struct iopmem_settings set;
+	u64 p2pdma_size;
+};
+
+/**
+ * struct iopmem_pci_data - what iopmem published for a PCI device
+ * @idev: the BAR, or its first part when split
+ * @p2pdma: the P2PDMA part of a split BAR, or NULL
+ */
+struct iopmem_pci_data {
+	struct iopmem_device *idev;
+	struct iopmem_device *p2pdma;
 };
 
 #define IOPMEM_BAR_UNSET	INT_MIN
@@ -125,14 +139,34 @@ static ssize_t bind_settings_show(struct device_driver *drv, char *buf)
 		if (p->set.memmap >= 0)
 			len += sysfs_emit_at(buf, len, " memmap=%s",
 					     iopmem_memmap_names[p->set.memmap]);
+		if (p->p2pdma_size)
+			len += sysfs_emit_at(buf, len, " p2pdma=%lluM",
+					     p->p2pdma_size >> 20);
 		len += sysfs_emit_at(buf, len, "\n");
 	}
 	mutex_unlock(&iopmem_pci_pending_lock);
 	return len;
 }
 
+/* A P2PDMA part's size: whole 2 MiB units, the refusal logged. */
+static int iopmem_parse_p2pdma_size(const char *val, u64 *size,
+				    const char *where)
+{
+	char *end;
+
+	*size = memparse(val, &end);
+	if (end == val || (*end && *end != '\n') || !*size ||
+	    !IS_ALIGNED(*size, IOPMEM_ALIGN)) {
+		pr_err("iopmem: %sp2pdma=%.*s is not a size in whole 2 MiB units; use e.g. p2pdma=128M\n",
+		       where, (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
- * Parse "DDDD:BB:SS.F [bar=N] [cache=C] [mode=M] [memmap=P]" into @p,
+ * Parse "DDDD:BB:SS.F [bar=N] [cache=C] [mode=M] [memmap=P] [p2pdma=SIZE]"
+ * into @p,
  * with the name canonical; every refusal is logged.
  */
 static int iopmem_pci_pending_parse(char *args, struct iopmem_pci_pending *p)
@@ -169,12 +203,15 @@ static int iopmem_pci_pending_parse(char *args, struct iopmem_pci_pending *p)
 			*val++ = '\0';
 		if (val && !strcmp(tok, "bar")) {
 			rc = iopmem_parse_bar(val, &p->bar, where);
+		} else if (val && !strcmp(tok, "p2pdma")) {
+			rc = iopmem_parse_p2pdma_size(val, &p->p2pdma_size,
+						      where);
 		} else {
 			rc = val ? iopmem_parse_setting(tok, val, &p->set, where)
 				 : -ENOENT;
 		}
 		if (rc == -ENOENT)
-			pr_err("iopmem: %s'%.32s' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma or memmap=ram|dev\n",
+			pr_err("iopmem: %s'%.32s' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE\n",
 			       where, tok);
 		if (rc)
 			return -EINVAL;
@@ -212,7 +249,7 @@ static ssize_t bind_settings_store(struct device_driver *drv, const char *buf,
 		kfree(old);
 	}
 	if (p->bar != IOPMEM_BAR_UNSET || p->set.cache >= 0 ||
-	    p->set.mode >= 0 || p->set.memmap >= 0) {
+	    p->set.mode >= 0 || p->set.memmap >= 0 || p->p2pdma_size) {
 		list_add_tail(&p->node, &iopmem_pci_pending_list);
 		p = NULL;
 	}
@@ -298,13 +335,38 @@ static void iopmem_pci_warn_iommu(struct pci_dev *pdev,
 	dev_warn(&pdev->dev, "the IOMMU translates DMA: peers reach this BAR only through the root complex; 'iopmemctl check' tells per peer, iommu=pt avoids it\n");
 }
 
+/*
+ * p2pdma=SIZE: the last SIZE bytes of the BAR go to P2PDMA, the rest to
+ * the DAX mode of @set.  Checked before anything is published.
+ */
+static int iopmem_pci_check_split(struct pci_dev *pdev, int bar, u64 size,
+				  const struct iopmem_settings *set)
+{
+	u64 len = pci_resource_len(pdev, bar);
+
+	if (!size)
+		return 0;
+	if (set->mode == IOPMEM_MODE_P2PDMA) {
+		dev_err(&pdev->dev, "p2pdma=%lluM splits BAR%d between a DAX mode and P2PDMA, but mode is p2pdma; bind with mode fsdax or devdax, or leave p2pdma=SIZE out to give P2PDMA all of it\n",
+			size >> 20, bar);
+		return -EINVAL;
+	}
+	if (size >= len) {
+		dev_err(&pdev->dev, "p2pdma=%lluM leaves nothing of BAR%d (%llu MiB) for mode %s; give P2PDMA less, or bind with mode p2pdma for all of it\n",
+			size >> 20, bar, len >> 20, iopmem_mode_names[set->mode]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int iopmem_pci_probe(struct pci_dev *pdev,
 			    const struct pci_device_id *id)
 {
 	struct iopmem_settings set = { -1, -1, -1 };
 	struct iopmem_pci_pending *pending;
 	struct iopmem_range_desc desc;
-	struct iopmem_device *idev;
+	struct iopmem_pci_data *data;
+	u64 p2pdma_size = 0;
 	int bar, rc;
 
 	bar = READ_ONCE(iopmem_bar);
@@ -313,8 +375,11 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 		if (pending->bar != IOPMEM_BAR_UNSET)
 			bar = pending->bar;
 		set = pending->set;
+		p2pdma_size = pending->p2pdma_size;
 		kfree(pending);
 	}
+	/* Read the module parameter once, for the check and the bind. */
+	set.mode = iopmem_settings_mode(&set);
 	bar = iopmem_pci_pick_bar(pdev, bar);
 	if (bar < 0)
 		return bar;
@@ -325,7 +390,13 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 			bar, &pdev->resource[bar]);
 		return -EINVAL;
 	}
+	rc = iopmem_pci_check_split(pdev, bar, p2pdma_size, &set);
+	if (rc)
+		return rc;
 
+	data = devm_kzalloc(&pdev->dev, sizeof(*data), GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
 	rc = pcim_enable_device(pdev);
 	if (rc) {
 		dev_err(&pdev->dev, "cannot enable the device (%d)\n", rc);
@@ -334,19 +405,41 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 
 	desc.owner = &pdev->dev;
 	desc.range.start = pci_resource_start(pdev, bar);
-	desc.range.end = pci_resource_end(pdev, bar);
+	desc.range.end = pci_resource_end(pdev, bar) - p2pdma_size;
 	desc.bar = bar;
 	desc.nid = dev_to_node(&pdev->dev);
 	/* Write-combining may merge or repeat reads: a prefetchable BAR only. */
 	desc.uc_only = !(pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH);
-	idev = devm_iopmem_add_with(&desc, &set);
-	if (IS_ERR(idev))
-		return PTR_ERR(idev);
-	pci_set_drvdata(pdev, idev);
+	data->idev = devm_iopmem_add_with(&desc, &set);
+	if (IS_ERR(data->idev))
+		return PTR_ERR(data->idev);
+	if (p2pdma_size) {
+		struct iopmem_settings p2pdma_set = {
+			set.cache, IOPMEM_MODE_P2PDMA, -1
+		};
+
+		/* Added last, so removed first: p2pdma.c explains why. */
+		desc.range.start = desc.range.end + 1;
+		desc.range.end = pci_resource_end(pdev, bar);
+		data->p2pdma = devm_iopmem_add_with(&desc, &p2pdma_set);
+		if (IS_ERR(data->p2pdma))
+			return PTR_ERR(data->p2pdma);
+	}
+	pci_set_drvdata(pdev, data);
 	/* slot_reset() restores this after a link reset. */
 	pci_save_state(pdev);
-	iopmem_pci_warn_iommu(pdev, idev);
+	iopmem_pci_warn_iommu(pdev, data->idev);
 	return 0;
+}
+
+/* Take what iopmem published for @pdev offline (see iopmem_offline()). */
+static void iopmem_pci_offline(struct pci_dev *pdev, const char *why)
+{
+	struct iopmem_pci_data *data = pci_get_drvdata(pdev);
+
+	iopmem_offline(data->idev, why);
+	if (data->p2pdma)
+		iopmem_offline(data->p2pdma, why);
 }
 
 /*
@@ -358,17 +451,15 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 static pci_ers_result_t iopmem_pci_error_detected(struct pci_dev *pdev,
 						  pci_channel_state_t state)
 {
-	struct iopmem_device *idev = pci_get_drvdata(pdev);
-
 	switch (state) {
 	case pci_channel_io_normal:
 		dev_warn(&pdev->dev, "non-fatal PCIe error: the link is up, I/O goes on\n");
 		return PCI_ERS_RESULT_CAN_RECOVER;
 	case pci_channel_io_frozen:
-		iopmem_offline(idev, "fatal PCIe error, the link is being reset");
+		iopmem_pci_offline(pdev, "fatal PCIe error, the link is being reset");
 		return PCI_ERS_RESULT_NEED_RESET;
 	default:
-		iopmem_offline(idev, "the device failed permanently");
+		iopmem_pci_offline(pdev, "the device failed permanently");
 		return PCI_ERS_RESULT_DISCONNECT;
 	}
 }
@@ -380,14 +471,17 @@ static pci_ers_result_t iopmem_pci_slot_reset(struct pci_dev *pdev)
 	return PCI_ERS_RESULT_RECOVERED;
 }
 
-/* After a link or function reset: say so if the device went offline. */
+/* After a link or function reset: say so if a device went offline. */
 static void iopmem_pci_report_offline(struct pci_dev *pdev, const char *what)
 {
-	struct iopmem_device *idev = pci_get_drvdata(pdev);
+	struct iopmem_pci_data *data = pci_get_drvdata(pdev);
+	struct iopmem_device *idevs[] = { data->idev, data->p2pdma };
+	int i;
 
-	if (!iopmem_online(idev))
-		dev_info(&pdev->dev, "%s; %s stays offline until its mode is written again\n",
-			 what, dev_name(&idev->dev));
+	for (i = 0; i < ARRAY_SIZE(idevs); i++)
+		if (idevs[i] && !iopmem_online(idevs[i]))
+			dev_info(&pdev->dev, "%s; %s stays offline until its mode is written again\n",
+				 what, dev_name(&idevs[i]->dev));
 }
 
 static void iopmem_pci_resume(struct pci_dev *pdev)
@@ -404,8 +498,8 @@ static void iopmem_pci_resume(struct pci_dev *pdev)
  */
 static void iopmem_pci_reset_prepare(struct pci_dev *pdev)
 {
-	iopmem_offline(pci_get_drvdata(pdev),
-		       "function reset (FLR or bus reset), data may be lost");
+	iopmem_pci_offline(pdev,
+			   "function reset (FLR or bus reset), data may be lost");
 }
 
 static void iopmem_pci_reset_done(struct pci_dev *pdev)

@@ -82,7 +82,7 @@ dmesg_mark
 out=$(settings "$A size=1G")
 check "an unknown key: EINVAL" sh -c "echo '$out' | grep -q 'Invalid argument'"
 check_eq "... one kernel line naming the keys" \
-	"iopmem: bind_settings $A: 'size' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma or memmap=ram|dev" \
+	"iopmem: bind_settings $A: 'size' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE" \
 	"$(dmesg_since_mark | sed 's/^\[[ 0-9.]*\] //')"
 dmesg_mark
 out=$(settings "00:04.0 mode=fsdax")
