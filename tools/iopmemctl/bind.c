@@ -10,9 +10,7 @@
 #include <glob.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -216,31 +214,6 @@ int bind_pci(const char *pci, const struct bind_params *p, bool json)
 	kmsg_close(k);
 	print_device(dev, json);
 	return 0;
-}
-
-/* A size such as 128M or 1G: digits and a K, M or G suffix, 2 MiB units. */
-static bool p2pdma_size_ok(const char *s)
-{
-	unsigned long long n;
-	char *end;
-
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-' || n == 0)
-		return false;
-	switch (*end) {
-	case 'G':
-		n <<= 10;
-		/* fall through */
-	case 'M':
-		n <<= 10;
-		/* fall through */
-	case 'K':
-		n <<= 10;
-		end++;
-		break;
-	}
-	return !*end && !(n & ((2ULL << 20) - 1));
 }
 
 int cmd_bind(int argc, char **argv)

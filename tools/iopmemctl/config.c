@@ -34,6 +34,7 @@ static const char apply_usage[] =
 "File format, one device a line ('#' starts a comment):\n"
 "  <pci-address|vendor:device> [bar=N] [cache=wc|uc]\n"
 "                              [mode=fsdax|devdax|p2pdma] [memmap=ram|dev]\n"
+"                              [p2pdma=SIZE]\n"
 "e.g.\n"
 "  0000:41:00.0  bar=2 cache=wc mode=fsdax\n"
 "  1af4:1110     mode=devdax\n"
@@ -46,7 +47,7 @@ struct conf_line {
 	int lineno;
 	bool by_id;		/* vendor:device rather than an address */
 	char pci[32];		/* canonical address, or "vvvv:dddd" */
-	char opt[4][16];	/* bar, cache, mode, memmap; "" if not given */
+	char opt[5][16];	/* bar, cache, mode, memmap, p2pdma; "" if not given */
 };
 
 struct conf {
@@ -55,7 +56,9 @@ struct conf {
 	int count;
 };
 
-static const char *const opt_names[4] = { "bar", "cache", "mode", "memmap" };
+static const char *const opt_names[5] = {
+	"bar", "cache", "mode", "memmap", "p2pdma"
+};
 
 /* "vvvv:dddd" (hex) -> lowercase into out; 0 or -1. */
 static int parse_pci_id(const char *s, char *out, size_t len)
@@ -95,9 +98,14 @@ static int check_value(int idx, const char *val)
 			return fail("'%s' is not a mode; use mode=fsdax, mode=devdax or mode=p2pdma",
 				    val);
 		break;
-	default:
+	case 3:
 		if (parse_memmap(val) < 0)
 			return fail("'%s' is not a place for struct pages; use memmap=ram (system RAM) or memmap=dev (device memory)",
+				    val);
+		break;
+	default:
+		if (!p2pdma_size_ok(val))
+			return fail("'%s' is not a size in whole 2 MiB units; use e.g. p2pdma=128M",
 				    val);
 	}
 	return 0;
@@ -128,13 +136,13 @@ static int parse_line(char *text, struct conf_line *l,
 		eq = strchr(word, '=');
 		if (eq)
 			*eq = '\0';
-		for (idx = 0; idx < 4; idx++)
+		for (idx = 0; idx < 5; idx++)
 			if (!strcmp(word, opt_names[idx]))
 				break;
-		if (idx < 4 && !eq)
+		if (idx < 5 && !eq)
 			return fail("%s needs a value: %s=...", word, word);
-		if (idx == 4)
-			return fail("'%s%s' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma or memmap=ram|dev",
+		if (idx == 5)
+			return fail("'%s%s' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE",
 				    word, eq ? "=..." : "");
 		if (l->opt[idx][0])
 			return fail("%s is given twice; give it once",
@@ -230,6 +238,7 @@ static int apply_one(const struct conf *c, const char *pci)
 		.cache = l->opt[1][0] ? l->opt[1] : NULL,
 		.mode = l->opt[2][0] ? l->opt[2] : NULL,
 		.memmap = l->opt[3][0] ? l->opt[3] : NULL,
+		.p2pdma = l->opt[4][0] ? l->opt[4] : NULL,
 	};
 	snprintf(where, sizeof(where), "%s:%d", c->file, l->lineno);
 	fail_where = where;

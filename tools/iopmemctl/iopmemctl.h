@@ -80,6 +80,7 @@ int fail_perm(const char *cmd, const char *dev, const char *path, int err);
 int parse_cache(const char *s);		/* "wc" 0, "uc" 1, else -1 */
 int parse_mode(const char *s);		/* fsdax 0, devdax 1, p2pdma 2, else -1 */
 int parse_memmap(const char *s);	/* "ram" 0, "dev" 1, else -1 */
+bool p2pdma_size_ok(const char *s);	/* "128M": whole 2 MiB units */
 int parse_bar(const char *s, int *bar);	/* -1..5; 0 or -1 */
 /* "0000:00:04.0" or "00:04.0" (domain 0000) -> out; 0 or -1. */
 int parse_pci_addr(const char *s, char *out, size_t len);

@@ -140,6 +140,31 @@ int parse_memmap(const char *s)
 	return parse_choice(s, (const char *const[]){ "ram", "dev", NULL });
 }
 
+/* A size such as 128M or 1G: digits and a K, M or G suffix, 2 MiB units. */
+bool p2pdma_size_ok(const char *s)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-' || n == 0)
+		return false;
+	switch (*end) {
+	case 'G':
+		n <<= 10;
+		/* fall through */
+	case 'M':
+		n <<= 10;
+		/* fall through */
+	case 'K':
+		n <<= 10;
+		end++;
+		break;
+	}
+	return !*end && !(n & ((2ULL << 20) - 1));
+}
+
 int parse_bar(const char *s, int *bar)
 {
 	char *end;

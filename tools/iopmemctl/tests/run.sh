@@ -223,6 +223,8 @@ expect "bind: not a PCI address" 1 "^iopmemctl: bind 0000:zz:04.0: not a PCI add
 expect "bind: bad BAR" 1 "^iopmemctl: bind 0000:00:08.0: '7' is not a BAR; use --bar 0 to 5" "$CTL" bind 00:08.0 --bar 7
 expect "bind: bad cache" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a cache mode" "$CTL" bind 0000:00:08.0 --cache xx
 expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" bind 0000:00:08.0 --mode xx
+expect "bind: p2pdma size not in whole 2 MiB units" 1 "^iopmemctl: bind 0000:00:08.0: '3M' is not a size in whole 2 MiB units; use e.g. --p2pdma 128M$" "$CTL" bind 0000:00:08.0 --p2pdma 3M
+expect "bind: p2pdma size that is no size" 1 "^iopmemctl: bind 0000:00:08.0: '-2M' is not a size" "$CTL" bind 0000:00:08.0 --p2pdma -2M
 expect "bind: bad memmap" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a memmap place; use --memmap ram \\(struct pages in system RAM\\) or --memmap dev" "$CTL" bind 0000:00:08.0 --memmap xx
 expect "unbind: neither name nor address" 1 '^iopmemctl: unbind foo: neither an iopmem device' "$CTL" unbind foo
 expect "unknown command, status 2" 2 "^iopmemctl: 'frob' is not a command; see iopmemctl --help" "$CTL" frob
@@ -241,6 +243,8 @@ zz:yy
 1af4:1111 cache=wc cache=uc
 1af4:1112 colour=red
 1af4:1113 bar
+1af4:1114 p2pdma=1000K
+1af4:1115 mode=devdax p2pdma=1G
 EOF
 out=$("$CTL" apply-config --config "$T/bad.conf" 2>&1)
 eq "apply-config: a bad file exits 1" 1 "$?"
@@ -249,8 +253,9 @@ eq "apply-config: one error per bad line, each naming file and line" \
 iopmemctl: $T/bad.conf:4: 0000:00:04.0 is already configured on line 2; keep one line per device
 iopmemctl: $T/bad.conf:5: 'foo' is not a mode; use mode=fsdax, mode=devdax or mode=p2pdma
 iopmemctl: $T/bad.conf:6: cache is given twice; give it once
-iopmemctl: $T/bad.conf:7: 'colour=...' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma or memmap=ram|dev
-iopmemctl: $T/bad.conf:8: bar needs a value: bar=..." "$out"
+iopmemctl: $T/bad.conf:7: 'colour=...' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE
+iopmemctl: $T/bad.conf:8: bar needs a value: bar=...
+iopmemctl: $T/bad.conf:9: '1000K' is not a size in whole 2 MiB units; use e.g. p2pdma=128M" "$out"
 expect "apply-config: a missing file" 1 "^iopmemctl: cannot read $T/none.conf: No such file or directory$" \
 	"$CTL" apply-config --config "$T/none.conf"
 echo '00:09.0 mode=devdax' >"$T/good.conf"
