@@ -16,7 +16,7 @@ for k in $KERNELS; do
 	kernel_select "$k"
 	tmp=$(mktemp -d)
 	git ls-files -co --exclude-standard -- Kbuild VERSION drivers include tests/provider tests/ptewalk \
-		tests/daxzero tests/kasan tests/kunit |
+		tests/daxzero tests/kasan tests/kunit tests/p2palloc |
 		while read -r f; do [[ -f $f ]] && install -D -m 0644 "$f" "$tmp/$f"; done
 	# 6.14+ runs sparse only if it knows __typeof_unqual__, which
 	# bookworm's 0.6.4 does not; the kernel's Makefile then says so.
