@@ -574,8 +574,14 @@ void iopmem_offline(struct iopmem_device *idev, const char *why)
 	mutex_lock(&idev->lock);
 	if (iopmem_live(idev)) {
 		iopmem_live_stop(idev);
-		dev_err(&idev->dev, "%s: I/O stopped, the device is offline; unmount, check the data, then echo %s > /sys/class/iopmem/%s/mode (see Documentation/errors.rst)\n",
-			why, iopmem_mode_names[idev->mode], dev_name(&idev->dev));
+		/* p2pdma is set at bind only: rebinding is the way back. */
+		if (idev->mode == IOPMEM_MODE_P2PDMA)
+			dev_err(&idev->dev, "%s: the P2PDMA memory is withdrawn and the device offline; when its users are done, unbind and bind %s again (see Documentation/errors.rst)\n",
+				why, dev_name(idev->dev.parent));
+		else
+			dev_err(&idev->dev, "%s: I/O stopped, the device is offline; unmount, check the data, then echo %s > /sys/class/iopmem/%s/mode (see Documentation/errors.rst)\n",
+				why, iopmem_mode_names[idev->mode],
+				dev_name(&idev->dev));
 	}
 	mutex_unlock(&idev->lock);
 }

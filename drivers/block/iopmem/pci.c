@@ -480,8 +480,11 @@ static void iopmem_pci_report_offline(struct pci_dev *pdev, const char *what)
 
 	for (i = 0; i < ARRAY_SIZE(idevs); i++)
 		if (idevs[i] && !iopmem_online(idevs[i]))
-			dev_info(&pdev->dev, "%s; %s stays offline until its mode is written again\n",
-				 what, dev_name(&idevs[i]->dev));
+			dev_info(&pdev->dev, "%s; %s stays offline until %s\n",
+				 what, dev_name(&idevs[i]->dev),
+				 READ_ONCE(idevs[i]->mode) == IOPMEM_MODE_P2PDMA ?
+				 "the PCI device is bound again" :
+				 "its mode is written again");
 }
 
 static void iopmem_pci_resume(struct pci_dev *pdev)

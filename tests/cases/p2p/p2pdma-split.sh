@@ -11,7 +11,8 @@
 # trace puts all of the job's DMA in that buffer (and the control job's
 # outside the BAR). The file reads back after the job and xfs_repair finds
 # the file system clean; the fsdax part then switches to devdax while the
-# pool stays. Refused with the cause and the fix: a size that is not whole
+# pool stays, and a fatal PCIe error (AER, at the root port) takes both
+# parts offline, the pool with its p2pmem/. Refused with the cause and the fix: a size that is not whole
 # 2 MiB units, one that leaves nothing of the BAR, and mode p2pdma with a
 # split. Unbinding removes both parts and their memory type reservations.
 # vm: machine q35
@@ -24,10 +25,11 @@
 # vm: timeout 420
 # vm: qemu -trace pci_nvme_io_cmd -trace pci_nvme_admin_cmd -trace pci_nvme_read -trace pci_nvme_write -trace pci_nvme_map_addr
 # kernels: 7.2
-# results: 32
+# results: 35
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/p2p/p2p.inc
+. /tests/aer/common.inc
 
 M=1048576
 IOPMEM_PCI=0000:03:00.0
@@ -95,6 +97,13 @@ check "the fsdax part switches to devdax" \
 	sh -c "echo devdax >/sys/class/iopmem/$dax/mode"
 check_eq "... while the pool stays published, whole" "1 $((128 * M))" \
 	"$(cat $P2PMEM/published) $(cat $P2PMEM/available)"
+
+aer_inject SDN || die "the AER core reported no recovery within 30 s"
+check_eq "a fatal PCIe error takes both parts offline" "offline offline" \
+	"$(iopmem_attr "$dax" state) $(iopmem_attr "$p2p" state)"
+check_fail "... and the pool with its p2pmem/" test -e $P2PMEM
+check "the log says how the P2PDMA part comes back: rebinding" dmesg_has \
+	"$p2p: fatal PCIe error, the link is being reset: the P2PDMA memory is withdrawn and the device offline; when its users are done, unbind and bind $IOPMEM_PCI again"
 
 check "unbind" pci_unbind $IOPMEM_PCI
 check_eq "both parts are gone" "" "$(ls /sys/class/iopmem)"
