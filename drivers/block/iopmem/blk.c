@@ -173,8 +173,8 @@ static const struct block_device_operations iopmem_fops = {
  * creates the gendisk and its DAX host over the data part.
  *
  * Return: 0; -EOPNOTSUPP (logged) where user mappings of files would be
- * write-back and fsdax_wb_mmap is off; or another negative errno.  Nothing
- * is left behind.
+ * write-back and fsdax_wb_mmap is off, or for memmap=dev in a hot-plug
+ * slot; or another negative errno.  Nothing is left behind.
  */
 int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 {
@@ -188,6 +188,18 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 	if (IOPMEM_DAX_USER_PROT_FROM_VMA && !READ_ONCE(iopmem_fsdax_wb_mmap)) {
 		dev_err(&idev->dev, "mode fsdax refused: this kernel maps files on -o dax mounts write-back, not %s; use mode devdax, or set iopmem.fsdax_wb_mmap=1 to accept (see Documentation/errors.rst)\n",
 			iopmem_cache_names[idev->cache]);
+		return -EOPNOTSUPP;
+	}
+
+	/*
+	 * With memmap=dev the struct pages live in the BAR, and the kernel
+	 * reads them when it unmaps the range: after a surprise removal that
+	 * read returns all-ones and the teardown oopses.
+	 */
+	if (idev->memmap == IOPMEM_MEMMAP_DEV &&
+	    iopmem_pci_hotplug_slot(idev->dev.parent)) {
+		dev_err(&idev->dev, "memmap dev refused: %s is in a hot-plug slot, and after a surprise removal the kernel would read struct pages from the gone BAR; use memmap ram\n",
+			dev_name(idev->dev.parent));
 		return -EOPNOTSUPP;
 	}
 

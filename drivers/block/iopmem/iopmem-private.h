@@ -408,6 +408,7 @@ extern const struct dev_pagemap_ops iopmem_fsdax_pgmap_ops;
 extern const struct attribute_group *iopmem_attr_groups[];
 
 /* pci.c */
+bool iopmem_pci_hotplug_slot(struct device *dev);
 int iopmem_pci_init(void);
 void iopmem_pci_exit(void);
 

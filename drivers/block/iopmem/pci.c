@@ -537,6 +537,27 @@ bool iopmem_pci_owns(struct device *dev)
 	return dev_is_pci(dev) && dev->driver == &iopmem_pci_driver.driver;
 }
 
+/**
+ * iopmem_pci_hotplug_slot() - whether a range's owner may vanish at once
+ * @dev: the device that provided a range
+ *
+ * Return: true for a PCI device in a hot-plug slot (a hot-plug bridge
+ * above it, or a slot a hot-plug driver registered): it can be pulled or
+ * lose its link while its BAR is in use.
+ */
+bool iopmem_pci_hotplug_slot(struct device *dev)
+{
+	struct pci_dev *pdev, *bridge;
+
+	if (!dev_is_pci(dev))
+		return false;
+	pdev = to_pci_dev(dev);
+	if (pdev->slot && pdev->slot->hotplug)
+		return true;
+	bridge = pci_upstream_bridge(pdev);
+	return bridge && bridge->is_hotplug_bridge;
+}
+
 int iopmem_pci_init(void)
 {
 	return pci_register_driver(&iopmem_pci_driver);
