@@ -8,7 +8,7 @@
 # nothing changed, where root's same write succeeds (the control).  The
 # user can read them, and nothing in them is a kernel virtual address.
 # vm: ivshmem 512M addr=04.0
-# results: 59
+# results: 63
 . /tests/lib.sh
 . /tests/iopmem.sh
 
