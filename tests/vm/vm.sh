@@ -182,17 +182,26 @@ vm_accel_args() {
 
 # vm_memcheck_args : kernel arguments for the memory checks a stock kernel
 # has built in but off, on every boot: slub_debug=FZPU (slab consistency
-# checks, red zones, poisoning, allocation owners), init_on_free=1 (freed
-# memory reads as zeroes, not as the data it held), and KFENCE sampling
+# checks, red zones, poisoning, allocation owners; only P under KASAN),
+# init_on_free=1 (freed memory reads as zeroes, not as the data it held),
+# and KFENCE sampling
 # where the kernel has KFENCE (Debian 6.12 ships it with sample_interval=0,
 # i.e. off; Debian 6.1 lacks it). The selected kernel's KDIR/.config says.
 # IOPMEM_MEMCHECK=0 leaves them out (make bench: they cost time).
 vm_memcheck_args() {
 	[[ ${IOPMEM_MEMCHECK:-1} == 0 ]] && return 0
-	# Also on the KASAN kernel: without init_on_free, stale pointers in
-	# freed memory hide leaks from kmemleak (rig/selftest's neg/kmemleak
-	# passed there without them).
-	printf ' slub_debug=FZPU init_on_free=1'
+	# On the KASAN kernel too: without init_on_free and slub's poisoning,
+	# stale pointers in freed memory hide leaks from kmemleak (rig/selftest's
+	# neg/kmemleak passed there without them).  Only the poisoning there:
+	# KASAN's red zones, quarantine and alloc/free stacks report the bad
+	# access itself, where slub_debug's F, Z and U find damage later; all
+	# four cost ~4 s of host CPU per 7.2 boot.
+	if grep -qx 'CONFIG_KASAN=y' "${KDIR:-/nonexistent}/.config" 2>/dev/null; then
+		printf ' slub_debug=P'
+	else
+		printf ' slub_debug=FZPU'
+	fi
+	printf ' init_on_free=1'
 	if grep -qx 'CONFIG_KFENCE=y' "${KDIR:-/nonexistent}/.config" 2>/dev/null; then
 		printf ' kfence.sample_interval=10'
 	fi
@@ -205,6 +214,15 @@ vm_memcheck_args() {
 _vm_qmp_lines() {
 	perl -ne 's/\r//g; print if /\n\z/ && /^IOPMEM-RIG: QMP /' "$1"
 }
+
+# VM_NO_THP : prefix that runs QEMU without transparent huge pages.  QEMU
+# asks for them for guest RAM, and init_on_free touches all of it at boot:
+# on these machines faulting in 2 MB pages cost 3-5 s of system time per
+# 2G guest against 1 s with small pages, and the guest waited on it
+# (Documentation/testing.rst).  prctl(PR_SET_THP_DISABLE) outlives exec;
+# perl makes the system call (157 on x86_64), then becomes QEMU.
+# shellcheck disable=SC2016 # perl's variables
+VM_NO_THP=(perl -e 'syscall(157, 41, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_THP_DISABLE): $!\n"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
 
 # vm_boot DIR KIMAGE INITRAMFS T : boot the prepared VM; the kernel console
 # goes to DIR/console.log, the scenario channel (ttyS1) to DIR/guest.log.
@@ -227,7 +245,7 @@ vm_boot() {
 		# loglevel=5: the console shows KERN_WARNING and worse (WARN,
 		# Oops, Call Trace), the only kernel log of a boot killed on
 		# purpose; "quiet" (4) hid warnings.
-		-append "console=ttyS0 loglevel=5 panic=-1$(vm_memcheck_args) T=$t PHASE=$phase${VM_CMDLINE}"
+		-append "console=ttyS0 loglevel=5 panic=-1$(vm_memcheck_args) T=$t PHASE=$phase SLOWDOWN=${KSLOWDOWN:-1}${VM_CMDLINE}"
 		"${VM_DEV_ARGS[@]}" "${VM_QEMU_EXTRA[@]}"
 	)
 	# No scenario hot-plugs on the pc machine's root bus (unplug/ uses
@@ -237,7 +255,7 @@ vm_boot() {
 	printf '%q ' "${cmd[@]}" >"$dir/qemu.cmd"
 	echo >>"$dir/qemu.cmd"
 	local rc=0 pid
-	timeout --kill-after=10 "$VM_TIMEOUT" "${cmd[@]}" </dev/null >"$dir/qemu.out" 2>&1 &
+	timeout --kill-after=10 "$VM_TIMEOUT" "${VM_NO_THP[@]}" "${cmd[@]}" </dev/null >"$dir/qemu.out" 2>&1 &
 	pid=$!
 	# A guest line "IOPMEM-RIG: KILL" asks for a power cut: SIGKILL to
 	# QEMU at once, as persistence tests need (DIR/killed records it).
