@@ -26,6 +26,7 @@
 #   layout LEN:C...          LEN bytes of character C, for each argument
 #                            (C 0 is NUL): the expected content of a range
 #   rig_say LINE             a line for the host's rig (IOPMEM-RIG: QMP ...)
+#   rig_rounds N             N, divided by the kernel's slowdown (guest)
 
 _lib_n=0
 _lib_failed=0
@@ -204,6 +205,15 @@ layout() {
 			head -c "${_lib_piece%%:*}" /dev/zero | tr '\000' "${_lib_piece#*:}"
 		fi
 	done
+}
+
+# rig_rounds N : how many rounds of a repeated workload to run: N on a
+# stock kernel, N divided by the kernel's slowdown (kernels.conf, passed as
+# SLOWDOWN= on the command line) on the debug kernel, at least 1.  Races
+# are hunted by many rounds on the fast kernels; the debug kernel's
+# checkers look at every round, and its rounds cost CI's time 4 times over.
+rig_rounds() {
+	echo $(($1 / ${SLOWDOWN:-1} > 0 ? $1 / ${SLOWDOWN:-1} : 1))
 }
 
 # rig_say LINE : to the host's rig (IOPMEM-RIG: QMP/KILL requests, see

@@ -5,7 +5,7 @@
 # writes to it land in the host backing file (checked by boot.host.sh), and
 # the modules the tests rely on load.
 # vm: ivshmem 512M addr=04.0
-# results: 16
+# results: 17
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 
@@ -58,5 +58,12 @@ if [ -f "/lib/modules/$(uname -r)/extra/iopmem.ko" ]; then
 else
 	skip "modprobe knows iopmem" "iopmem.ko not in the initramfs (IOPMEM_NO_MODULE=1?)"
 	skip "... and not a module that is not there" "iopmem.ko not in the initramfs"
+fi
+# The rig passes kernels.conf's slowdown (rig_rounds divides by it): more
+# than 1 exactly on the debug kernel, the one with kmemleak.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	check "SLOWDOWN=$SLOWDOWN from the rig: the debug kernel's" test "${SLOWDOWN:-0}" -gt 1
+else
+	check_eq "SLOWDOWN from the rig: a stock kernel's" 1 "${SLOWDOWN:-}"
 fi
 info "uptime $(cut -d' ' -f1 /proc/uptime) s"

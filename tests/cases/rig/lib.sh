@@ -4,7 +4,7 @@
 # The guest helpers of tests/cases/lib.sh do what they promise: each helper
 # runs in a subshell and its output is compared with the expected lines.
 # vm: ivshmem 512M addr=04.0
-# results: 18
+# results: 21
 # shellcheck source=tests/cases/lib.sh
 . /tests/lib.sh
 
@@ -37,6 +37,10 @@ echo "iopmem-rig: hello from rig/lib" >/dev/kmsg
 check "dmesg_has: finds a message after the mark" dmesg_has 'hello from rig/lib'
 dmesg_mark
 check_fail "dmesg_has: ignores messages before the mark" dmesg_has 'hello from rig/lib'
+
+check_eq "rig_rounds: all of them on a stock kernel" 100 "$(SLOWDOWN=1 rig_rounds 100)"
+check_eq "rig_rounds: divided by the slowdown" 25 "$(SLOWDOWN=4 rig_rounds 100)"
+check_eq "rig_rounds: at least one" 1 "$(SLOWDOWN=4 rig_rounds 3)"
 
 check_eq "pci_driver: empty for an unbound device" "" "$(pci_driver 0000:00:04.0)"
 check "pci_unbind: no-op for an unbound device" pci_unbind 0000:00:04.0
