@@ -251,10 +251,14 @@ main() {
 	flock 9
 
 	# Base key: this script, the kernel pin, and every host file's identity.
+	# A kernel built here has the same KVER and KVERSION whatever its
+	# config: KKEY (kernels.conf fragment) names its modules.  Without it
+	# a changed debug.config got the previous build's ext4.ko, which wanted
+	# the quota symbols the new kernel no longer had.
 	local base_key
 	base_key=$({
 		cat "${BASH_SOURCE[0]}"
-		echo "$KVER $KVERSION"
+		echo "$KVER $KVERSION${KKEY:+ $KKEY}"
 		host_files | LC_ALL=C sort -u | xargs stat -L -c '%n %s %Y'
 	} | hash_stdin)
 	local base=$IMG_DIR/$KVER-base-$base_key
