@@ -512,7 +512,7 @@ main() {
 
 	local t_start
 	t_start=$SECONDS
-	# A kernel built from source (the debug kernel: ~19 min on 2 cores)
+	# A kernel built from source (the debug kernel: ~17 min on 2 cores)
 	# that is not cached and has scenarios of other kernels before it
 	# builds in the background at the lowest CPU priority: it takes the
 	# CPU their guests leave idle, and its own scenarios wait for it.

@@ -82,7 +82,7 @@ build_kernel() {
 
 	local t0=$SECONDS jobs
 	jobs=$(nproc)
-	log "kbuild: building $KVER from $KSOURCE_PKG $KVERSION with $jobs jobs (log: $obj/build.log); a cold build took 19 min on 2 cores"
+	log "kbuild: building $KVER from $KSOURCE_PKG $KVERSION with $jobs jobs (log: $obj/build.log); a cold build took 17 min on 2 cores"
 	if ! make -C "$src" O="$obj" -j"$jobs" bzImage modules >"$obj/build.log" 2>&1; then
 		tail -n 40 "$obj/build.log" >&2
 		die "building kernel $KVER failed (log: $obj/build.log)"
