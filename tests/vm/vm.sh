@@ -33,6 +33,12 @@
 #                                    fails the scenario if that warning does
 #                                    not appear, and does not hold that one
 #                                    report (and its W taint) against it
+#   # vm: lockdep-known LOCK1 LOCK2  a kernel lockdep report of a circular
+#                                    dependency between these two lock
+#                                    classes is the kernel's own known
+#                                    bug, not held against the scenario
+#                                    (it may or may not appear; say which
+#                                    bug next to it)
 # Host files are exported to hooks as BAR0_FILE, BAR1_FILE, ... (order of the
 # ivshmem lines) and NVME0_IMG, NVME1_IMG, ...
 
@@ -60,7 +66,7 @@ vm_parse() {
 	local -a words
 	VM_MEM=${KMEM:-1G} VM_SMP=${IOPMEM_SMP:-2} VM_TIMEOUT=$VM_DEFAULT_TIMEOUT
 	VM_MACHINE=pc VM_CMDLINE=${KCMDLINE:+ $KCMDLINE} VM_QEMU_EXTRA=() VM_BOOTS=1
-	VM_BARS=() VM_NVMES=() VM_DEVICES=() VM_KERNEL_WARNS=()
+	VM_BARS=() VM_NVMES=() VM_DEVICES=() VM_KERNEL_WARNS=() VM_LOCKDEP_KNOWN=()
 	local no_bar=0
 	while IFS= read -r line; do
 		[[ $line == '#!'* || -z $line ]] && continue
@@ -112,6 +118,11 @@ vm_parse() {
 		kernel-warns)
 			[[ ${words[1]-} =~ ^[A-Za-z_][A-Za-z0-9_.]*$ ]] || die "$bad: want 'kernel-warns FUNCTION'"
 			VM_KERNEL_WARNS+=("${words[1]}")
+			;;
+		lockdep-known)
+			[[ ${words[1]-} =~ ^[A-Za-z0-9_\&.\>-]+$ && ${words[2]-} =~ ^[A-Za-z0-9_\&.\>-]+$ ]] ||
+				die "$bad: want 'lockdep-known LOCK1 LOCK2' (lock class names as lockdep prints them)"
+			VM_LOCKDEP_KNOWN+=("${words[1]} ${words[2]}")
 			;;
 		cmdline) VM_CMDLINE+=" ${words[*]:1}" ;;
 		qemu) VM_QEMU_EXTRA+=("${words[@]:1}") ;;

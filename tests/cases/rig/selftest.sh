@@ -13,7 +13,7 @@
 # (-q). So the default plan runs this on 6.1 and 7.2, not on 6.12.
 # host-only
 # kernels: 6.1 7.2
-# results: 33
+# results: 35
 # vm: timeout 1500
 set -uo pipefail
 IOPMEM_JOBS=1 tests/vm/selftest.sh -q
