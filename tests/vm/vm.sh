@@ -225,7 +225,7 @@ vm_memcheck_args() {
 # (Documentation/testing.rst).  prctl(PR_SET_THP_DISABLE) outlives exec;
 # perl makes the system call (157 on x86_64), then becomes QEMU.
 # shellcheck disable=SC2016 # perl's variables
-VM_NO_THP=(perl -e 'syscall(157, 41, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_THP_DISABLE): $!\n"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
+VM_NO_THP=(perl -e 'syscall(157, 41, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_THP_DISABLE): $! (an x86_64 host kernel of 3.15 or later has it)\n"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $! (install qemu-system-x86)\n"')
 
 # vm_boot DIR KIMAGE INITRAMFS T : boot the prepared VM; the kernel console
 # goes to DIR/console.log, the scenario channel (ttyS1) to DIR/guest.log.
