@@ -17,7 +17,7 @@
  */
 #define EXIT_USAGE 2
 
-/* parse_mode() of "p2pdma": chosen at bind, fixed while bound. */
+/* parse_mode() of "p2pdma". */
 #define IOPMEMCTL_MODE_P2PDMA 2
 
 /* Subcommands: argv[0] is the subcommand's name. Return the exit status. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax]
+ * iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax|p2pdma]
  *                          [--memmap ram|dev]
  */
 #include <errno.h>
@@ -11,22 +11,24 @@
 #include "iopmemctl.h"
 
 static const char set_usage[] =
-"usage: iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax]\n"
+"usage: iopmemctl set <iopmemN> [--cache wc|uc]\n"
+"                               [--mode fsdax|devdax|p2pdma]\n"
 "                               [--memmap ram|dev] [--json]\n"
 "\n"
 "Change the memory type, the mode or the place of the struct pages of an\n"
 "iopmem device; the data in device memory is kept (a memmap change moves\n"
 "where /dev/iopmemN starts: make the file system again). Refused while\n"
 "the device is in use: in fsdax mode while /dev/iopmemN is mounted or\n"
-"open, in devdax mode while a /dev/daxN.M is mapped. On a device that a\n"
-"fatal PCIe error took offline, --mode brings it back. A device in mode\n"
-"p2pdma keeps its settings while bound: unbind and bind it again.\n"
-"Needs root.\n"
+"open, in devdax mode while a /dev/daxN.M is mapped, in p2pdma mode while\n"
+"any of the P2PDMA pool is allocated. On a device that a fatal PCIe\n"
+"error took offline, --mode brings it back. Needs root.\n"
 "\n"
 "  -c, --cache wc|uc         write-combining or uncached\n"
-"  -m, --mode fsdax|devdax   block device for DAX file systems, or a\n"
-"                            device-dax region for daxctl (p2pdma is\n"
-"                            chosen at bind: iopmemctl bind --mode p2pdma)\n"
+"  -m, --mode fsdax|devdax|p2pdma\n"
+"                            block device for DAX file systems, a\n"
+"                            device-dax region for daxctl, or the PCI\n"
+"                            device's P2PDMA memory (kernels with\n"
+"                            CONFIG_PCI_P2PDMA)\n"
 "  -M, --memmap ram|dev      struct pages in system RAM, or in the first\n"
 "                            ~1.6% of the device memory (fsdax mode)\n"
 "  -j, --json                print the resulting device as JSON\n"
@@ -44,7 +46,7 @@ static void busy_reason(const char *name, char *buf, size_t len)
 			      name, parse_iopmem_name(name)),
 		   region, sizeof(region));
 	if (!strcmp(mode, "p2pdma"))
-		snprintf(buf, len, "mode p2pdma is set at bind and fixed while bound; unbind, then bind with the settings wanted");
+		snprintf(buf, len, "its P2PDMA memory is in use (p2pmem/available is less than p2pmem/size); unmap p2pmem/allocate and stop its kernel users first");
 	else if (!strcmp(mode, "devdax"))
 		snprintf(buf, len, "a device-dax instance of region %s (/dev/dax%s.M) is mapped by a process; unmap it (end the process) first",
 			 region, region);
@@ -143,17 +145,13 @@ int cmd_set(int argc, char **argv)
 		return fail("set %s: '%s' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)",
 			    name, cache);
 	if (mode && parse_mode(mode) < 0)
-		return fail("set %s: '%s' is not a mode; use --mode fsdax or --mode devdax",
+		return fail("set %s: '%s' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma",
 			    name, mode);
-	/* The kernel's P2PDMA memory cannot be withdrawn short of an unbind. */
-	if (mode && parse_mode(mode) == IOPMEMCTL_MODE_P2PDMA)
-		return fail("set %s: mode p2pdma is chosen at bind only; unbind, then 'iopmemctl bind <pci-address> --mode p2pdma'",
-			    name);
 	if (memmap && parse_memmap(memmap) < 0)
 		return fail("set %s: '%s' is not a place for struct pages; use --memmap ram (system RAM) or --memmap dev (device memory)",
 			    name, memmap);
 	if (!cache && !mode && !memmap)
-		return fail("set %s: nothing to change; give --cache wc|uc, --mode fsdax|devdax or --memmap ram|dev",
+		return fail("set %s: nothing to change; give --cache wc|uc, --mode fsdax|devdax|p2pdma or --memmap ram|dev",
 			    name);
 	if (!iopmem_exists(name))
 		return fail("set %s: no such iopmem device; 'iopmemctl list' shows them",

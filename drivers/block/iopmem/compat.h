@@ -14,6 +14,7 @@
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <linux/range.h>
 
 /*
@@ -364,5 +365,18 @@ iopmem_devdax_wrapper(const struct file_operations *orig)
 #else
 #define IOPMEM_FSDAX_IDLE_REFS	1
 #endif
+
+/*
+ * Whether the P2PDMA core holds state for @pdev (its pci_has_p2pmem() is
+ * static); the field exists on kernels built with CONFIG_PCI_P2PDMA only.
+ */
+static inline bool iopmem_pci_has_p2pdma(struct pci_dev *pdev)
+{
+#ifdef CONFIG_PCI_P2PDMA
+	return rcu_access_pointer(pdev->p2pdma);
+#else
+	return false;
+#endif
+}
 
 #endif /* _IOPMEM_COMPAT_H */

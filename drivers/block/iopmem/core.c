@@ -130,7 +130,7 @@ VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_mode = {
 EXPORT_SYMBOL_IF_KUNIT(iopmem_default_mode);
 module_param_cb(mode, &iopmem_choice_ops, &iopmem_default_mode, 0644);
 MODULE_PARM_DESC(mode,
-		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax), devdax (a device-dax region for daxctl) or p2pdma (PCI P2PDMA memory, fixed while bound). Change one device with /sys/class/iopmem/iopmemN/mode.");
+		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax), devdax (a device-dax region for daxctl) or p2pdma (PCI P2PDMA memory). Change one device with /sys/class/iopmem/iopmemN/mode.");
 
 VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_memmap = {
 	.value	= IOPMEM_MEMMAP_RAM,
@@ -230,6 +230,8 @@ static int iopmem_live_stop_idle(struct iopmem_device *idev, const char *what)
 		return iopmem_fsdax_stop_idle(idev, what);
 	if (idev->devdax)
 		return iopmem_devdax_stop_idle(idev, what);
+	if (idev->p2pdma)
+		return iopmem_p2pdma_stop_idle(idev, what);
 	return 0;
 }
 
@@ -270,13 +272,6 @@ static int iopmem_reconfigure(struct iopmem_device *idev, int new_cache,
 		goto out;
 	}
 
-	rc = -EBUSY;
-	/* See p2pdma.c: its devres must come before iopmem's own. */
-	if (old_mode == IOPMEM_MODE_P2PDMA || mode == IOPMEM_MODE_P2PDMA) {
-		dev_err(&idev->dev, "cannot change %s: mode p2pdma is set at bind and fixed while bound; unbind, then bind with the settings wanted\n",
-			what);
-		goto out;
-	}
 	was_online = iopmem_live(idev);
 	rc = iopmem_live_stop_idle(idev, what);
 	if (rc)
@@ -546,12 +541,21 @@ out_put:
  */
 void iopmem_remove(struct iopmem_device *idev)
 {
+	struct iopmem_p2pdma *p2p;
+
 	mutex_lock(&idev->lock);
 	idev->removed = true;
+	p2p = iopmem_p2pdma_detach(idev);
 	iopmem_live_stop(idev);
 	mutex_unlock(&idev->lock);
 	dev_info(&idev->dev, "removed\n");
 	device_del(&idev->dev);
+	/*
+	 * The P2PDMA core waits for its users here, with the device gone:
+	 * nobody waits on its lock or its files meanwhile.
+	 */
+	if (p2p)
+		iopmem_p2pdma_release_group(p2p);
 	put_device(&idev->dev);
 }
 EXPORT_SYMBOL_GPL(iopmem_remove);
@@ -574,14 +578,9 @@ void iopmem_offline(struct iopmem_device *idev, const char *why)
 	mutex_lock(&idev->lock);
 	if (iopmem_live(idev)) {
 		iopmem_live_stop(idev);
-		/* p2pdma is set at bind only: rebinding is the way back. */
-		if (idev->mode == IOPMEM_MODE_P2PDMA)
-			dev_err(&idev->dev, "%s: the P2PDMA memory is withdrawn and the device offline; when its users are done, unbind and bind %s again (see Documentation/errors.rst)\n",
-				why, dev_name(idev->dev.parent));
-		else
-			dev_err(&idev->dev, "%s: I/O stopped, the device is offline; unmount, check the data, then echo %s > /sys/class/iopmem/%s/mode (see Documentation/errors.rst)\n",
-				why, iopmem_mode_names[idev->mode],
-				dev_name(&idev->dev));
+		dev_err(&idev->dev, "%s: I/O stopped, the device is offline; unmount, check the data, then echo %s > /sys/class/iopmem/%s/mode (see Documentation/errors.rst)\n",
+			why, iopmem_mode_names[idev->mode],
+			dev_name(&idev->dev));
 	}
 	mutex_unlock(&idev->lock);
 }
@@ -622,6 +621,18 @@ devm_iopmem_add_with(const struct iopmem_range_desc *desc,
 		return idev;
 	rc = devm_add_action_or_reset(desc->owner, iopmem_remove_action, idev);
 	return rc ? ERR_PTR(rc) : idev;
+}
+
+/**
+ * devm_iopmem_remove() - remove a devm_iopmem_add_with() device now
+ * @owner: the owner it was added for
+ * @idev: the device
+ *
+ * For an owner whose own removal must run before its devres unwinds.
+ */
+void devm_iopmem_remove(struct device *owner, struct iopmem_device *idev)
+{
+	devm_release_action(owner, iopmem_remove_action, idev);
 }
 
 static int __init iopmem_init(void)

@@ -275,6 +275,7 @@ struct iopmem_device *iopmem_add_with(const struct iopmem_range_desc *desc,
 struct iopmem_device *
 devm_iopmem_add_with(const struct iopmem_range_desc *desc,
 		     const struct iopmem_settings *set);
+void devm_iopmem_remove(struct device *owner, struct iopmem_device *idev);
 int iopmem_parse_cache(const char *buf);
 int iopmem_parse_mode(const char *buf);
 int iopmem_parse_memmap(const char *buf);
@@ -396,6 +397,9 @@ int iopmem_devdax_stop_idle(struct iopmem_device *idev, const char *what);
 int iopmem_devdax_init(void);
 int iopmem_p2pdma_start(struct iopmem_device *idev);
 void iopmem_p2pdma_stop(struct iopmem_device *idev);
+int iopmem_p2pdma_stop_idle(struct iopmem_device *idev, const char *what);
+struct iopmem_p2pdma *iopmem_p2pdma_detach(struct iopmem_device *idev);
+void iopmem_p2pdma_release_group(struct iopmem_p2pdma *p2p);
 bool iopmem_pci_owns(struct device *dev);
 void iopmem_devdax_exit(void);
 

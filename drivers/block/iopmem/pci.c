@@ -418,7 +418,7 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 			set.cache, IOPMEM_MODE_P2PDMA, -1
 		};
 
-		/* Added last, so removed first: p2pdma.c explains why. */
+		/* Added last, so withdrawn and removed first. */
 		desc.range.start = desc.range.end + 1;
 		desc.range.end = pci_resource_end(pdev, bar);
 		data->p2pdma = devm_iopmem_add_with(&desc, &p2pdma_set);
@@ -430,6 +430,21 @@ static int iopmem_pci_probe(struct pci_dev *pdev,
 	pci_save_state(pdev);
 	iopmem_pci_warn_iommu(pdev, data->idev);
 	return 0;
+}
+
+/*
+ * Removes the devices before the PCI core unwinds the probe's devres: a
+ * P2PDMA group started by a mode change lies behind iopmem's removal
+ * action there and would be released first, under a device still in
+ * mode p2pdma (see p2pdma.c).  Reverse order of the probe.
+ */
+static void iopmem_pci_remove(struct pci_dev *pdev)
+{
+	struct iopmem_pci_data *data = pci_get_drvdata(pdev);
+
+	if (data->p2pdma)
+		devm_iopmem_remove(&pdev->dev, data->p2pdma);
+	devm_iopmem_remove(&pdev->dev, data->idev);
 }
 
 /* Take what iopmem published for @pdev offline (see iopmem_offline()). */
@@ -482,8 +497,6 @@ static void iopmem_pci_report_offline(struct pci_dev *pdev, const char *what)
 		if (idevs[i] && !iopmem_online(idevs[i]))
 			dev_info(&pdev->dev, "%s; %s stays offline until %s\n",
 				 what, dev_name(&idevs[i]->dev),
-				 READ_ONCE(idevs[i]->mode) == IOPMEM_MODE_P2PDMA ?
-				 "the PCI device is bound again" :
 				 "its mode is written again");
 }
 
@@ -522,6 +535,7 @@ static const struct pci_error_handlers iopmem_pci_err_handlers = {
 static struct pci_driver iopmem_pci_driver = {
 	.name		= "iopmem",
 	.probe		= iopmem_pci_probe,
+	.remove		= iopmem_pci_remove,
 	.groups		= iopmem_pci_drv_groups,
 	.err_handler	= &iopmem_pci_err_handlers,
 };

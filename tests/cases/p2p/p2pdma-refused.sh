@@ -3,13 +3,14 @@
 #
 # mode=p2pdma on a kernel built without CONFIG_PCI_P2PDMA (Debian's): the
 # bind fails, the kernel log says why and what to use instead, and the
-# device binds in another mode right after (nothing left behind).  A split
+# device binds in another mode right after (nothing left behind), where
+# writing mode p2pdma is refused the same way and changes nothing.  A split
 # BAR (p2pdma=SIZE) is refused the same way, after its fsdax part was
 # published: that part goes again, with its memory type reservation.
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 180
 # kernels: 6.1 6.12
-# results: 9
+# results: 11
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -21,6 +22,14 @@ check "the kernel log says why" \
 echo fsdax >/sys/module/iopmem/parameters/mode
 pci_unbind $IOPMEM_PCI
 check "bind in fsdax mode then works" pci_bind_iopmem $IOPMEM_PCI
+dev=$(iopmem_of $IOPMEM_PCI)
+out=$(iopmemctl set "$dev" --mode p2pdma 2>&1)
+check_eq "iopmemctl set --mode p2pdma: the kernel's refusal, one line" \
+	"1 iopmemctl: set $dev: mode change to p2pdma failed: mode p2pdma needs a kernel built with CONFIG_PCI_P2PDMA; use fsdax or devdax" \
+	"$? $out"
+check_eq "... and $dev stays fsdax, online, its block device back" \
+	"fsdax online yes" \
+	"$(iopmem_attr "$dev" mode) $(iopmem_attr "$dev" state) $(test -b /dev/"$dev" && echo yes)"
 pci_unbind $IOPMEM_PCI
 
 start=$(($(bar_start $IOPMEM_PCI 2)))

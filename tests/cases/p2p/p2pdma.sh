@@ -9,8 +9,9 @@
 # the BAR, and, with those held, the later jobs' the next 2 MiB: the host
 # finds the NVMe pattern and fio's where they belong, and QEMU's trace puts
 # every DMA of the jobs in their buffers (p2pdma.host.sh, host_check_p2p),
-# and a control job's into RAM outside the BAR. The mode is
-# fixed while bound, and unbinding revokes a mapping of p2pmem/allocate.
+# and a control job's into RAM outside the BAR. Cache and mode cannot
+# change while p2pmem/allocate is mapped (p2p/p2pdma-switch changes them
+# when idle), and unbinding revokes such a mapping.
 # iopmemctl list shows the mode and the pool as p2pmem/ has it, and
 # iopmemctl set relays the kernel's refusal.
 # The kernel allows peer-to-peer DMA between two devices behind one PCIe
@@ -52,13 +53,13 @@ check_eq "iopmemctl list --json: mode and pool numbers as p2pmem/ has them" \
 check "iopmemctl list: the pool in the table row" \
 	sh -c "iopmemctl list $dev | grep -Eq '^$dev +$IOPMEM_PCI .* p2pdma .* p2pmem 512 MiB, 510 MiB available\$'"
 out=$(iopmemctl set "$dev" --cache uc 2>&1)
-check_eq "iopmemctl set --cache: the kernel's refusal, one line" \
-	"1 iopmemctl: set $dev: cache change refused: mode p2pdma is set at bind and fixed while bound; unbind, then bind with the settings wanted" \
+check_eq "iopmemctl set --cache while mapped: the kernel's refusal, one line" \
+	"1 iopmemctl: set $dev: cache change refused: P2PDMA memory of $IOPMEM_PCI is in use (p2pmem/available is less than p2pmem/size); unmap p2pmem/allocate and stop its kernel users (such as an nvmet namespace with p2pmem set) first" \
 	"$? $out"
-check_fail "the mode cannot change while bound" \
+check_fail "nor can the mode change while mapped" \
 	sh -c "echo devdax >/sys/class/iopmem/$dev/mode"
 check "... and the kernel log says so" \
-	dmesg_has "$dev: cannot change mode: mode p2pdma is set at bind"
+	dmesg_has "$dev: cannot change mode: P2PDMA memory of $IOPMEM_PCI is in use"
 map_release
 check_eq "unmapped, the pool is whole again" \
 	$((512 * M)) "$(cat $P2PMEM/available)"

@@ -6,7 +6,7 @@
 # mapped, each one line naming the device, the holder (from iopmem's kernel
 # log line) and the fix, with nothing changed.
 # vm: ivshmem 512M addr=04.0
-# results: 26
+# results: 25
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -64,9 +64,6 @@ check_eq "bad cache value" \
 out=$(iopmemctl set iopmem5 --mode devdax 2>&1)
 check_eq "missing device" \
 	"1 iopmemctl: set iopmem5: no such iopmem device; 'iopmemctl list' shows them" "$? $out"
-out=$(iopmemctl set "$dev" --mode p2pdma 2>&1)
-check_eq "set --mode p2pdma: chosen at bind only" \
-	"1 iopmemctl: set $dev: mode p2pdma is chosen at bind only; unbind, then 'iopmemctl bind <pci-address> --mode p2pdma'" "$? $out"
 out=$(iopmemctl set "$dev" 2>&1)
 check_eq "nothing to change" \
-	"1 iopmemctl: set $dev: nothing to change; give --cache wc|uc, --mode fsdax|devdax or --memmap ram|dev" "$? $out"
+	"1 iopmemctl: set $dev: nothing to change; give --cache wc|uc, --mode fsdax|devdax|p2pdma or --memmap ram|dev" "$? $out"

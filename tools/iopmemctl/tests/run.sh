@@ -201,7 +201,9 @@ echo 0 >"$pool/published"
 expect "list: an unpublished pool says so" 0 '^iopmem3 .* p2pmem 512 MiB, 510 MiB available, unpublished$' "$CTL" list
 rm -r "$pool"
 eq "list --json p2pdma: no p2pmem/ (pool gone), no p2pmem key" null "$("$CTL" list --json iopmem3 | jq -r '.[0].p2pmem')"
-expect "set --mode p2pdma: chosen at bind only" 1 "^iopmemctl: set iopmem0: mode p2pdma is chosen at bind only; unbind, then 'iopmemctl bind <pci-address> --mode p2pdma'$" "$CTL" set iopmem0 --mode p2pdma
+expect "set --mode p2pdma is passed to the kernel" 0 '^iopmem0 ' "$CTL" set iopmem0 --mode p2pdma
+eq "... which got p2pdma in iopmem0/mode" p2pdma "$(cat "$S/class/iopmem/iopmem0/mode")"
+echo fsdax >"$S/class/iopmem/iopmem0/mode"
 
 expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
 expect "stats iopmem0: counter lines" 0 '^  dax_pages +28672$' "$CTL" stats iopmem0
@@ -214,7 +216,7 @@ expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such i
 expect "stats with two devices is misuse, status 2" 2 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
 
 expect "set: bad cache value names device, value and fix" 1 "^iopmemctl: set iopmem0: 'bogus' is not a cache mode; use --cache wc" "$CTL" set iopmem0 --cache bogus
-expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax or --mode devdax$" "$CTL" set iopmem0 --mode dax
+expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" set iopmem0 --mode dax
 expect "set: bad memmap value" 1 "^iopmemctl: set iopmem0: 'disk' is not a place for struct pages; use --memmap ram .* or --memmap dev" "$CTL" set iopmem0 --memmap disk
 expect "set: nothing to change" 1 '^iopmemctl: set iopmem0: nothing to change; give --cache' "$CTL" set iopmem0
 expect "set: missing device" 1 '^iopmemctl: set iopmem9: no such iopmem device' "$CTL" set iopmem9 --cache uc
