@@ -17,22 +17,15 @@ if [[ -z ${IOPMEM_PKG_NAMESPACE:-} ]]; then
 	IOPMEM_PKG_NAMESPACE=1 exec unshare -m --propagation private -- bash "$0" "$@"
 fi
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/debs.inc"
 
-repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=$SCENARIO_DIR/pkg
-version=$(cat "$repo/VERSION")
 rm -rf "$work"
-mkdir -p "$work/src/iopmem" "$work/fs"
-
-# A clean copy: what git tracks, plus new files not ignored (so uncommitted
-# work is packaged), nothing a build left behind.
-(cd "$repo" && git ls-files -co --exclude-standard |
-	while read -r f; do [[ -f $f ]] && install -D -m "$(stat -c %a "$f")" "$f" "$work/src/iopmem/$f"; done)
-check "dpkg-buildpackage -us -uc -b" \
-	sh -c "cd '$work/src/iopmem' && dpkg-buildpackage -us -uc -b >'$work/build.log' 2>&1 || { tail -n 30 '$work/build.log'; exit 1; }"
-dkms_deb=$work/src/iopmem-dkms_${version}_all.deb
-ctl_deb=$work/src/iopmemctl_${version}_amd64.deb
-check "built iopmem-dkms_$version and iopmemctl_$version" test -f "$dkms_deb" -a -f "$ctl_deb"
+mkdir -p "$work/fs"
+pkg_build_debs "$work"
+version=$PKG_VERSION
+dkms_deb=$DKMS_DEB
+ctl_deb=$CTL_DEB
 
 # Control: iopmem-dkms without the driver's sources (drivers/ removed
 # from the package) must leave no module behind.
