@@ -537,7 +537,9 @@ out_put:
  * Cannot fail and does not wait for users: a file system still mounted
  * gets I/O errors, and the memory stays mapped until it is unmounted.  The
  * owner must not let the memory be reused for anything else before then
- * (a hot-unplugged BAR simply reads as all ones).
+ * (a hot-unplugged BAR simply reads as all ones).  The exception is mode
+ * p2pdma, where the P2PDMA core waits until its kernel users have freed
+ * their memory, after the device is gone.
  */
 void iopmem_remove(struct iopmem_device *idev)
 {

@@ -31,7 +31,7 @@
 #include "compat.h"
 #include "iopmem-private.h"
 
-/* Held inside an iopmem device's lock, around P2PDMA setup and teardown. */
+/* Around P2PDMA setup and teardown: in a device's lock, or alone on removal. */
 static DEFINE_MUTEX(iopmem_p2pdma_lock);
 
 /*
