@@ -163,6 +163,12 @@ static const struct block_device_operations iopmem_fops = {
 	.free_disk	= iopmem_free_disk,
 };
 
+/* Whether @bdev is an iopmem device: iopmem_fs_get() checks its callers. */
+bool iopmem_fs_is_ours(struct block_device *bdev)
+{
+	return bdev->bd_disk->fops == &iopmem_fops;
+}
+
 /**
  * iopmem_fsdax_start() - build the live fsdax state of a device
  * @idev: the device, with @idev->lock held and no live state
@@ -170,7 +176,9 @@ static const struct block_device_operations iopmem_fops = {
  *		device if it disagrees, instead of refusing
  *
  * Maps the memory with the configured memory type and memmap place, then
- * creates the gendisk and its DAX host over the data part.
+ * creates the gendisk and its DAX host over the data part.  Mode iopfs
+ * builds the same without the DAX host, with MEMORY_DEVICE_GENERIC pages
+ * for fs/iopfs (fs.c).
  *
  * Return: 0; -EOPNOTSUPP (logged) where user mappings of files would be
  * write-back and fsdax_wb_mmap is off, or for memmap=dev in a hot-plug
@@ -178,6 +186,7 @@ static const struct block_device_operations iopmem_fops = {
  */
 int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 {
+	bool iopfs = idev->mode == IOPMEM_MODE_IOPFS;
 	struct iopmem_fsdax *fsdax;
 	struct dax_device *dax_dev;
 	struct gendisk *disk;
@@ -185,7 +194,9 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 
 	lockdep_assert_held(&idev->lock);
 
-	if (IOPMEM_DAX_USER_PROT_FROM_VMA && !READ_ONCE(iopmem_fsdax_wb_mmap)) {
+	/* iopfs sets the memory type of its mappings itself. */
+	if (!iopfs && IOPMEM_DAX_USER_PROT_FROM_VMA &&
+	    !READ_ONCE(iopmem_fsdax_wb_mmap)) {
 		dev_err(&idev->dev, "mode fsdax refused: this kernel maps files on -o dax mounts write-back, not %s; use mode devdax, or set iopmem.fsdax_wb_mmap=1 to accept (see Documentation/errors.rst)\n",
 			iopmem_cache_names[idev->cache]);
 		return -EOPNOTSUPP;
@@ -202,6 +213,11 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 			dev_name(idev->dev.parent));
 		return -EOPNOTSUPP;
 	}
+	/* Not needed for a start: struct pages in RAM cost 1.6% of the BAR. */
+	if (iopfs && idev->memmap == IOPMEM_MEMMAP_DEV) {
+		dev_err(&idev->dev, "mode iopfs refused with memmap dev: not supported yet; use memmap ram\n");
+		return -EOPNOTSUPP;
+	}
 
 	fsdax = kzalloc(sizeof(*fsdax), GFP_KERNEL);
 	if (!fsdax)
@@ -209,13 +225,20 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 	spin_lock_init(&fsdax->lock);
 	init_waitqueue_head(&fsdax->closed);
 	init_rwsem(&fsdax->dax_dev_lock);
+	init_rwsem(&fsdax->fs_lock);
 	fsdax->idev = idev;
-	fsdax->map.pgmap.ops = &iopmem_fsdax_pgmap_ops;
+	/* Memory failures go to the DAX host's holder; iopfs has none yet. */
+	if (!iopfs)
+		fsdax->map.pgmap.ops = &iopmem_fsdax_pgmap_ops;
 
 	rc = iopmem_map(&fsdax->map, &idev->dev, &idev->range, idev->cache,
-			idev->memmap, new_memmap, idev->nid);
+			idev->memmap, new_memmap, idev->nid,
+			iopfs ? MEMORY_DEVICE_GENERIC : MEMORY_DEVICE_FS_DAX);
 	if (rc)
 		goto out_free;
+	fsdax->fs.size = iopmem_data_size(&fsdax->map);
+	fsdax->fs.virt = iopmem_data_virt(&fsdax->map);
+	fsdax->fs.dev = &idev->dev;
 
 	disk = iopmem_alloc_disk(idev->nid);
 	if (IS_ERR(disk)) {
@@ -229,16 +252,19 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 	set_capacity(disk, iopmem_data_size(&fsdax->map) >> SECTOR_SHIFT);
 	fsdax->disk = disk;
 
-	dax_dev = iopmem_dax_create(fsdax);
-	if (IS_ERR(dax_dev)) {
-		rc = PTR_ERR(dax_dev);
-		dev_err(&idev->dev, "cannot create the DAX host (%d)\n", rc);
-		goto out_put_disk;
+	if (!iopfs) {
+		dax_dev = iopmem_dax_create(fsdax);
+		if (IS_ERR(dax_dev)) {
+			rc = PTR_ERR(dax_dev);
+			dev_err(&idev->dev, "cannot create the DAX host (%d)\n",
+				rc);
+			goto out_put_disk;
+		}
+		/* Memory failures are reported to its holder from here on. */
+		down_write(&fsdax->dax_dev_lock);
+		fsdax->dax_dev = dax_dev;
+		up_write(&fsdax->dax_dev_lock);
 	}
-	/* Memory failures are reported to its holder from here on. */
-	down_write(&fsdax->dax_dev_lock);
-	fsdax->dax_dev = dax_dev;
-	up_write(&fsdax->dax_dev_lock);
 
 	rc = device_add_disk(&idev->dev, disk, NULL);
 	if (rc) {
@@ -248,7 +274,7 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 	/* From here on, iopmem_free_disk() owns fsdax. */
 	get_device(&idev->dev);
 	idev->fsdax = fsdax;
-	if (IOPMEM_DAX_USER_PROT_FROM_VMA)
+	if (!iopfs && IOPMEM_DAX_USER_PROT_FROM_VMA)
 		dev_warn(&idev->dev, "user mappings of files on /dev/%s (mount -o dax) are write-back on this kernel, not %s; use devdax mode for %s mappings (see Documentation/errors.rst)\n",
 			 disk->disk_name, iopmem_cache_names[idev->cache],
 			 iopmem_cache_names[idev->cache]);
@@ -288,6 +314,7 @@ void iopmem_fsdax_stop(struct iopmem_device *idev)
 	idev->fsdax = NULL;
 
 	iopmem_orphan(&fsdax->map, idev->dev.parent);
+	iopmem_fs_offline(fsdax);
 	iopmem_dax_destroy(fsdax);
 	del_gendisk(fsdax->disk);
 	/* May free fsdax now, or at the last close. */

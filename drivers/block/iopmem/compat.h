@@ -379,4 +379,57 @@ static inline bool iopmem_pci_has_p2pdma(struct pci_dev *pdev)
 #endif
 }
 
+/*
+ * Mode iopfs: how a file system's fault handler maps MEMORY_DEVICE_GENERIC
+ * pages (Documentation/iopfs-design.rst, "Per kernel").  With pfn_t
+ * (6.1, 6.12) the entries are "devmap" entries that hold no page
+ * reference, and the VMA must be VM_MIXEDMAP: vma_is_special_huge() is
+ * what keeps zap and split from dropping a reference a devmap PMD never
+ * took.  7.x inserts the folio (a reference and an rmap count per mapped
+ * folio, as device-dax does), a PMD needs a PMD-order folio, and the
+ * entries take their memory type from vm_page_prot.
+ */
+#ifdef IOPMEM_HAVE_PFN_T
+#define IOPMEM_FS_VMEMMAP_SHIFT	0
+#define IOPMEM_FS_VM_FLAGS	(VM_MIXEDMAP | VM_HUGEPAGE)
+
+static inline vm_fault_t iopmem_fs_insert_pte(struct vm_fault *vmf,
+					      unsigned long pfn)
+{
+	return vmf_insert_mixed(vmf->vma, vmf->address,
+				phys_to_pfn_t(PFN_PHYS(pfn), PFN_DEV | PFN_MAP));
+}
+
+static inline vm_fault_t iopmem_fs_insert_pmd(struct vm_fault *vmf,
+					      unsigned long pfn)
+{
+	return vmf_insert_pfn_pmd(vmf, phys_to_pfn_t(PFN_PHYS(pfn),
+						     PFN_DEV | PFN_MAP),
+				  vmf->flags & FAULT_FLAG_WRITE);
+}
+#else
+#define IOPMEM_FS_VMEMMAP_SHIFT	PMD_ORDER
+#define IOPMEM_FS_VM_FLAGS	VM_HUGEPAGE
+
+static inline vm_fault_t iopmem_fs_insert_pte(struct vm_fault *vmf,
+					      unsigned long pfn)
+{
+	return vmf_insert_page_mkwrite(vmf, pfn_to_page(pfn),
+				       vmf->flags & FAULT_FLAG_WRITE);
+}
+
+static inline vm_fault_t iopmem_fs_insert_pmd(struct vm_fault *vmf,
+					      unsigned long pfn)
+{
+	return vmf_insert_folio_pmd(vmf, page_folio(pfn_to_page(pfn)),
+				    vmf->flags & FAULT_FLAG_WRITE);
+}
+#endif
+
+#ifdef IOPMEM_HAVE_VM_FLAGS_SET	/* 6.3: vm_flags is written through helpers */
+#define iopmem_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#else
+#define iopmem_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#endif
+
 #endif /* _IOPMEM_COMPAT_H */

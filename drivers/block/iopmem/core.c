@@ -20,6 +20,7 @@ const char *const iopmem_mode_names[] = {
 	[IOPMEM_MODE_FSDAX] = "fsdax",
 	[IOPMEM_MODE_DEVDAX] = "devdax",
 	[IOPMEM_MODE_P2PDMA] = "p2pdma",
+	[IOPMEM_MODE_IOPFS] = "iopfs",
 };
 
 const char *const iopmem_memmap_names[] = {
@@ -196,6 +197,7 @@ static int iopmem_live_start(struct iopmem_device *idev, bool new_memmap)
 {
 	switch (idev->mode) {
 	case IOPMEM_MODE_FSDAX:
+	case IOPMEM_MODE_IOPFS:
 		return iopmem_fsdax_start(idev, new_memmap);
 	case IOPMEM_MODE_DEVDAX:
 		return iopmem_devdax_start(idev);

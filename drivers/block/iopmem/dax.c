@@ -120,6 +120,8 @@ void iopmem_dax_destroy(struct iopmem_fsdax *fsdax)
 {
 	struct dax_device *dax_dev = fsdax->dax_dev;
 
+	if (!dax_dev)		/* mode iopfs */
+		return;
 	/* A memory failure being reported ends first; later ones find none. */
 	down_write(&fsdax->dax_dev_lock);
 	fsdax->dax_dev = NULL;

@@ -10,6 +10,7 @@
 #define _IOPMEM_PRIVATE_H
 
 #include <linux/device.h>
+#include <linux/iopmem.h>
 #include <linux/ioport.h>
 #include <linux/list.h>
 #include <linux/memremap.h>
@@ -35,6 +36,7 @@ enum iopmem_mode {
 	IOPMEM_MODE_FSDAX,
 	IOPMEM_MODE_DEVDAX,
 	IOPMEM_MODE_P2PDMA,
+	IOPMEM_MODE_IOPFS,
 };
 
 /* Where the struct pages of the range live (fsdax mode). */
@@ -120,6 +122,15 @@ static inline phys_addr_t iopmem_data_phys(const struct iopmem_mapping *map)
  * @openers: opens of the block device (a mount counts as one)
  * @dying: set once teardown started; refuses new opens
  * @closed: woken when @openers drops to zero
+ * @fs: what a file system on the device sees (mode iopfs)
+ * @fs_lock: orders faults (readers) against going offline, and the
+ *	     file system's arrival and departure
+ * @fs_ops: the file system's callbacks, while one holds @fs
+ * @fs_holder: argument of @fs_ops
+ * @fs_offline: set once the device is going away; faults fail from then
+ *
+ * In mode iopfs the pages are MEMORY_DEVICE_GENERIC and there is no DAX
+ * host: a file system (fs/iopfs) maps them itself through iopmem_fs_*().
  *
  * Freed from the gendisk's free_disk() callback, when the last opener
  * (typically a mounted file system) is gone, even if the device was
@@ -135,6 +146,11 @@ struct iopmem_fsdax {
 	unsigned int openers;
 	bool dying;
 	wait_queue_head_t closed;
+	struct iopmem_fs fs;
+	struct rw_semaphore fs_lock;	/* faults vs offline, holder */
+	const struct iopmem_fs_ops *fs_ops;
+	void *fs_holder;
+	bool fs_offline;
 };
 
 /* What may hold a page of a DAX file after its file system let go. */
@@ -354,7 +370,8 @@ int iopmem_claim(struct iopmem_mapping *map, struct device *dev,
 void iopmem_unclaim(struct iopmem_mapping *map);
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
-	       enum iopmem_memmap memmap, bool replace, int nid);
+	       enum iopmem_memmap memmap, bool replace, int nid,
+	       enum memory_type type);
 bool iopmem_unmap(struct iopmem_mapping *map);
 void iopmem_unmap_final(struct iopmem_mapping *map);
 bool iopmem_fsdax_held(const struct iopmem_mapping *map, phys_addr_t *where);
@@ -402,6 +419,10 @@ struct iopmem_p2pdma *iopmem_p2pdma_detach(struct iopmem_device *idev);
 void iopmem_p2pdma_release_group(struct iopmem_p2pdma *p2p);
 bool iopmem_pci_owns(struct device *dev);
 void iopmem_devdax_exit(void);
+
+/* fs.c */
+void iopmem_fs_offline(struct iopmem_fsdax *fsdax);
+bool iopmem_fs_is_ours(struct block_device *bdev);
 
 /* dax.c */
 struct dax_device *iopmem_dax_create(struct iopmem_fsdax *fsdax);

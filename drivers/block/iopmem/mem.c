@@ -493,12 +493,15 @@ static int iopmem_check_layout(struct iopmem_mapping *map, struct device *dev,
  *	    @range (then only the rest holds data), or IOPMEM_MEMMAP_RAM
  * @replace: the user just chose @memmap: replace a layout that disagrees
  * @nid: NUMA node
+ * @type: MEMORY_DEVICE_FS_DAX (fsdax mode) or MEMORY_DEVICE_GENERIC
+ *	  (iopfs mode: pages that can be pinned long-term)
  *
  * Return: 0 or a negative errno; on error nothing is left behind.
  */
 int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 	       const struct range *range, enum iopmem_cache cache,
-	       enum iopmem_memmap memmap, bool replace, int nid)
+	       enum iopmem_memmap memmap, bool replace, int nid,
+	       enum memory_type type)
 {
 	const char *got;
 	void *addr;
@@ -510,8 +513,11 @@ int iopmem_map(struct iopmem_mapping *map, struct device *dev,
 
 	map->pgmap.range = *range;
 	map->pgmap.nr_range = 1;
-	map->pgmap.type = MEMORY_DEVICE_FS_DAX;
+	map->pgmap.type = type;
 	map->pgmap.flags = 0;
+	/* Where faults insert folios, a PMD needs a PMD-order folio. */
+	map->pgmap.vmemmap_shift = type == MEMORY_DEVICE_GENERIC ?
+				   IOPMEM_FS_VMEMMAP_SHIFT : 0;
 	map->reserved = 0;
 	if (memmap == IOPMEM_MEMMAP_DEV) {
 		rc = iopmem_setup_altmap(map, dev);
@@ -553,15 +559,19 @@ out_unclaim:
 
 /*
  * The first page of the data part that something still holds after the
- * file system let go (a pipe with a vmsplice'd page, O_DIRECT in flight).
+ * file system let go (a pipe with a vmsplice'd page, O_DIRECT in flight,
+ * in mode iopfs also a long-term pin).  An idle GENERIC page has a count
+ * of 1 on every kernel; references count on the folio.
  */
 bool iopmem_fsdax_held(const struct iopmem_mapping *map, phys_addr_t *where)
 {
 	unsigned long pfn = PHYS_PFN(iopmem_data_phys(map));
 	unsigned long end = PHYS_PFN(map->range.end + 1);
+	int idle = map->pgmap.type == MEMORY_DEVICE_GENERIC ?
+		   1 : IOPMEM_FSDAX_IDLE_REFS;
 
 	for (; pfn < end; pfn++) {
-		if (page_ref_count(pfn_to_page(pfn)) > IOPMEM_FSDAX_IDLE_REFS) {
+		if (folio_ref_count(page_folio(pfn_to_page(pfn))) > idle) {
 			*where = PFN_PHYS(pfn);
 			return true;
 		}
