@@ -114,7 +114,7 @@ static int write_all(int fd, const char *path, const void *buf, size_t len, uint
 /* [from, to) in pieces that end on 1 MiB boundaries */
 static int write_zeroes(int fd, const char *path, uint64_t from, uint64_t to)
 {
-	static const char zero[ZERO_CHUNK];
+	static char zero[ZERO_CHUNK];	/* bss: not 1 MiB of the binary */
 
 	while (from < to) {
 		uint64_t n = ZERO_CHUNK - from % ZERO_CHUNK;
