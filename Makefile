@@ -11,6 +11,7 @@
 # make install      iopmem.ko into DESTDIR/lib/modules/KVER/updates (then
 #                   depmod, -b DESTDIR when set; DEPMOD=true skips it),
 #                   iopmemctl and its man pages (DESTDIR, PREFIX=/usr/local),
+#                   mkfs.iopfs and its man page (PREFIX/sbin),
 #                   the udev rule (DESTDIR/lib/udev/rules.d; it runs
 #                   PREFIX/bin/iopmemctl at boot)
 # make uninstall    removes what install put there
@@ -25,6 +26,7 @@ modules:
 
 tools:
 	$(MAKE) -C tools/iopmemctl
+	$(MAKE) -C tools/iopfs
 
 # The module goes where DESTDIR says, as everything else does; without
 # either, into the live /lib/modules.  Kbuild's own depmod step skips
@@ -46,6 +48,7 @@ install:
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	$(depmod)
 	$(MAKE) -C tools/iopmemctl install PREFIX=$(PREFIX)
+	$(MAKE) -C tools/iopfs install PREFIX=$(PREFIX)
 	install -d $(DESTDIR)/lib/udev/rules.d
 	sed 's|/usr/bin/iopmemctl|$(PREFIX)/bin/iopmemctl|' udev/60-iopmem.rules \
 		>$(DESTDIR)/lib/udev/rules.d/60-iopmem.rules
@@ -56,12 +59,14 @@ uninstall:
 	-rmdir -p $(module_dir) 2>/dev/null
 	$(depmod)
 	$(MAKE) -C tools/iopmemctl uninstall PREFIX=$(PREFIX)
+	$(MAKE) -C tools/iopfs uninstall PREFIX=$(PREFIX)
 	rm -f $(DESTDIR)/lib/udev/rules.d/60-iopmem.rules
 
 # DKMS runs clean in /usr/src/iopmem-VERSION, which has no tools/.
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(if $(wildcard tools/iopmemctl/Makefile),$(MAKE) -C tools/iopmemctl clean)
+	$(if $(wildcard tools/iopfs/Makefile),$(MAKE) -C tools/iopfs clean)
 
 demo:
 	tests/vm/demo.sh

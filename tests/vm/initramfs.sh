@@ -17,7 +17,8 @@
 #   overlay  /init, /tests (tests/cases), /tests/fio, /rig/demo.sh,
 #            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), /usr/bin/dax-rdma
 #            (tests/rdma/dax-rdma.c), /usr/bin/dax-bw (bench/dax-bw.c),
-#            /usr/bin/iopmemctl (tools/iopmemctl), the built
+#            /usr/bin/iopmemctl (tools/iopmemctl), /usr/sbin/mkfs.iopfs
+#            (tools/iopfs; /sbin/mkfs.iopfs through the sbin link), the built
 #            modules in /lib/modules/$KVER/extra and the modules.dep that
 #            covers them. Small; rebuilt whenever a test script changes.
 # Both are cached under $CACHE/initramfs/, keyed by a hash of their inputs.
@@ -149,6 +150,12 @@ overlay_files() {
 		# iopmemctl --version prints it
 		echo "$REPO_DIR/VERSION"
 	fi
+	if [[ -d $REPO_DIR/tools/iopfs ]]; then
+		find "$REPO_DIR/tools/iopfs" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | LC_ALL=C sort
+		# the on-device format it writes; mkfs.iopfs --version prints VERSION
+		echo "$REPO_DIR/include/uapi/linux/iopfs.h"
+		echo "$REPO_DIR/VERSION"
+	fi
 	# tests/fio may not exist (git keeps no empty directories); a failing
 	# find would end this list early under errexit.
 	local d
@@ -182,6 +189,21 @@ install_iopmemctl() {
 	rm -rf "$obj"
 }
 
+# install_mkfs_iopfs STAGE BASE_STAGE : build tools/iopfs out of tree into
+# STAGE's usr/sbin (libc only, which the base has).  The base's sbin is a
+# link to usr/sbin, which makes it /sbin/mkfs.iopfs too; a "sbin" directory
+# in this archive would replace that link and hide the base's sbin tools.
+install_mkfs_iopfs() {
+	local stage=$1 base_stage=$2 obj
+	obj=$(mktemp -d)
+	make -s -C "$REPO_DIR/tools/iopfs" O="$obj" "$obj/mkfs.iopfs" ||
+		die "cannot build tools/iopfs (needs gcc and linux-libc-dev: run tests/vm/setup.sh)"
+	mkdir -p "$stage/usr/sbin"
+	install -m 0755 "$obj/mkfs.iopfs" "$stage/usr/sbin/mkfs.iopfs"
+	[[ -L $base_stage/sbin ]] || die "the base image's /sbin is not a link to usr/sbin; /sbin/mkfs.iopfs would be missing"
+	rm -rf "$obj"
+}
+
 build_overlay() {
 	local stage=$1 base_stage=$2 f
 	mkdir -p "$stage/tests" "$stage/rig"
@@ -212,6 +234,11 @@ build_overlay() {
 	# lists goes into usr/lib here.
 	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
 		install_iopmemctl "$stage" "$base_stage"
+	fi
+	# mkfs.iopfs (tools/iopfs): the tests call it by name, busybox has no
+	# mkfs that would look for it.
+	if [[ -d $REPO_DIR/tools/iopfs ]]; then
+		install_mkfs_iopfs "$stage" "$base_stage"
 	fi
 	# usr/lib, not lib: a "lib" directory in this archive would replace the
 	# base archive's lib -> usr/lib symlink and hide every base module.

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every reStructuredText file of the project (README, Documentation/, the
-# iopmemctl man page sources) renders without a docutils warning: a short
-# title underline or a broken table would otherwise show up only in a
-# reader's browser or in rst2man's output.
+# man page sources of iopmemctl and mkfs.iopfs) renders without a docutils
+# warning: a short title underline or a broken table would otherwise show
+# up only in a reader's browser or in rst2man's output.
 # host-only
 # kernels: 6.1
 # results: 2
@@ -26,6 +26,7 @@ rst_clean() {
 
 command -v rst2html >/dev/null || die "rst2html is missing; run tests/vm/setup.sh (package python3-docutils)"
 mapfile -t docs < <(git ls-files -co --exclude-standard -- 'README.rst' 'Documentation/*.rst')
-mapfile -t man < <(git ls-files -co --exclude-standard -- 'tools/iopmemctl/Documentation/*.rst')
+mapfile -t man < <(git ls-files -co --exclude-standard -- 'tools/iopmemctl/Documentation/*.rst' \
+	'tools/iopfs/Documentation/*.rst')
 rst_clean "README.rst and Documentation/ render without warnings" "${docs[@]}"
-rst_clean "iopmemctl man page sources render without warnings" "${man[@]}"
+rst_clean "the tools' man page sources render without warnings" "${man[@]}"
