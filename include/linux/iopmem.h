@@ -78,6 +78,6 @@ void iopmem_fs_vma_init(struct iopmem_fs *fs, struct vm_area_struct *vma);
 vm_fault_t iopmem_fs_insert(struct iopmem_fs *fs, struct vm_fault *vmf,
 			    u64 offset, bool pmd);
 bool iopmem_fs_held(struct iopmem_fs *fs, u64 offset, u64 len);
-void iopmem_fs_drain(struct iopmem_fs *fs);
+void iopmem_fs_drain(struct iopmem_fs *fs, bool all_cpus);
 
 #endif /* _LINUX_IOPMEM_H */

@@ -69,6 +69,7 @@ expected_modules() {
 		return
 	fi
 	echo drivers/block/iopmem/iopmem.ko
+	echo fs/iopfs/iopfs.ko
 	# The test provider is built once its directory has sources.
 	if git -C "$REPO_DIR" ls-files -co --exclude-standard -- tests/provider | grep -q .; then
 		echo tests/provider/iopmem_test_provider.ko

@@ -183,18 +183,19 @@ bool iopmem_fs_held(struct iopmem_fs *fs, u64 offset, u64 len)
 EXPORT_SYMBOL_GPL(iopmem_fs_held);
 
 /**
- * iopmem_fs_drain() - make every earlier store to the memory durable
+ * iopmem_fs_drain() - make earlier stores to the memory durable
  * @fs: the memory
- *
- * Stores by any CPU, the kernel's and user mappings' alike (the PREFLUSH
- * drain of Documentation/ordering.rst).
+ * @all_cpus: stores by any CPU, user mappings' too (the PREFLUSH drain of
+ *	      Documentation/ordering.rst); else only this CPU's own stores
  *
  * Context: process context with interrupts enabled.
  */
-void iopmem_fs_drain(struct iopmem_fs *fs)
+void iopmem_fs_drain(struct iopmem_fs *fs, bool all_cpus)
 {
 	struct iopmem_fsdax *fsdax = container_of(fs, struct iopmem_fsdax, fs);
 
-	iopmem_drain(&fsdax->map, true);
+	if (!all_cpus)
+		wmb();	/* sfence: this CPU's WC buffers first */
+	iopmem_drain(&fsdax->map, all_cpus);
 }
 EXPORT_SYMBOL_GPL(iopmem_fs_drain);

@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mount: replay the log into the dcache.  The image is not trusted: every
+ * record is checked against what the records before it built (names
+ * exist or not, parents are directories, an extent belongs to one file
+ * only, directories stay a tree), and the first record that does not fit
+ * fails the mount, naming the record.  The end of the log is the first
+ * record whose sequence number or checksum is wrong.
+ */
+#include <linux/crc32c.h>
+#include <linux/hash.h>
+#include <linux/iopmem.h>
+#include <linux/slab.h>
+#include <linux/stringhash.h>
+
+#include "iopfs.h"
+
+#define IOPFS_REPLAY_HASH_BITS	14
+
+struct iopfs_rnode;
+
+/* A name in a directory, while replaying. */
+struct iopfs_rentry {
+	struct hlist_node hash;
+	struct list_head sibling;
+	struct iopfs_rnode *parent;
+	struct iopfs_rnode *node;
+	u32 len;
+	char name[];
+};
+
+/* An inode, while replaying. */
+struct iopfs_rnode {
+	struct hlist_node hash;
+	struct inode *inode;
+	struct list_head children;	/* directories */
+	struct iopfs_rentry *entry;	/* directories: their one name */
+	struct dentry *dentry;		/* directories, once instantiated */
+	bool handed_over;		/* the inode went to a dentry */
+};
+
+struct iopfs_replay {
+	struct super_block *sb;
+	struct iopfs_sb_info *sbi;
+	struct hlist_head *nodes;
+	struct hlist_head *entries;
+	u64 seq;
+	const char *why;
+};
+
+static struct iopfs_rnode *rp_node(struct iopfs_replay *rp, u64 ino)
+{
+	struct iopfs_rnode *n;
+
+	hlist_for_each_entry(n, &rp->nodes[hash_64(ino, IOPFS_REPLAY_HASH_BITS)],
+			     hash)
+		if (n->inode->i_ino == ino)
+			return n;
+	return NULL;
+}
+
+static u32 rp_name_hash(u64 parent, const char *name, u32 len)
+{
+	return hash_64(parent ^ full_name_hash(NULL, name, len),
+		       IOPFS_REPLAY_HASH_BITS);
+}
+
+static struct iopfs_rentry *rp_entry(struct iopfs_replay *rp,
+				     struct iopfs_rnode *dir,
+				     const char *name, u32 len)
+{
+	struct iopfs_rentry *e;
+
+	hlist_for_each_entry(e, &rp->entries[rp_name_hash(dir->inode->i_ino,
+							  name, len)], hash)
+		if (e->parent == dir && e->len == len &&
+		    !memcmp(e->name, name, len))
+			return e;
+	return NULL;
+}
+
+/* A name as a file system may hold it: 1-255 bytes, no '/', no NUL. */
+static bool rp_name_ok(const char *name, u32 len)
+{
+	if (!len || len > IOPFS_NAME_MAX)
+		return false;
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return false;
+	return !memchr(name, '/', len) && !memchr(name, 0, len);
+}
+
+static struct iopfs_rnode *rp_dir(struct iopfs_replay *rp, u64 ino)
+{
+	struct iopfs_rnode *n = rp_node(rp, ino);
+
+	if (!n) {
+		rp->why = "names an inode that does not exist";
+		return NULL;
+	}
+	if (!S_ISDIR(n->inode->i_mode)) {
+		rp->why = "names a parent that is not a directory";
+		return NULL;
+	}
+	return n;
+}
+
+static struct iopfs_rnode *rp_add_node(struct iopfs_replay *rp,
+				       struct inode *inode)
+{
+	struct iopfs_rnode *n = kzalloc(sizeof(*n), GFP_KERNEL);
+
+	if (!n)
+		return NULL;
+	n->inode = inode;
+	INIT_LIST_HEAD(&n->children);
+	hlist_add_head(&n->hash, &rp->nodes[hash_64(inode->i_ino,
+						    IOPFS_REPLAY_HASH_BITS)]);
+	return n;
+}
+
+static int rp_add_entry(struct iopfs_replay *rp, struct iopfs_rnode *dir,
+			struct iopfs_rnode *node, const char *name, u32 len)
+{
+	struct iopfs_rentry *e;
+
+	if (!rp_name_ok(name, len)) {
+		rp->why = "holds an invalid name";
+		return -EUCLEAN;
+	}
+	if (rp_entry(rp, dir, name, len)) {
+		rp->why = "creates a name that exists";
+		return -EUCLEAN;
+	}
+	e = kmalloc(struct_size(e, name, len), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->parent = dir;
+	e->node = node;
+	e->len = len;
+	memcpy(e->name, name, len);
+	hlist_add_head(&e->hash, &rp->entries[rp_name_hash(dir->inode->i_ino,
+							   name, len)]);
+	list_add_tail(&e->sibling, &dir->children);
+	if (S_ISDIR(node->inode->i_mode)) {
+		node->entry = e;
+		inc_nlink(dir->inode);
+	}
+	return 0;
+}
+
+/* An inode with no name left is gone: its extents are free again. */
+static void rp_drop_node(struct iopfs_rnode *n)
+{
+	hlist_del(&n->hash);
+	if (S_ISREG(n->inode->i_mode))
+		iopfs_free_extents(n->inode, 0);
+	iput(n->inode);
+	kfree(n);
+}
+
+static int rp_remove_entry(struct iopfs_replay *rp, struct iopfs_rentry *e)
+{
+	struct iopfs_rnode *n = e->node;
+
+	if (S_ISDIR(n->inode->i_mode)) {
+		if (!list_empty(&n->children)) {
+			rp->why = "removes a directory that is not empty";
+			return -EUCLEAN;
+		}
+		drop_nlink(e->parent->inode);
+		clear_nlink(n->inode);
+	} else {
+		drop_nlink(n->inode);
+	}
+	hlist_del(&e->hash);
+	list_del(&e->sibling);
+	kfree(e);
+	if (!n->inode->i_nlink)
+		rp_drop_node(n);
+	return 0;
+}
+
+static int rp_create(struct iopfs_replay *rp, const void *p, u32 len)
+{
+	const struct iopfs_rec_create *r = p;
+	u32 name_len = le32_to_cpu(r->name_len);
+	umode_t mode = le32_to_cpu(r->mode);
+	u64 ino = le64_to_cpu(r->ino);
+	struct iopfs_rnode *dir, *n;
+	struct inode *inode;
+	int rc;
+
+	if (len != sizeof(*r) + name_len) {
+		rp->why = "has a wrong length";
+		return -EUCLEAN;
+	}
+	if ((!S_ISREG(mode) && !S_ISDIR(mode)) || (mode & ~(S_IFMT | S_IALLUGO))) {
+		rp->why = "creates an inode of an unknown type";
+		return -EUCLEAN;
+	}
+	if (ino <= IOPFS_ROOT_INO || rp_node(rp, ino)) {
+		rp->why = "creates an inode number in use";
+		return -EUCLEAN;
+	}
+	dir = rp_dir(rp, le64_to_cpu(r->parent));
+	if (!dir)
+		return -EUCLEAN;
+	inode = iopfs_new_inode(rp->sb, ino, mode);
+	if (!inode)
+		return -ENOMEM;
+	i_uid_write(inode, le32_to_cpu(r->uid));
+	i_gid_write(inode, le32_to_cpu(r->gid));
+	iopfs_set_atime(inode, iopfs_get_time(&r->time));
+	iopfs_set_mtime(inode, iopfs_get_time(&r->time));
+	iopfs_set_ctime(inode, iopfs_get_time(&r->time));
+	if (!S_ISDIR(mode))
+		set_nlink(inode, 1);
+	n = rp_add_node(rp, inode);
+	if (!n) {
+		iput(inode);
+		return -ENOMEM;
+	}
+	rc = rp_add_entry(rp, dir, n, (const char *)(r + 1), name_len);
+	if (rc) {
+		clear_nlink(inode);
+		rp_drop_node(n);
+		return rc;
+	}
+	rp->sbi->next_ino = max(rp->sbi->next_ino, ino + 1);
+	iopfs_set_mtime(dir->inode, iopfs_get_time(&r->time));
+	iopfs_set_ctime(dir->inode, iopfs_get_time(&r->time));
+	return 0;
+}
+
+static int rp_link(struct iopfs_replay *rp, const void *p, u32 len)
+{
+	const struct iopfs_rec_link *r = p;
+	u32 name_len = le32_to_cpu(r->name_len);
+	struct iopfs_rnode *dir, *n;
+	int rc;
+
+	if (len != sizeof(*r) + name_len) {
+		rp->why = "has a wrong length";
+		return -EUCLEAN;
+	}
+	n = rp_node(rp, le64_to_cpu(r->ino));
+	if (!n || !S_ISREG(n->inode->i_mode)) {
+		rp->why = "links something that is not a regular file";
+		return -EUCLEAN;
+	}
+	dir = rp_dir(rp, le64_to_cpu(r->parent));
+	if (!dir)
+		return -EUCLEAN;
+	rc = rp_add_entry(rp, dir, n, (const char *)(r + 1), name_len);
+	if (!rc)
+		inc_nlink(n->inode);
+	return rc;
+}
+
+static int rp_unlink(struct iopfs_replay *rp, const void *p, u32 len)
+{
+	const struct iopfs_rec_unlink *r = p;
+	u32 name_len = le32_to_cpu(r->name_len);
+	struct iopfs_rnode *dir;
+	struct iopfs_rentry *e;
+
+	if (len != sizeof(*r) + name_len) {
+		rp->why = "has a wrong length";
+		return -EUCLEAN;
+	}
+	dir = rp_dir(rp, le64_to_cpu(r->parent));
+	if (!dir)
+		return -EUCLEAN;
+	e = rp_entry(rp, dir, (const char *)(r + 1), name_len);
+	if (!e) {
+		rp->why = "removes a name that does not exist";
+		return -EUCLEAN;
+	}
+	iopfs_set_mtime(dir->inode, iopfs_get_time(&r->time));
+	iopfs_set_ctime(dir->inode, iopfs_get_time(&r->time));
+	return rp_remove_entry(rp, e);
+}
+
+static int rp_rename(struct iopfs_replay *rp, const void *p, u32 len)
+{
+	const struct iopfs_rec_rename *r = p;
+	u32 old_len = le32_to_cpu(r->old_len), new_len = le32_to_cpu(r->new_len);
+	const char *old_name = (const char *)(r + 1);
+	const char *new_name = old_name + old_len;
+	struct iopfs_rnode *old_dir, *new_dir, *n, *up;
+	struct iopfs_rentry *e, *target;
+	int rc;
+
+	if (old_len > IOPFS_NAME_MAX || new_len > IOPFS_NAME_MAX ||
+	    len != sizeof(*r) + old_len + new_len) {
+		rp->why = "has a wrong length";
+		return -EUCLEAN;
+	}
+	old_dir = rp_dir(rp, le64_to_cpu(r->old_parent));
+	new_dir = old_dir ? rp_dir(rp, le64_to_cpu(r->new_parent)) : NULL;
+	if (!new_dir)
+		return -EUCLEAN;
+	e = rp_entry(rp, old_dir, old_name, old_len);
+	if (!e) {
+		rp->why = "renames a name that does not exist";
+		return -EUCLEAN;
+	}
+	n = e->node;
+	/* A directory moved into itself would leave the tree. */
+	for (up = new_dir; S_ISDIR(n->inode->i_mode) && up; ) {
+		if (up == n) {
+			rp->why = "moves a directory below itself";
+			return -EUCLEAN;
+		}
+		up = up->entry ? up->entry->parent : NULL;
+	}
+	target = rp_entry(rp, new_dir, new_name, new_len);
+	if (target == e)
+		return 0;
+	if (target) {
+		if (S_ISDIR(target->node->inode->i_mode) !=
+		    S_ISDIR(n->inode->i_mode)) {
+			rp->why = "replaces a directory by a file or back";
+			return -EUCLEAN;
+		}
+		rc = rp_remove_entry(rp, target);
+		if (rc)
+			return rc;
+	}
+	if (!rp_name_ok(new_name, new_len)) {
+		rp->why = "holds an invalid name";
+		return -EUCLEAN;
+	}
+	/* Move the entry: rehash under the new name and parent. */
+	hlist_del(&e->hash);
+	list_del(&e->sibling);
+	if (S_ISDIR(n->inode->i_mode)) {
+		drop_nlink(old_dir->inode);
+		n->entry = NULL;
+	}
+	rc = rp_add_entry(rp, new_dir, n, new_name, new_len);
+	kfree(e);
+	return rc;
+}
+
+static int rp_setattr(struct iopfs_replay *rp, const void *p, u32 len)
+{
+	const struct iopfs_rec_setattr *r = p;
+	u32 valid = le32_to_cpu(r->valid);
+	u64 size = le64_to_cpu(r->size);
+	struct iopfs_rnode *n;
+	struct inode *inode;
+
+	if (len != sizeof(*r) || (valid & ~IOPFS_ATTR_ALL) ||
+	    (le32_to_cpu(r->mode) & ~S_IALLUGO)) {
+		rp->why = "has a wrong length or unknown attributes";
+		return -EUCLEAN;
+	}
+	n = rp_node(rp, le64_to_cpu(r->ino));
+	if (!n) {
+		rp->why = "names an inode that does not exist";
+		return -EUCLEAN;
+	}
+	inode = n->inode;
+	if (valid & IOPFS_ATTR_MODE)
+		inode->i_mode = (inode->i_mode & S_IFMT) | le32_to_cpu(r->mode);
+	if (valid & IOPFS_ATTR_UID)
+		i_uid_write(inode, le32_to_cpu(r->uid));
+	if (valid & IOPFS_ATTR_GID)
+		i_gid_write(inode, le32_to_cpu(r->gid));
+	if (valid & IOPFS_ATTR_SIZE) {
+		if (!S_ISREG(inode->i_mode) || size > MAX_LFS_FILESIZE) {
+			rp->why = "sets the size of a directory, or a size too large";
+			return -EUCLEAN;
+		}
+		if (size < i_size_read(inode))
+			iopfs_free_extents(inode,
+					   DIV_ROUND_UP_ULL(size, IOPFS_EXTENT_SIZE));
+		i_size_write(inode, size);
+	}
+	if (valid & IOPFS_ATTR_ATIME)
+		iopfs_set_atime(inode, iopfs_get_time(&r->atime));
+	if (valid & IOPFS_ATTR_MTIME)
+		iopfs_set_mtime(inode, iopfs_get_time(&r->mtime));
+	if (valid & IOPFS_ATTR_CTIME)
+		iopfs_set_ctime(inode, iopfs_get_time(&r->ctime));
+	return 0;
+}
+
+static int rp_extent(struct iopfs_replay *rp, const void *p, u32 len)
+{
+	const struct iopfs_rec_extent *r = p;
+	u64 index = le64_to_cpu(r->index), phys = le64_to_cpu(r->phys);
+	u32 count = le32_to_cpu(r->count), i;
+	struct iopfs_sb_info *sbi = rp->sbi;
+	struct iopfs_rnode *n;
+
+	if (len != sizeof(*r) || !count || phys >= sbi->extents ||
+	    count > sbi->extents - phys ||
+	    index > (MAX_LFS_FILESIZE >> IOPFS_EXTENT_SHIFT) - count) {
+		rp->why = "holds an extent outside the data area";
+		return -EUCLEAN;
+	}
+	n = rp_node(rp, le64_to_cpu(r->ino));
+	if (!n || !S_ISREG(n->inode->i_mode)) {
+		rp->why = "gives an extent to something that is not a regular file";
+		return -EUCLEAN;
+	}
+	for (i = 0; i < count; i++) {
+		/* One page in two files would be one pin in two files. */
+		if (test_bit(phys + i, sbi->used)) {
+			rp->why = "gives an extent that is in use";
+			return -EUCLEAN;
+		}
+		if (iopfs_map_extent(n->inode, index + i, phys + i)) {
+			rp->why = "maps a file offset twice";
+			return -EUCLEAN;
+		}
+		set_bit(phys + i, sbi->used);
+		sbi->free_extents--;
+	}
+	return 0;
+}
+
+static int rp_apply(struct iopfs_replay *rp, u16 type, const void *p, u32 len)
+{
+	switch (type) {
+	case IOPFS_REC_CREATE:
+		return len < sizeof(struct iopfs_rec_create) ? -EUCLEAN :
+		       rp_create(rp, p, len);
+	case IOPFS_REC_LINK:
+		return len < sizeof(struct iopfs_rec_link) ? -EUCLEAN :
+		       rp_link(rp, p, len);
+	case IOPFS_REC_UNLINK:
+		return len < sizeof(struct iopfs_rec_unlink) ? -EUCLEAN :
+		       rp_unlink(rp, p, len);
+	case IOPFS_REC_RENAME:
+		return len < sizeof(struct iopfs_rec_rename) ? -EUCLEAN :
+		       rp_rename(rp, p, len);
+	case IOPFS_REC_SETATTR:
+		return rp_setattr(rp, p, len);
+	case IOPFS_REC_EXTENT:
+		return rp_extent(rp, p, len);
+	}
+	rp->why = "has an unknown type";
+	return -EUCLEAN;
+}
+
+/* Dentries for the replayed tree, parents first. */
+static int rp_instantiate(struct iopfs_replay *rp, struct iopfs_rnode *dir)
+{
+	struct iopfs_rentry *e;
+	int rc;
+
+	list_for_each_entry(e, &dir->children, sibling) {
+		struct dentry *dentry;
+		struct qstr q = QSTR_INIT(e->name, e->len);
+
+		dentry = d_alloc(dir->dentry, &q);
+		if (!dentry)
+			return -ENOMEM;
+		if (e->node->handed_over)
+			ihold(e->node->inode);
+		e->node->handed_over = true;
+		iopfs_d_add_pinned(dentry, e->node->inode);
+		if (S_ISDIR(e->node->inode->i_mode)) {
+			e->node->dentry = dentry;
+			rc = rp_instantiate(rp, e->node);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static void rp_free(struct iopfs_replay *rp)
+{
+	struct iopfs_rentry *e;
+	struct iopfs_rnode *n;
+	struct hlist_node *t;
+	int i;
+
+	for (i = 0; i < (1 << IOPFS_REPLAY_HASH_BITS); i++) {
+		hlist_for_each_entry_safe(e, t, &rp->entries[i], hash)
+			kfree(e);
+		hlist_for_each_entry_safe(n, t, &rp->nodes[i], hash) {
+			if (!n->handed_over && n->inode->i_ino != IOPFS_ROOT_INO)
+				iput(n->inode);
+			kfree(n);
+		}
+	}
+	kvfree(rp->entries);
+	kvfree(rp->nodes);
+}
+
+/**
+ * iopfs_replay() - build the namespace from the log
+ * @sb: the superblock, whose iopfs_sb_info is set up
+ * @root: the root directory's inode, owned by the caller
+ *
+ * Return: 0 with the tree in the dcache under sb->s_root; -EUCLEAN
+ * (logged, naming the record) for a log that does not fit together;
+ * -ENOMEM.
+ */
+int iopfs_replay(struct super_block *sb, struct inode *root)
+{
+	struct iopfs_sb_info *sbi = IOPFS_SB(sb);
+	struct iopfs_replay rp = { .sb = sb, .sbi = sbi, .seq = 1 };
+	struct iopfs_rnode *root_node;
+	u64 pos = 0;
+	int rc = -ENOMEM;
+
+	rp.nodes = kvcalloc(1 << IOPFS_REPLAY_HASH_BITS, sizeof(*rp.nodes),
+			    GFP_KERNEL);
+	rp.entries = kvcalloc(1 << IOPFS_REPLAY_HASH_BITS,
+			      sizeof(*rp.entries), GFP_KERNEL);
+	if (!rp.nodes || !rp.entries)
+		goto out;
+	root_node = rp_add_node(&rp, root);
+	if (!root_node)
+		goto out;
+	root_node->handed_over = true;
+	root_node->dentry = sb->s_root;
+
+	while (sbi->log_size - pos >= sizeof(struct iopfs_rec)) {
+		const struct iopfs_rec *rec = sbi->log + pos;
+		struct iopfs_rec hdr;
+		u32 len, size;
+		void *buf;
+
+		/* One read of the device per record; the image may change. */
+		memcpy(&hdr, rec, sizeof(hdr));
+		len = le16_to_cpu(hdr.len);
+		size = ALIGN(sizeof(hdr) + len, IOPFS_REC_ALIGN);
+		if (le64_to_cpu(hdr.seq) != rp.seq || size > sbi->log_size - pos)
+			break;
+		buf = kmalloc(sizeof(hdr) + len, GFP_KERNEL);
+		if (!buf) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		memcpy(buf, rec, sizeof(hdr) + len);
+		if (crc32c(~0, buf + sizeof(hdr.checksum),
+			   sizeof(hdr) - sizeof(hdr.checksum) + len) !=
+		    le32_to_cpu(((struct iopfs_rec *)buf)->checksum)) {
+			kfree(buf);
+			break;
+		}
+		rc = rp_apply(&rp, le16_to_cpu(hdr.type), buf + sizeof(hdr), len);
+		kfree(buf);
+		if (rc) {
+			pr_err("iopfs %pg: log record %llu (at byte %llu of the log) %s; run fsck.iopfs\n",
+			       sbi->bdev.bdev, rp.seq, pos,
+			       rp.why ?: "cannot be replayed (out of memory)");
+			goto out;
+		}
+		pos += size;
+		rp.seq++;
+	}
+	sbi->log_used = pos;
+	sbi->next_seq = rp.seq;
+	rc = rp_instantiate(&rp, root_node);
+out:
+	if (rp.nodes && rp.entries)
+		rp_free(&rp);
+	else {
+		kvfree(rp.nodes);
+		kvfree(rp.entries);
+	}
+	return rc;
+}
