@@ -457,6 +457,8 @@ static int rp_instantiate(struct iopfs_replay *rp, struct iopfs_rnode *dir)
 		struct dentry *dentry;
 		struct qstr q = QSTR_INIT(e->name, e->len);
 
+		/* Hashed as lookups hash it, or they would never find it. */
+		q.hash = full_name_hash(dir->dentry, e->name, e->len);
 		dentry = d_alloc(dir->dentry, &q);
 		if (!dentry)
 			return -ENOMEM;

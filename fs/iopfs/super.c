@@ -30,10 +30,18 @@ static struct inode *iopfs_alloc_inode(struct super_block *sb)
 
 	if (!ii)
 		return NULL;
+	return &ii->vfs;
+}
+
+/* Once per slab object, as inode_init_once() requires. */
+static void iopfs_inode_init_once(void *obj)
+{
+	struct iopfs_inode *ii = obj;
+
 	xa_init(&ii->map);
 	mutex_init(&ii->alloc_lock);
 	INIT_LIST_HEAD(&ii->files);
-	return &ii->vfs;
+	inode_init_once(&ii->vfs);
 }
 
 static void iopfs_free_inode(struct inode *inode)
@@ -391,8 +399,10 @@ static int __init iopfs_init(void)
 {
 	int rc;
 
-	iopfs_inode_cache = KMEM_CACHE(iopfs_inode, SLAB_RECLAIM_ACCOUNT |
-				       SLAB_ACCOUNT);
+	iopfs_inode_cache = kmem_cache_create("iopfs_inode",
+					      sizeof(struct iopfs_inode), 0,
+					      SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT,
+					      iopfs_inode_init_once);
 	if (!iopfs_inode_cache)
 		return -ENOMEM;
 	iopfs_kset = kset_create_and_add("iopfs", NULL, fs_kobj);

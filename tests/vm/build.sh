@@ -26,7 +26,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/kernel.sh"
 
 # Repository paths that belong to the kernel build.
-MODULE_PATHS=(Kbuild VERSION drivers include tests/provider tests/ptewalk tests/daxzero tests/kasan tests/p2palloc
+MODULE_PATHS=(Kbuild VERSION drivers fs/iopfs include tests/provider tests/ptewalk tests/daxzero tests/kasan tests/p2palloc
 	tests/kunit)
 
 # source_files PATH... : tracked and untracked-but-not-ignored files under
