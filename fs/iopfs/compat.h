@@ -14,10 +14,10 @@
 #include <linux/mm.h>
 
 #ifdef IOPFS_HAVE_MNT_IDMAP	/* 6.3 */
-#define IOPFS_IDMAP_ARG		struct mnt_idmap *idmap
+#define IOPFS_IDMAP_T		struct mnt_idmap *
 #define IOPFS_NOP_IDMAP		(&nop_mnt_idmap)
 #else
-#define IOPFS_IDMAP_ARG		struct user_namespace *idmap
+#define IOPFS_IDMAP_T		struct user_namespace *
 #define IOPFS_NOP_IDMAP		(&init_user_ns)
 #endif
 

@@ -270,7 +270,7 @@ int iopfs_truncate(struct inode *inode, loff_t size)
 	return rc;
 }
 
-int iopfs_setattr(IOPFS_IDMAP_ARG, struct dentry *dentry, struct iattr *attr)
+int iopfs_setattr(IOPFS_IDMAP_T idmap, struct dentry *dentry, struct iattr *attr)
 {
 	struct inode *inode = d_inode(dentry);
 	struct timespec64 atime = iopfs_get_atime(inode);

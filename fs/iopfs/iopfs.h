@@ -124,6 +124,6 @@ int iopfs_truncate(struct inode *inode, loff_t size);
 void iopfs_release_extent(struct iopfs_sb_info *sbi, u64 phys);
 void iopfs_reap(struct work_struct *work);
 bool iopfs_reap_now(struct iopfs_sb_info *sbi);
-int iopfs_setattr(IOPFS_IDMAP_ARG, struct dentry *dentry, struct iattr *attr);
+int iopfs_setattr(IOPFS_IDMAP_T idmap, struct dentry *dentry, struct iattr *attr);
 
 #endif /* _IOPFS_H */

@@ -33,7 +33,7 @@ struct inode *iopfs_new_inode(struct super_block *sb, u64 ino, umode_t mode)
 	return inode;
 }
 
-static int iopfs_mknod(IOPFS_IDMAP_ARG, struct inode *dir,
+static int iopfs_mknod(IOPFS_IDMAP_T idmap, struct inode *dir,
 		       struct dentry *dentry, umode_t mode)
 {
 	struct iopfs_sb_info *sbi = IOPFS_SB(dir->i_sb);
@@ -78,13 +78,13 @@ static int iopfs_mknod(IOPFS_IDMAP_ARG, struct inode *dir,
 	return 0;
 }
 
-static int iopfs_create(IOPFS_IDMAP_ARG, struct inode *dir,
+static int iopfs_create(IOPFS_IDMAP_T idmap, struct inode *dir,
 			struct dentry *dentry, umode_t mode, bool excl)
 {
 	return iopfs_mknod(idmap, dir, dentry, mode | S_IFREG);
 }
 
-static IOPFS_MKDIR_TYPE iopfs_mkdir(IOPFS_IDMAP_ARG, struct inode *dir,
+static IOPFS_MKDIR_TYPE iopfs_mkdir(IOPFS_IDMAP_T idmap, struct inode *dir,
 				    struct dentry *dentry, umode_t mode)
 {
 	return iopfs_mkdir_ret(iopfs_mknod(idmap, dir, dentry, mode | S_IFDIR));
@@ -132,7 +132,7 @@ static int iopfs_rmdir(struct inode *dir, struct dentry *dentry)
 	return iopfs_log_unlink(dir, dentry) ?: simple_rmdir(dir, dentry);
 }
 
-static int iopfs_rename(IOPFS_IDMAP_ARG, struct inode *old_dir,
+static int iopfs_rename(IOPFS_IDMAP_T idmap, struct inode *old_dir,
 			struct dentry *old_dentry, struct inode *new_dir,
 			struct dentry *new_dentry, unsigned int flags)
 {

@@ -564,9 +564,9 @@ int iopfs_replay(struct super_block *sb, struct inode *root)
 	sbi->next_seq = rp.seq;
 	rc = rp_instantiate(&rp, root_node);
 out:
-	if (rp.nodes && rp.entries)
+	if (rp.nodes && rp.entries) {
 		rp_free(&rp);
-	else {
+	} else {
 		kvfree(rp.nodes);
 		kvfree(rp.entries);
 	}

@@ -15,10 +15,22 @@
 #include "iopfs.h"
 
 /* A refused mount: said in the kernel log and to mount(8) alike. */
-#define iopfs_refuse(fc, fmt, ...) ({				\
-	pr_err(fmt "\n", ##__VA_ARGS__);				\
-	invalfc(fc, fmt, ##__VA_ARGS__);			\
-})
+static __printf(2, 3) int iopfs_refuse(struct fs_context *fc,
+				       const char *fmt, ...)
+{
+	va_list args;
+	char *msg;
+
+	va_start(args, fmt);
+	msg = kvasprintf(GFP_KERNEL, fmt, args);
+	va_end(args);
+	if (!msg)
+		return -ENOMEM;
+	pr_err("%s\n", msg);
+	errorfc(fc, "%s", msg);
+	kfree(msg);
+	return -EINVAL;
+}
 
 static struct kmem_cache *iopfs_inode_cache;
 static struct kset *iopfs_kset;
@@ -211,8 +223,9 @@ static int iopfs_check_super(struct fs_context *fc, struct iopfs_sb_info *sbi)
 	data_off = le64_to_cpu(s->data_offset);
 	extents = le64_to_cpu(s->data_extents);
 	if (le64_to_cpu(s->device_size) != size)
-		return iopfs_refuse(fc, "iopfs: %pg is %llu bytes, the file system was made for %llu; mkfs.iopfs it again",
-			       sbi->bdev.bdev, size, le64_to_cpu(s->device_size));
+		return iopfs_refuse(fc,
+				    "iopfs: %pg is %llu bytes, the file system was made for %llu; mkfs.iopfs it again",
+				    sbi->bdev.bdev, size, le64_to_cpu(s->device_size));
 	if (!IS_ALIGNED(log_off, IOPFS_EXTENT_SIZE) ||
 	    !IS_ALIGNED(log_size, IOPFS_EXTENT_SIZE) ||
 	    !IS_ALIGNED(data_off, IOPFS_EXTENT_SIZE) ||
@@ -222,8 +235,9 @@ static int iopfs_check_super(struct fs_context *fc, struct iopfs_sb_info *sbi)
 	    extents > (size - data_off) >> IOPFS_EXTENT_SHIFT ||
 	    !S_ISDIR(le32_to_cpu(s->root_mode)) ||
 	    (le32_to_cpu(s->root_mode) & ~(S_IFMT | S_IALLUGO)))
-		return iopfs_refuse(fc, "iopfs: %pg: superblock areas do not fit the device; run fsck.iopfs",
-			       sbi->bdev.bdev);
+		return iopfs_refuse(fc,
+				    "iopfs: %pg: superblock areas do not fit the device; run fsck.iopfs",
+				    sbi->bdev.bdev);
 	sbi->log = sbi->mem->virt + log_off;
 	sbi->log_size = log_size;
 	sbi->data = sbi->mem->virt + data_off;
@@ -276,8 +290,8 @@ static int iopfs_fill_super(struct super_block *sb, struct fs_context *fc)
 
 	rc = iopfs_bdev_open(&sbi->bdev, fc->source, sb);
 	if (rc) {
-		errorfc(fc, "iopfs: cannot open %s exclusively (%d): is it mounted or in use?",
-			fc->source, rc);
+		iopfs_refuse(fc, "iopfs: cannot open %s exclusively (%d): is it mounted or in use?",
+			     fc->source, rc);
 		sbi->bdev.bdev = NULL;
 		return rc;
 	}
@@ -285,7 +299,9 @@ static int iopfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (IS_ERR(sbi->mem)) {
 		rc = PTR_ERR(sbi->mem);
 		sbi->mem = NULL;
-		return iopfs_refuse(fc, "iopfs: %s is not an iopmem device in mode iopfs (%d); see dmesg", fc->source, rc);
+		return iopfs_refuse(fc,
+				    "iopfs: %s is not an iopmem device in mode iopfs (%d); see dmesg",
+				    fc->source, rc);
 	}
 	if (sbi->mem->size < 2 * IOPFS_EXTENT_SIZE)
 		return iopfs_refuse(fc, "iopfs: %s is too small", fc->source);
