@@ -132,7 +132,8 @@ int parse_cache(const char *s)
 int parse_mode(const char *s)
 {
 	return parse_choice(s, (const char *const[]){ "fsdax", "devdax",
-						      "p2pdma", NULL });
+						      "p2pdma", "iopfs",
+						      NULL });
 }
 
 int parse_memmap(const char *s)

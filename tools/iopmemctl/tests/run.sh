@@ -204,6 +204,9 @@ eq "list --json p2pdma: no p2pmem/ (pool gone), no p2pmem key" null "$("$CTL" li
 expect "set --mode p2pdma is passed to the kernel" 0 '^iopmem0 ' "$CTL" set iopmem0 --mode p2pdma
 eq "... which got p2pdma in iopmem0/mode" p2pdma "$(cat "$S/class/iopmem/iopmem0/mode")"
 echo fsdax >"$S/class/iopmem/iopmem0/mode"
+expect "set --mode iopfs is passed to the kernel" 0 '^iopmem0 ' "$CTL" set iopmem0 --mode iopfs
+eq "... which got iopfs in iopmem0/mode" iopfs "$(cat "$S/class/iopmem/iopmem0/mode")"
+echo fsdax >"$S/class/iopmem/iopmem0/mode"
 
 expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
 expect "stats iopmem0: counter lines" 0 '^  dax_pages +28672$' "$CTL" stats iopmem0
@@ -216,7 +219,7 @@ expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such i
 expect "stats with two devices is misuse, status 2" 2 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
 
 expect "set: bad cache value names device, value and fix" 1 "^iopmemctl: set iopmem0: 'bogus' is not a cache mode; use --cache wc" "$CTL" set iopmem0 --cache bogus
-expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" set iopmem0 --mode dax
+expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax, --mode devdax, --mode p2pdma or --mode iopfs$" "$CTL" set iopmem0 --mode dax
 expect "set: bad memmap value" 1 "^iopmemctl: set iopmem0: 'disk' is not a place for struct pages; use --memmap ram .* or --memmap dev" "$CTL" set iopmem0 --memmap disk
 expect "set: nothing to change" 1 '^iopmemctl: set iopmem0: nothing to change; give --cache' "$CTL" set iopmem0
 expect "set: missing device" 1 '^iopmemctl: set iopmem9: no such iopmem device' "$CTL" set iopmem9 --cache uc
@@ -224,7 +227,7 @@ expect "set: no device is misuse, status 2" 2 '^usage: iopmemctl set' "$CTL" set
 expect "bind: not a PCI address" 1 "^iopmemctl: bind 0000:zz:04.0: not a PCI address" "$CTL" bind 0000:zz:04.0
 expect "bind: bad BAR" 1 "^iopmemctl: bind 0000:00:08.0: '7' is not a BAR; use --bar 0 to 5" "$CTL" bind 00:08.0 --bar 7
 expect "bind: bad cache" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a cache mode" "$CTL" bind 0000:00:08.0 --cache xx
-expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" bind 0000:00:08.0 --mode xx
+expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax, --mode p2pdma or --mode iopfs$" "$CTL" bind 0000:00:08.0 --mode xx
 expect "bind: p2pdma size not in whole 2 MiB units" 1 "^iopmemctl: bind 0000:00:08.0: '3M' is not a size in whole 2 MiB units; use e.g. --p2pdma 128M$" "$CTL" bind 0000:00:08.0 --p2pdma 3M
 expect "bind: p2pdma size that is no size" 1 "^iopmemctl: bind 0000:00:08.0: '-2M' is not a size" "$CTL" bind 0000:00:08.0 --p2pdma -2M
 expect "bind: bad memmap" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a memmap place; use --memmap ram \\(struct pages in system RAM\\) or --memmap dev" "$CTL" bind 0000:00:08.0 --memmap xx
@@ -253,9 +256,9 @@ eq "apply-config: a bad file exits 1" 1 "$?"
 eq "apply-config: one error per bad line, each naming file and line" \
 "iopmemctl: $T/bad.conf:3: 'zz:yy' is neither a PCI address (DDDD:BB:SS.F) nor a vendor:device ID (1af4:1110)
 iopmemctl: $T/bad.conf:4: 0000:00:04.0 is already configured on line 2; keep one line per device
-iopmemctl: $T/bad.conf:5: 'foo' is not a mode; use mode=fsdax, mode=devdax or mode=p2pdma
+iopmemctl: $T/bad.conf:5: 'foo' is not a mode; use mode=fsdax, mode=devdax, mode=p2pdma or mode=iopfs
 iopmemctl: $T/bad.conf:6: cache is given twice; give it once
-iopmemctl: $T/bad.conf:7: 'colour=...' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE
+iopmemctl: $T/bad.conf:7: 'colour=...' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma|iopfs, memmap=ram|dev or p2pdma=SIZE
 iopmemctl: $T/bad.conf:8: bar needs a value: bar=...
 iopmemctl: $T/bad.conf:9: '1000K' is not a size in whole 2 MiB units; use e.g. p2pdma=128M" "$out"
 expect "apply-config: a missing file" 1 "^iopmemctl: cannot read $T/none.conf: No such file or directory$" \
@@ -263,6 +266,9 @@ expect "apply-config: a missing file" 1 "^iopmemctl: cannot read $T/none.conf: N
 echo '00:09.0 mode=devdax' >"$T/good.conf"
 expect "apply-config: a device the file does not list is left alone" 0 '^$' \
 	"$CTL" apply-config --config "$T/good.conf" 00:0a.0
+printf '00:09.0 mode=iopfs\n1af4:1116 mode=iopfs cache=uc p2pdma=128M\n' >"$T/iopfs.conf"
+expect "apply-config: mode=iopfs is a mode (the file is checked whole)" 0 '^$' \
+	"$CTL" apply-config --config "$T/iopfs.conf" 00:0a.0
 expect "apply-config: not a PCI address" 1 "^iopmemctl: apply-config xx: not a PCI address" \
 	"$CTL" apply-config --config "$T/good.conf" xx
 
@@ -406,6 +412,7 @@ if [ "$(id -u)" = 0 ]; then
 	expect "bind: already bound names the device" 1 "^iopmemctl: bind 0000:00:04.0: already bound to iopmem as iopmem0; change it with 'iopmemctl set iopmem0'" "$CTL" bind 00:04.0
 	expect "bind: other driver" 1 '^iopmemctl: bind 0000:00:07.0: bound to the driver other; unbind it first: echo 0000:00:07.0 > /sys/bus/pci/drivers/other/unbind' "$CTL" bind 0000:00:07.0
 	expect "bind --mode p2pdma is a mode: the next check is the device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device" "$CTL" bind 0000:00:09.0 --mode p2pdma
+	expect "bind --mode iopfs is a mode: the next check is the device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device" "$CTL" bind 0000:00:09.0 --mode iopfs
 	expect "bind: no such PCI device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device; 'lspci -D' lists them" "$CTL" bind 0000:00:09.0
 	expect "unbind: not bound to iopmem" 1 '^iopmemctl: unbind 0000:00:07.0: not bound to iopmem \(driver: other\)' "$CTL" unbind 0000:00:07.0
 	expect "unbind iopmem10" 0 '' "$CTL" unbind iopmem10
