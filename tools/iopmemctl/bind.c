@@ -317,7 +317,7 @@ static bool block_mounted(const char *name, char *why, size_t len)
 	FILE *f;
 
 	block_devts(name, devts, sizeof(devts));
-	f = fopen("/proc/self/mountinfo", "re");
+	f = mountinfo_open();
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f)) {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <json-c/json.h>
 
 #define IOPMEMCTL_PATH_MAX 4096
@@ -48,6 +49,12 @@ int bind_pci(const char *pci, const struct bind_params *p, bool json);
  */
 const char *sysfs_root(void);
 bool sysfs_is_fake(void);
+
+/*
+ * /proc/self/mountinfo, or $IOPMEMCTL_MOUNTINFO: the tests give a file
+ * beside their fake sysfs tree. NULL (errno) if it cannot be read.
+ */
+FILE *mountinfo_open(void);
 
 /* snprintf into buf (IOPMEMCTL_PATH_MAX) "<root>/<fmt...>". */
 char *sysfs_path(char *buf, const char *fmt, ...)

@@ -60,6 +60,9 @@ export IOPMEMCTL_SYSFS="$S"
 # (on an AMD EPYC host the host bridge checks said "works").
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n\n' >"$T/cpuinfo.intel"
 export IOPMEMCTL_CPUINFO="$T/cpuinfo.intel"
+# list reads the iopfs mounts from mountinfo: this file, not the host's.
+: >"$T/mountinfo"
+export IOPMEMCTL_MOUNTINFO="$T/mountinfo"
 
 # fake_dev N PCI MODE CACHE NODE [PARENT] : iopmemN under PCI (under
 # devices/PARENT, default pci0000:00), bound to iopmem.
@@ -88,7 +91,7 @@ fake_dev() {
 	ln -sfn "../../devices/$par/$2/iopmem/iopmem$1" "$S/class/iopmem/iopmem$1"
 	ln -sfn "../../../devices/$par/$2" "$S/bus/pci/devices/$2"
 	ln -sfn "../../../bus/pci/drivers/iopmem" "$pdev/driver"
-	if [ "$3" = fsdax ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/$par/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
+	if [ "$3" = fsdax ] || [ "$3" = iopfs ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/$par/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
 }
 
 mkdir -p "$S/bus/pci/drivers/iopmem" "$S/bus/pci/drivers/other" "$S/module/iopmem/parameters"
@@ -207,6 +210,47 @@ echo fsdax >"$S/class/iopmem/iopmem0/mode"
 expect "set --mode iopfs is passed to the kernel" 0 '^iopmem0 ' "$CTL" set iopmem0 --mode iopfs
 eq "... which got iopfs in iopmem0/mode" iopfs "$(cat "$S/class/iopmem/iopmem0/mode")"
 echo fsdax >"$S/class/iopmem/iopmem0/mode"
+
+# A device in mode iopfs: a block device without DAX; once an iopfs is
+# mounted on it, its mount point (from mountinfo, fstype iopfs, source
+# /dev/iopmemN) and the counters of /sys/fs/iopfs/iopmemN/.
+fake_dev 4 0000:00:0b.0 iopfs wc -1
+J=$("$CTL" list --json iopmem4)
+eq "list --json iopfs: mode and blockdev" "iopfs iopmem4" "$(echo "$J" | jq -r '.[0] | "\(.mode) \(.blockdev)"')"
+eq "list --json iopfs: nothing mounted, no iopfs key" null "$(echo "$J" | jq -r '.[0].iopfs')"
+expect "list: table row of an unmounted iopfs device: its block device" 0 '^iopmem4 +0000:00:0b\.0 .* +iopfs +mem +-1 +/dev/iopmem4$' "$CTL" list
+fs=$S/fs/iopfs/iopmem4
+mkdir -p "$fs" "$S/fs/iopfs/iopmem40"
+echo 255 >"$fs/extents"
+echo 250 >"$fs/free_extents"
+echo 1 >"$fs/deferred_extents"
+echo 1048576 >"$fs/log_bytes"
+echo 4096 >"$fs/log_used_bytes"
+echo 7 >"$S/fs/iopfs/iopmem40/free_extents"
+cat >"$T/mountinfo" <<'MOUNTS'
+22 1 259:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
+90 22 259:1 / /mnt/dax rw,relatime shared:50 - xfs /dev/iopmem0 rw,dax=always
+91 22 259:7 / /mnt/forty rw,relatime shared:51 - iopfs /dev/iopmem40 rw
+92 22 259:4 / /mnt/io\040fs rw,relatime shared:52 - iopfs /dev/iopmem4 rw
+93 22 259:4 / /srv/bind rw,relatime shared:52 - iopfs /dev/iopmem4 rw
+MOUNTS
+J=$("$CTL" list --json iopmem4)
+eq "list --json iopfs: the first mount point, unescaped; not iopmem40's" "/mnt/io fs" "$(echo "$J" | jq -r '.[0].iopfs.mountpoint')"
+eq "list --json iopfs: the counters of /sys/fs/iopfs/iopmem4/ as numbers" \
+	"255 250 1 1048576 4096 number" \
+	"$(echo "$J" | jq -r '.[0].iopfs | "\(.extents) \(.free_extents) \(.deferred_extents) \(.log_bytes) \(.log_used_bytes) \(.free_extents | type)"')"
+schema_check "list --json with a mounted iopfs matches the schema" "$("$CTL" list --json)"
+eq "list --json: no iopfs key on an fsdax device, mounted or not" null "$("$CTL" list --json iopmem0 | jq -r '.[0].iopfs')"
+expect "list: table row of a mounted iopfs: where, extents and log" 0 \
+	'^iopmem4 +0000:00:0b\.0 .* +iopfs +mem +-1 +/dev/iopmem4 on /mnt/io fs type iopfs: 250 of 255 extents free, 1 deferred, log 1% of 1 MiB used$' "$CTL" list
+eq "list -u --json iopfs: log sizes as ndctl -u has sizes, counts stay numbers" \
+	'"1.00 MiB (1.05 MB)" "4.00 KiB (4.10 KB)" 250' \
+	"$("$CTL" list -u --json iopmem4 | jq -r '.[0].iopfs | "\(.log_bytes | tojson) \(.log_used_bytes | tojson) \(.free_extents | tojson)"')"
+: >"$T/mountinfo"
+J=$("$CTL" list --json iopmem4)
+eq "list --json iopfs mounted in another namespace: counters, no mountpoint" "null 250" "$(echo "$J" | jq -r '.[0].iopfs | "\(.mountpoint) \(.free_extents)"')"
+expect "list: ... and the table says iopfs without where" 0 '^iopmem4 .* /dev/iopmem4 iopfs: 250 of 255 extents free, 1 deferred, log 1% of 1 MiB used$' "$CTL" list iopmem4
+rm -r "$S/fs"
 
 expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
 expect "stats iopmem0: counter lines" 0 '^  dax_pages +28672$' "$CTL" stats iopmem0
