@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iopmemctl bind <pci-address> [--bar N] [--cache wc|uc]
- *                              [--mode fsdax|devdax|p2pdma] [--memmap ram|dev]
- *                              [--p2pdma SIZE]
+ *                              [--mode fsdax|devdax|p2pdma|iopfs]
+ *                              [--memmap ram|dev] [--p2pdma SIZE]
  * iopmemctl unbind [--force] <iopmemN|pci-address>
  */
 #include <errno.h>
@@ -20,7 +20,7 @@
 
 static const char bind_usage[] =
 "usage: iopmemctl bind <pci-address> [--bar N] [--cache wc|uc]\n"
-"                                    [--mode fsdax|devdax|p2pdma]\n"
+"                                    [--mode fsdax|devdax|p2pdma|iopfs]\n"
 "                                    [--memmap ram|dev] [--p2pdma SIZE]\n"
 "                                    [--json]\n"
 "\n"
@@ -32,12 +32,13 @@ static const char bind_usage[] =
 "  -b, --bar N               BAR 0-5 (default, or -1: the largest 64-bit\n"
 "                            memory BAR)\n"
 "  -c, --cache wc|uc         write-combining (default) or uncached\n"
-"  -m, --mode fsdax|devdax|p2pdma\n"
+"  -m, --mode fsdax|devdax|p2pdma|iopfs\n"
 "                            block device /dev/iopmemN (default), a\n"
 "                            device-dax region for daxctl, or PCI P2PDMA\n"
 "                            memory under /sys/bus/pci/devices/ADDR/p2pmem/\n"
 "                            (kernels with CONFIG_PCI_P2PDMA; fixed while\n"
-"                            bound)\n"
+"                            bound), or block device /dev/iopmemN for\n"
+"                            iopfs (mkfs.iopfs; mount -t iopfs)\n"
 "  -M, --memmap ram|dev      struct pages in system RAM (default) or in\n"
 "                            the first ~1.6% of the device memory (fsdax)\n"
 "  -p, --p2pdma SIZE         split the BAR: its last SIZE bytes (whole\n"
@@ -272,7 +273,7 @@ int cmd_bind(int argc, char **argv)
 		return fail("bind %s: '%s' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)",
 			    pci, p.cache);
 	if (p.mode && parse_mode(p.mode) < 0)
-		return fail("bind %s: '%s' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma",
+		return fail("bind %s: '%s' is not a mode; use --mode fsdax, --mode devdax, --mode p2pdma or --mode iopfs",
 			    pci, p.mode);
 	if (p.memmap && parse_memmap(p.memmap) < 0)
 		return fail("bind %s: '%s' is not a memmap place; use --memmap ram (struct pages in system RAM) or --memmap dev (in device memory)",
@@ -316,7 +317,7 @@ static bool block_mounted(const char *name, char *why, size_t len)
 	FILE *f;
 
 	block_devts(name, devts, sizeof(devts));
-	f = fopen("/proc/self/mountinfo", "re");
+	f = mountinfo_open();
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f)) {

@@ -33,8 +33,8 @@ static const char apply_usage[] =
 "\n"
 "File format, one device a line ('#' starts a comment):\n"
 "  <pci-address|vendor:device> [bar=N] [cache=wc|uc]\n"
-"                              [mode=fsdax|devdax|p2pdma] [memmap=ram|dev]\n"
-"                              [p2pdma=SIZE]\n"
+"                              [mode=fsdax|devdax|p2pdma|iopfs]\n"
+"                              [memmap=ram|dev] [p2pdma=SIZE]\n"
 "e.g.\n"
 "  0000:41:00.0  bar=2 cache=wc mode=fsdax\n"
 "  1af4:1110     mode=devdax\n"
@@ -95,7 +95,7 @@ static int check_value(int idx, const char *val)
 		break;
 	case 2:
 		if (parse_mode(val) < 0)
-			return fail("'%s' is not a mode; use mode=fsdax, mode=devdax or mode=p2pdma",
+			return fail("'%s' is not a mode; use mode=fsdax, mode=devdax, mode=p2pdma or mode=iopfs",
 				    val);
 		break;
 	case 3:
@@ -142,7 +142,7 @@ static int parse_line(char *text, struct conf_line *l,
 		if (idx < 5 && !eq)
 			return fail("%s needs a value: %s=...", word, word);
 		if (idx == 5)
-			return fail("'%s%s' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE",
+			return fail("'%s%s' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma|iopfs, memmap=ram|dev or p2pdma=SIZE",
 				    word, eq ? "=..." : "");
 		if (l->opt[idx][0])
 			return fail("%s is given twice; give it once",

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <json-c/json.h>
 
 #define IOPMEMCTL_PATH_MAX 4096
@@ -17,8 +18,9 @@
  */
 #define EXIT_USAGE 2
 
-/* parse_mode() of "p2pdma". */
+/* parse_mode() of "p2pdma" and "iopfs". */
 #define IOPMEMCTL_MODE_P2PDMA 2
+#define IOPMEMCTL_MODE_IOPFS 3
 
 /* Subcommands: argv[0] is the subcommand's name. Return the exit status. */
 int cmd_list(int argc, char **argv);
@@ -47,6 +49,12 @@ int bind_pci(const char *pci, const struct bind_params *p, bool json);
  */
 const char *sysfs_root(void);
 bool sysfs_is_fake(void);
+
+/*
+ * /proc/self/mountinfo, or $IOPMEMCTL_MOUNTINFO: the tests give a file
+ * beside their fake sysfs tree. NULL (errno) if it cannot be read.
+ */
+FILE *mountinfo_open(void);
 
 /* snprintf into buf (IOPMEMCTL_PATH_MAX) "<root>/<fmt...>". */
 char *sysfs_path(char *buf, const char *fmt, ...)
@@ -78,7 +86,7 @@ int fail_perm(const char *cmd, const char *dev, const char *path, int err);
 
 /* Pure parsing, tested on the host (tests/test-util.c). */
 int parse_cache(const char *s);		/* "wc" 0, "uc" 1, else -1 */
-int parse_mode(const char *s);		/* fsdax 0, devdax 1, p2pdma 2, else -1 */
+int parse_mode(const char *s);		/* fsdax 0, devdax 1, p2pdma 2, iopfs 3, else -1 */
 int parse_memmap(const char *s);	/* "ram" 0, "dev" 1, else -1 */
 bool p2pdma_size_ok(const char *s);	/* "128M": whole 2 MiB units */
 int parse_bar(const char *s, int *bar);	/* -1..5; 0 or -1 */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iopmemctl set <iopmemN> [--cache wc|uc] [--mode fsdax|devdax|p2pdma]
+ * iopmemctl set <iopmemN> [--cache wc|uc]
+ *                          [--mode fsdax|devdax|p2pdma|iopfs]
  *                          [--memmap ram|dev]
  */
 #include <errno.h>
@@ -12,23 +13,24 @@
 
 static const char set_usage[] =
 "usage: iopmemctl set <iopmemN> [--cache wc|uc]\n"
-"                               [--mode fsdax|devdax|p2pdma]\n"
+"                               [--mode fsdax|devdax|p2pdma|iopfs]\n"
 "                               [--memmap ram|dev] [--json]\n"
 "\n"
 "Change the memory type, the mode or the place of the struct pages of an\n"
 "iopmem device; the data in device memory is kept (a memmap change moves\n"
 "where /dev/iopmemN starts: make the file system again). Refused while\n"
-"the device is in use: in fsdax mode while /dev/iopmemN is mounted or\n"
-"open, in devdax mode while a /dev/daxN.M is mapped, in p2pdma mode while\n"
-"any of the P2PDMA pool is allocated. On a device that a fatal PCIe\n"
-"error took offline, --mode brings it back. Needs root.\n"
+"the device is in use: in fsdax and iopfs mode while /dev/iopmemN is\n"
+"mounted or open, in devdax mode while a /dev/daxN.M is mapped, in p2pdma\n"
+"mode while any of the P2PDMA pool is allocated. On a device that a fatal\n"
+"PCIe error took offline, --mode brings it back. Needs root.\n"
 "\n"
 "  -c, --cache wc|uc         write-combining or uncached\n"
-"  -m, --mode fsdax|devdax|p2pdma\n"
+"  -m, --mode fsdax|devdax|p2pdma|iopfs\n"
 "                            block device for DAX file systems, a\n"
-"                            device-dax region for daxctl, or the PCI\n"
+"                            device-dax region for daxctl, the PCI\n"
 "                            device's P2PDMA memory (kernels with\n"
-"                            CONFIG_PCI_P2PDMA)\n"
+"                            CONFIG_PCI_P2PDMA), or a block device for\n"
+"                            iopfs (mkfs.iopfs; mount -t iopfs)\n"
 "  -M, --memmap ram|dev      struct pages in system RAM, or in the first\n"
 "                            ~1.6% of the device memory (fsdax mode)\n"
 "  -j, --json                print the resulting device as JSON\n"
@@ -145,13 +147,13 @@ int cmd_set(int argc, char **argv)
 		return fail("set %s: '%s' is not a cache mode; use --cache wc (write-combining) or --cache uc (uncached)",
 			    name, cache);
 	if (mode && parse_mode(mode) < 0)
-		return fail("set %s: '%s' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma",
+		return fail("set %s: '%s' is not a mode; use --mode fsdax, --mode devdax, --mode p2pdma or --mode iopfs",
 			    name, mode);
 	if (memmap && parse_memmap(memmap) < 0)
 		return fail("set %s: '%s' is not a place for struct pages; use --memmap ram (system RAM) or --memmap dev (device memory)",
 			    name, memmap);
 	if (!cache && !mode && !memmap)
-		return fail("set %s: nothing to change; give --cache wc|uc, --mode fsdax|devdax|p2pdma or --memmap ram|dev",
+		return fail("set %s: nothing to change; give --cache wc|uc, --mode fsdax|devdax|p2pdma|iopfs or --memmap ram|dev",
 			    name);
 	if (!iopmem_exists(name))
 		return fail("set %s: no such iopmem device; 'iopmemctl list' shows them",

@@ -132,7 +132,8 @@ int parse_cache(const char *s)
 int parse_mode(const char *s)
 {
 	return parse_choice(s, (const char *const[]){ "fsdax", "devdax",
-						      "p2pdma", NULL });
+						      "p2pdma", "iopfs",
+						      NULL });
 }
 
 int parse_memmap(const char *s)
@@ -466,6 +467,10 @@ static void humanize(struct json_object *o)
 		humanize_size(v, "size");
 		humanize_size(v, "available");
 	}
+	if (json_object_object_get_ex(o, "iopfs", &v)) {
+		humanize_size(v, "log_bytes");
+		humanize_size(v, "log_used_bytes");
+	}
 }
 
 static int dirent_cmp(const struct dirent **a, const struct dirent **b)
@@ -575,6 +580,96 @@ static void add_p2pmem(struct json_object *o, const char *name)
 	json_object_object_add(o, "p2pmem", pool);
 }
 
+FILE *mountinfo_open(void)
+{
+	const char *path = getenv("IOPMEMCTL_MOUNTINFO");
+
+	return fopen(path && *path ? path : "/proc/self/mountinfo", "re");
+}
+
+/* Undo mountinfo's octal escapes ("\040" for a space) in place. */
+static void mountinfo_unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+				      (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/*
+ * Where an iopfs on /dev/NAME is mounted, from mountinfo: "id parent
+ * MAJ:MIN root mount-point options [optional...] - iopfs /dev/NAME
+ * super-options".  The first of its mount points (a bind mount adds
+ * more); 0, or -ENOENT if it is not mounted here.
+ */
+static int iopfs_mountpoint(const char *name, char *buf, size_t len)
+{
+	char line[IOPMEMCTL_PATH_MAX * 2], mnt[IOPMEMCTL_PATH_MAX],
+	     src[IOPMEMCTL_PATH_MAX], fstype[64], want[64];
+	const char *tail;
+	int rc = -ENOENT;
+	FILE *f;
+
+	f = mountinfo_open();
+	if (!f)
+		return rc;
+	snprintf(want, sizeof(want), "/dev/%s", name);
+	while (rc && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		tail = strstr(line, " - ");
+		if (!tail || sscanf(tail, " - %63s %4095s", fstype, src) != 2 ||
+		    strcmp(fstype, "iopfs"))
+			continue;
+		mountinfo_unescape(src);
+		if (strcmp(src, want))
+			continue;
+		mountinfo_unescape(mnt);
+		snprintf(buf, len, "%s", mnt);
+		rc = 0;
+	}
+	fclose(f);
+	return rc;
+}
+
+/*
+ * A mounted iopfs on an iopmem device in mode iopfs: its mount point and
+ * the counters of /sys/fs/iopfs/NAME/, "iopfs": { "mountpoint",
+ * "extents", "free_extents", "deferred_extents", "log_bytes",
+ * "log_used_bytes" }; nothing while none is mounted.  Mounted in another
+ * mount namespace, it has the counters without "mountpoint".
+ */
+static void add_iopfs(struct json_object *o, const char *name)
+{
+	static const char *const attrs[] = {
+		"extents", "free_extents", "deferred_extents", "log_bytes",
+		"log_used_bytes",
+	};
+	char path[IOPMEMCTL_PATH_MAX], mnt[IOPMEMCTL_PATH_MAX], val[64];
+	struct json_object *fs = json_object_new_object();
+
+	if (iopfs_mountpoint(name, mnt, sizeof(mnt)) == 0)
+		add_string(fs, "mountpoint", mnt);
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if (sysfs_read(sysfs_path(path, "fs/iopfs/%s/%s", name,
+					  attrs[i]), val, sizeof(val)) == 0)
+			add_number(fs, attrs[i], val);
+	if (!json_object_object_length(fs)) {
+		json_object_put(fs);
+		return;
+	}
+	json_object_object_add(o, "iopfs", fs);
+}
+
 struct json_object *iopmem_json(const char *name, bool verbose)
 {
 	char path[IOPMEMCTL_PATH_MAX], val[256], mode[32] = "";
@@ -611,9 +706,11 @@ struct json_object *iopmem_json(const char *name, bool verbose)
 	if (read_attr(name, "state", val, sizeof(val)) == 0)
 		add_string(o, "state", val);
 	/* The name, as ndctl's "blockdev": "pmem0". */
-	if (!strcmp(mode, "fsdax") &&
+	if ((!strcmp(mode, "fsdax") || !strcmp(mode, "iopfs")) &&
 	    access(sysfs_path(path, "class/block/%s", name), F_OK) == 0)
 		add_string(o, "blockdev", name);
+	if (!strcmp(mode, "iopfs"))
+		add_iopfs(o, name);
 	if (!strcmp(mode, "devdax"))
 		add_dax_region(o, name);
 	if (!strcmp(mode, "p2pdma"))
@@ -651,8 +748,43 @@ static void p2pmem_text(struct json_object *pool, char *buf, size_t len)
 }
 
 /*
- * "/dev/iopmem0", or "region 0: dax0.1 dax0.2", or the P2PDMA pool, or
- * "-".
+ * A mounted iopfs: " on /mnt type iopfs: 250 of 255 extents free, 0
+ * deferred, log 1% of 1 MiB used" (the share rounded down, but at least
+ * 1% once anything is logged).
+ */
+static void iopfs_text(struct json_object *fs, char *buf, size_t len)
+{
+	long long size = 0, used = 0, pct = 0;
+	struct json_object *v;
+	char log[32] = "?";
+	size_t n;
+
+	if (json_object_object_get_ex(fs, "mountpoint", &v))
+		snprintf(buf, len, " on %s type iopfs: ", json_object_get_string(v));
+	else
+		snprintf(buf, len, " iopfs: ");
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "%s of %s extents free, %s deferred",
+		 get_str(fs, "free_extents"), get_str(fs, "extents"),
+		 get_str(fs, "deferred_extents"));
+	if (!json_object_object_get_ex(fs, "log_bytes", &v))
+		return;
+	size = json_object_get_int64(v);
+	format_size(size, log, sizeof(log));
+	if (json_object_object_get_ex(fs, "log_used_bytes", &v))
+		used = json_object_get_int64(v);
+	if (size > 0 && used > 0) {
+		pct = used * 100 / size;
+		if (!pct)
+			pct = 1;
+	}
+	n = strlen(buf);
+	snprintf(buf + n, len - n, ", log %lld%% of %s used", pct, log);
+}
+
+/*
+ * "/dev/iopmem0" (with the iopfs mounted on it, if any), or "region 0:
+ * dax0.1 dax0.2", or the P2PDMA pool, or "-".
  */
 static void target_text(struct json_object *o, char *buf, size_t len)
 {
@@ -666,6 +798,9 @@ static void target_text(struct json_object *o, char *buf, size_t len)
 	}
 	if (json_object_object_get_ex(o, "blockdev", &v)) {
 		snprintf(buf, len, "/dev/%s", json_object_get_string(v));
+		used = strlen(buf);
+		if (json_object_object_get_ex(o, "iopfs", &v))
+			iopfs_text(v, buf + used, len - used);
 		return;
 	}
 	if (json_object_object_get_ex(o, "p2pmem", &v)) {
@@ -770,7 +905,7 @@ static const struct column {
 	{ .name = "SIZE", .help = "bytes (-u: human-readable)", .key = "size",
 	  .size = true },
 	{ .name = "CACHE", .help = "wc or uc", .key = "cache" },
-	{ .name = "MODE", .help = "fsdax, devdax or p2pdma", .key = "mode" },
+	{ .name = "MODE", .help = "fsdax, devdax, p2pdma or iopfs", .key = "mode" },
 	{ .name = "MAP", .help = "where the struct pages live: mem or dev",
 	  .key = "map" },
 	{ .name = "RESERVED",
@@ -780,7 +915,7 @@ static const struct column {
 	{ .name = "STATE", .help = "online, or offline after a fatal PCIe error",
 	  .key = "state" },
 	{ .name = "DEVICE",
-	  .help = "the block device, device-dax region or P2PDMA pool",
+	  .help = "the block device (and its iopfs), device-dax region or P2PDMA pool",
 	  .cell = target_text },
 	{ .name = "STATS", .help = "the counters under stats/ (list -v)",
 	  .cell = cell_stats },

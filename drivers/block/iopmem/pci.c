@@ -211,7 +211,7 @@ static int iopmem_pci_pending_parse(char *args, struct iopmem_pci_pending *p)
 				 : -ENOENT;
 		}
 		if (rc == -ENOENT)
-			pr_err("iopmem: %s'%.32s' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE\n",
+			pr_err("iopmem: %s'%.32s' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma|iopfs, memmap=ram|dev or p2pdma=SIZE\n",
 			       where, tok);
 		if (rc)
 			return -EINVAL;

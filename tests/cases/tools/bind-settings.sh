@@ -12,7 +12,7 @@
 # a device that never probes is freed at rmmod (kmemleak on 7.2).
 # vm: ivshmem 512M addr=04.0
 # vm: ivshmem 512M addr=05.0
-# results: 25
+# results: 27
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -63,6 +63,8 @@ check "an entry for $A" sh -c "echo '$A mode=devdax cache=uc' >$S"
 check_eq "... reads back" "$A cache=uc mode=devdax" "$(cat $S)"
 check "a second write replaces it" sh -c "echo '$A  bar=-1 memmap=dev' >$S"
 check_eq "... reads back" "$A bar=-1 memmap=dev" "$(cat $S)"
+check "mode=iopfs is a setting" sh -c "echo '$A mode=iopfs' >$S"
+check_eq "... reads back" "$A mode=iopfs" "$(cat $S)"
 check "the address alone forgets it" sh -c "echo $A >$S"
 check_eq "... nothing left" "" "$(cat $S)"
 
@@ -82,7 +84,7 @@ dmesg_mark
 out=$(settings "$A size=1G")
 check "an unknown key: EINVAL" sh -c "echo '$out' | grep -q 'Invalid argument'"
 check_eq "... one kernel line naming the keys" \
-	"iopmem: bind_settings $A: 'size' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE" \
+	"iopmem: bind_settings $A: 'size' is not a setting; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma|iopfs, memmap=ram|dev or p2pdma=SIZE" \
 	"$(dmesg_since_mark | sed 's/^\[[ 0-9.]*\] //')"
 dmesg_mark
 out=$(settings "00:04.0 mode=fsdax")

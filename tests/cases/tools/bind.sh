@@ -74,7 +74,7 @@ check_eq "bind of a missing PCI device" \
 	"1 iopmemctl: bind 0000:00:1f.7: no such PCI device; 'lspci -D' lists them" "$? $out"
 out=$(iopmemctl bind $IOPMEM_PCI --mode pmem 2>&1)
 check_eq "bind with a bad mode" \
-	"1 iopmemctl: bind $IOPMEM_PCI: 'pmem' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma" "$? $out"
+	"1 iopmemctl: bind $IOPMEM_PCI: 'pmem' is not a mode; use --mode fsdax, --mode devdax, --mode p2pdma or --mode iopfs" "$? $out"
 check_eq "... binds nothing" "" "$(pci_driver $IOPMEM_PCI)"
 
 out=$(iopmemctl bind "$IOPMEM_PCI" --mode p2pdma --json 2>&1)

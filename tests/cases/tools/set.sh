@@ -66,4 +66,4 @@ check_eq "missing device" \
 	"1 iopmemctl: set iopmem5: no such iopmem device; 'iopmemctl list' shows them" "$? $out"
 out=$(iopmemctl set "$dev" 2>&1)
 check_eq "nothing to change" \
-	"1 iopmemctl: set $dev: nothing to change; give --cache wc|uc, --mode fsdax|devdax|p2pdma or --memmap ram|dev" "$? $out"
+	"1 iopmemctl: set $dev: nothing to change; give --cache wc|uc, --mode fsdax|devdax|p2pdma|iopfs or --memmap ram|dev" "$? $out"

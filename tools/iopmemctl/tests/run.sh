@@ -60,6 +60,9 @@ export IOPMEMCTL_SYSFS="$S"
 # (on an AMD EPYC host the host bridge checks said "works").
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n\n' >"$T/cpuinfo.intel"
 export IOPMEMCTL_CPUINFO="$T/cpuinfo.intel"
+# list reads the iopfs mounts from mountinfo: this file, not the host's.
+: >"$T/mountinfo"
+export IOPMEMCTL_MOUNTINFO="$T/mountinfo"
 
 # fake_dev N PCI MODE CACHE NODE [PARENT] : iopmemN under PCI (under
 # devices/PARENT, default pci0000:00), bound to iopmem.
@@ -88,7 +91,7 @@ fake_dev() {
 	ln -sfn "../../devices/$par/$2/iopmem/iopmem$1" "$S/class/iopmem/iopmem$1"
 	ln -sfn "../../../devices/$par/$2" "$S/bus/pci/devices/$2"
 	ln -sfn "../../../bus/pci/drivers/iopmem" "$pdev/driver"
-	if [ "$3" = fsdax ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/$par/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
+	if [ "$3" = fsdax ] || [ "$3" = iopfs ]; then mkdir -p "$d/block/iopmem$1"; ln -sfn "../../devices/$par/$2/iopmem/iopmem$1/block/iopmem$1" "$S/class/block/iopmem$1"; fi
 }
 
 mkdir -p "$S/bus/pci/drivers/iopmem" "$S/bus/pci/drivers/other" "$S/module/iopmem/parameters"
@@ -204,6 +207,50 @@ eq "list --json p2pdma: no p2pmem/ (pool gone), no p2pmem key" null "$("$CTL" li
 expect "set --mode p2pdma is passed to the kernel" 0 '^iopmem0 ' "$CTL" set iopmem0 --mode p2pdma
 eq "... which got p2pdma in iopmem0/mode" p2pdma "$(cat "$S/class/iopmem/iopmem0/mode")"
 echo fsdax >"$S/class/iopmem/iopmem0/mode"
+expect "set --mode iopfs is passed to the kernel" 0 '^iopmem0 ' "$CTL" set iopmem0 --mode iopfs
+eq "... which got iopfs in iopmem0/mode" iopfs "$(cat "$S/class/iopmem/iopmem0/mode")"
+echo fsdax >"$S/class/iopmem/iopmem0/mode"
+
+# A device in mode iopfs: a block device without DAX; once an iopfs is
+# mounted on it, its mount point (from mountinfo, fstype iopfs, source
+# /dev/iopmemN) and the counters of /sys/fs/iopfs/iopmemN/.
+fake_dev 4 0000:00:0b.0 iopfs wc -1
+J=$("$CTL" list --json iopmem4)
+eq "list --json iopfs: mode and blockdev" "iopfs iopmem4" "$(echo "$J" | jq -r '.[0] | "\(.mode) \(.blockdev)"')"
+eq "list --json iopfs: nothing mounted, no iopfs key" null "$(echo "$J" | jq -r '.[0].iopfs')"
+expect "list: table row of an unmounted iopfs device: its block device" 0 '^iopmem4 +0000:00:0b\.0 .* +iopfs +mem +-1 +/dev/iopmem4$' "$CTL" list
+fs=$S/fs/iopfs/iopmem4
+mkdir -p "$fs" "$S/fs/iopfs/iopmem40"
+echo 255 >"$fs/extents"
+echo 250 >"$fs/free_extents"
+echo 1 >"$fs/deferred_extents"
+echo 1048576 >"$fs/log_bytes"
+echo 4096 >"$fs/log_used_bytes"
+echo 7 >"$S/fs/iopfs/iopmem40/free_extents"
+cat >"$T/mountinfo" <<'MOUNTS'
+22 1 259:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
+90 22 259:1 / /mnt/dax rw,relatime shared:50 - xfs /dev/iopmem0 rw,dax=always
+91 22 259:7 / /mnt/forty rw,relatime shared:51 - iopfs /dev/iopmem40 rw
+92 22 259:4 / /mnt/io\040fs rw,relatime shared:52 - iopfs /dev/iopmem4 rw
+93 22 259:4 / /srv/bind rw,relatime shared:52 - iopfs /dev/iopmem4 rw
+MOUNTS
+J=$("$CTL" list --json iopmem4)
+eq "list --json iopfs: the first mount point, unescaped; not iopmem40's" "/mnt/io fs" "$(echo "$J" | jq -r '.[0].iopfs.mountpoint')"
+eq "list --json iopfs: the counters of /sys/fs/iopfs/iopmem4/ as numbers" \
+	"255 250 1 1048576 4096 number" \
+	"$(echo "$J" | jq -r '.[0].iopfs | "\(.extents) \(.free_extents) \(.deferred_extents) \(.log_bytes) \(.log_used_bytes) \(.free_extents | type)"')"
+schema_check "list --json with a mounted iopfs matches the schema" "$("$CTL" list --json)"
+eq "list --json: no iopfs key on an fsdax device, mounted or not" null "$("$CTL" list --json iopmem0 | jq -r '.[0].iopfs')"
+expect "list: table row of a mounted iopfs: where, extents and log" 0 \
+	'^iopmem4 +0000:00:0b\.0 .* +iopfs +mem +-1 +/dev/iopmem4 on /mnt/io fs type iopfs: 250 of 255 extents free, 1 deferred, log 1% of 1 MiB used$' "$CTL" list
+eq "list -u --json iopfs: log sizes as ndctl -u has sizes, counts stay numbers" \
+	'"1.00 MiB (1.05 MB)" "4.00 KiB (4.10 KB)" 250' \
+	"$("$CTL" list -u --json iopmem4 | jq -r '.[0].iopfs | "\(.log_bytes | tojson) \(.log_used_bytes | tojson) \(.free_extents | tojson)"')"
+: >"$T/mountinfo"
+J=$("$CTL" list --json iopmem4)
+eq "list --json iopfs mounted in another namespace: counters, no mountpoint" "null 250" "$(echo "$J" | jq -r '.[0].iopfs | "\(.mountpoint) \(.free_extents)"')"
+expect "list: ... and the table says iopfs without where" 0 '^iopmem4 .* /dev/iopmem4 iopfs: 250 of 255 extents free, 1 deferred, log 1% of 1 MiB used$' "$CTL" list iopmem4
+rm -r "$S/fs"
 
 expect "stats: all devices" 0 '^iopmem10$' "$CTL" stats
 expect "stats iopmem0: counter lines" 0 '^  dax_pages +28672$' "$CTL" stats iopmem0
@@ -216,7 +263,7 @@ expect "stats of a missing device fails" 1 '^iopmemctl: stats iopmem9: no such i
 expect "stats with two devices is misuse, status 2" 2 '^usage: iopmemctl stats' "$CTL" stats iopmem0 iopmem1
 
 expect "set: bad cache value names device, value and fix" 1 "^iopmemctl: set iopmem0: 'bogus' is not a cache mode; use --cache wc" "$CTL" set iopmem0 --cache bogus
-expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" set iopmem0 --mode dax
+expect "set: bad mode value" 1 "^iopmemctl: set iopmem0: 'dax' is not a mode; use --mode fsdax, --mode devdax, --mode p2pdma or --mode iopfs$" "$CTL" set iopmem0 --mode dax
 expect "set: bad memmap value" 1 "^iopmemctl: set iopmem0: 'disk' is not a place for struct pages; use --memmap ram .* or --memmap dev" "$CTL" set iopmem0 --memmap disk
 expect "set: nothing to change" 1 '^iopmemctl: set iopmem0: nothing to change; give --cache' "$CTL" set iopmem0
 expect "set: missing device" 1 '^iopmemctl: set iopmem9: no such iopmem device' "$CTL" set iopmem9 --cache uc
@@ -224,7 +271,7 @@ expect "set: no device is misuse, status 2" 2 '^usage: iopmemctl set' "$CTL" set
 expect "bind: not a PCI address" 1 "^iopmemctl: bind 0000:zz:04.0: not a PCI address" "$CTL" bind 0000:zz:04.0
 expect "bind: bad BAR" 1 "^iopmemctl: bind 0000:00:08.0: '7' is not a BAR; use --bar 0 to 5" "$CTL" bind 00:08.0 --bar 7
 expect "bind: bad cache" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a cache mode" "$CTL" bind 0000:00:08.0 --cache xx
-expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax or --mode p2pdma$" "$CTL" bind 0000:00:08.0 --mode xx
+expect "bind: bad mode" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a mode; use --mode fsdax, --mode devdax, --mode p2pdma or --mode iopfs$" "$CTL" bind 0000:00:08.0 --mode xx
 expect "bind: p2pdma size not in whole 2 MiB units" 1 "^iopmemctl: bind 0000:00:08.0: '3M' is not a size in whole 2 MiB units; use e.g. --p2pdma 128M$" "$CTL" bind 0000:00:08.0 --p2pdma 3M
 expect "bind: p2pdma size that is no size" 1 "^iopmemctl: bind 0000:00:08.0: '-2M' is not a size" "$CTL" bind 0000:00:08.0 --p2pdma -2M
 expect "bind: bad memmap" 1 "^iopmemctl: bind 0000:00:08.0: 'xx' is not a memmap place; use --memmap ram \\(struct pages in system RAM\\) or --memmap dev" "$CTL" bind 0000:00:08.0 --memmap xx
@@ -253,9 +300,9 @@ eq "apply-config: a bad file exits 1" 1 "$?"
 eq "apply-config: one error per bad line, each naming file and line" \
 "iopmemctl: $T/bad.conf:3: 'zz:yy' is neither a PCI address (DDDD:BB:SS.F) nor a vendor:device ID (1af4:1110)
 iopmemctl: $T/bad.conf:4: 0000:00:04.0 is already configured on line 2; keep one line per device
-iopmemctl: $T/bad.conf:5: 'foo' is not a mode; use mode=fsdax, mode=devdax or mode=p2pdma
+iopmemctl: $T/bad.conf:5: 'foo' is not a mode; use mode=fsdax, mode=devdax, mode=p2pdma or mode=iopfs
 iopmemctl: $T/bad.conf:6: cache is given twice; give it once
-iopmemctl: $T/bad.conf:7: 'colour=...' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma, memmap=ram|dev or p2pdma=SIZE
+iopmemctl: $T/bad.conf:7: 'colour=...' is not an option; use bar=N, cache=wc|uc, mode=fsdax|devdax|p2pdma|iopfs, memmap=ram|dev or p2pdma=SIZE
 iopmemctl: $T/bad.conf:8: bar needs a value: bar=...
 iopmemctl: $T/bad.conf:9: '1000K' is not a size in whole 2 MiB units; use e.g. p2pdma=128M" "$out"
 expect "apply-config: a missing file" 1 "^iopmemctl: cannot read $T/none.conf: No such file or directory$" \
@@ -263,6 +310,9 @@ expect "apply-config: a missing file" 1 "^iopmemctl: cannot read $T/none.conf: N
 echo '00:09.0 mode=devdax' >"$T/good.conf"
 expect "apply-config: a device the file does not list is left alone" 0 '^$' \
 	"$CTL" apply-config --config "$T/good.conf" 00:0a.0
+printf '00:09.0 mode=iopfs\n1af4:1116 mode=iopfs cache=uc p2pdma=128M\n' >"$T/iopfs.conf"
+expect "apply-config: mode=iopfs is a mode (the file is checked whole)" 0 '^$' \
+	"$CTL" apply-config --config "$T/iopfs.conf" 00:0a.0
 expect "apply-config: not a PCI address" 1 "^iopmemctl: apply-config xx: not a PCI address" \
 	"$CTL" apply-config --config "$T/good.conf" xx
 
@@ -406,6 +456,7 @@ if [ "$(id -u)" = 0 ]; then
 	expect "bind: already bound names the device" 1 "^iopmemctl: bind 0000:00:04.0: already bound to iopmem as iopmem0; change it with 'iopmemctl set iopmem0'" "$CTL" bind 00:04.0
 	expect "bind: other driver" 1 '^iopmemctl: bind 0000:00:07.0: bound to the driver other; unbind it first: echo 0000:00:07.0 > /sys/bus/pci/drivers/other/unbind' "$CTL" bind 0000:00:07.0
 	expect "bind --mode p2pdma is a mode: the next check is the device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device" "$CTL" bind 0000:00:09.0 --mode p2pdma
+	expect "bind --mode iopfs is a mode: the next check is the device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device" "$CTL" bind 0000:00:09.0 --mode iopfs
 	expect "bind: no such PCI device" 1 "^iopmemctl: bind 0000:00:09.0: no such PCI device; 'lspci -D' lists them" "$CTL" bind 0000:00:09.0
 	expect "unbind: not bound to iopmem" 1 '^iopmemctl: unbind 0000:00:07.0: not bound to iopmem \(driver: other\)' "$CTL" unbind 0000:00:07.0
 	expect "unbind iopmem10" 0 '' "$CTL" unbind iopmem10

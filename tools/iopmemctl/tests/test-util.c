@@ -30,6 +30,8 @@ int main(void)
 	expect(parse_mode("fsdax") == 0, "parse_mode fsdax");
 	expect(parse_mode("devdax") == 1, "parse_mode devdax");
 	expect(parse_mode("p2pdma") == IOPMEMCTL_MODE_P2PDMA, "parse_mode p2pdma");
+	expect(parse_mode("iopfs") == IOPMEMCTL_MODE_IOPFS, "parse_mode iopfs");
+	expect(parse_mode("IOPFS") == -1, "parse_mode is case-sensitive like the kernel");
 	expect(parse_mode("dax") == -1, "parse_mode dax refused");
 	expect(parse_mode("p2p") == -1, "parse_mode p2p refused");
 
