@@ -246,6 +246,9 @@ int iopfs_truncate(struct inode *inode, loff_t size)
 	loff_t old = i_size_read(inode);
 	int rc;
 
+	/* The record below logs the size: nothing older is left to log. */
+	IOPFS_I(inode)->size_dirty = false;
+
 	if (size > old) {
 		iopfs_zero_tail(inode, old);
 		i_size_write(inode, size);
@@ -391,15 +394,15 @@ static ssize_t iopfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		}
 	}
 	wmb();		/* sfence: out of this CPU's WC buffers */
+	/*
+	 * The new size is logged at fsync (or syncfs, or eviction), not per
+	 * write: a log record per append would fill the log.  Until then a
+	 * power cut keeps the old size, and what lies past it is zeroed
+	 * before the file grows over it again (iopfs_zero_tail()).
+	 */
 	if (pos > old_size) {
 		i_size_write(inode, pos);
-		rc = iopfs_log_setattr(inode, IOPFS_ATTR_SIZE | IOPFS_ATTR_MTIME |
-				       IOPFS_ATTR_CTIME);
-		if (rc) {
-			/* Not durable: the data past the old size is lost. */
-			i_size_write(inode, old_size);
-			done = 0;
-		}
+		IOPFS_I(inode)->size_dirty = true;
 	}
 	if (done)
 		iocb->ki_pos = pos;
@@ -450,19 +453,42 @@ out:
 	return rc;
 }
 
+/**
+ * iopfs_sync_size() - log the size write() left in memory only
+ * @inode: a regular file
+ *
+ * Return: 0 or a negative errno of iopfs_log_append().
+ */
+int iopfs_sync_size(struct inode *inode)
+{
+	int rc = 0;
+
+	inode_lock(inode);
+	if (IOPFS_I(inode)->size_dirty) {
+		rc = iopfs_log_setattr(inode, IOPFS_ATTR_SIZE |
+				       IOPFS_ATTR_MTIME | IOPFS_ATTR_CTIME);
+		if (!rc)
+			IOPFS_I(inode)->size_dirty = false;
+	}
+	inode_unlock(inode);
+	return rc;
+}
+
 /*
- * Metadata is durable once an operation returns; data written by any CPU
- * (write(), stores through mappings) is after this drain.
+ * Other metadata is durable once its operation returns.  Data written by
+ * any CPU (write(), stores through mappings) is durable after the drain.
  */
 static int iopfs_fsync(struct file *file, loff_t start, loff_t end,
 		       int datasync)
 {
 	struct iopfs_sb_info *sbi = IOPFS_SB(file_inode(file)->i_sb);
+	int rc;
 
 	if (sbi->shutdown)
 		return -EIO;
 	iopmem_fs_drain(sbi->mem, true);
-	return 0;
+	rc = iopfs_sync_size(file_inode(file));
+	return rc;
 }
 
 /* The PMD of the 2 MiB around the fault, if file and VMA allow one. */

@@ -79,12 +79,15 @@ struct iopfs_sb_info {
  * @alloc_lock: serialises allocation of this file's extents (faults
  *		cannot take i_rwsem)
  * @files: entry in iopfs_sb_info.files
+ * @size_dirty: write() extended the file past the size in the log; the
+ *		size is logged at fsync, syncfs and eviction (under i_rwsem)
  * @vfs: the VFS inode
  */
 struct iopfs_inode {
 	struct xarray map;
 	struct mutex alloc_lock;	/* extent allocation */
 	struct list_head files;
+	bool size_dirty;
 	struct inode vfs;
 };
 
@@ -124,6 +127,7 @@ int iopfs_truncate(struct inode *inode, loff_t size);
 void iopfs_release_extent(struct iopfs_sb_info *sbi, u64 phys);
 void iopfs_reap(struct work_struct *work);
 bool iopfs_reap_now(struct iopfs_sb_info *sbi);
+int iopfs_sync_size(struct inode *inode);
 int iopfs_setattr(IOPFS_IDMAP_T idmap, struct dentry *dentry, struct iattr *attr);
 
 #endif /* _IOPFS_H */

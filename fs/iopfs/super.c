@@ -42,6 +42,7 @@ static struct inode *iopfs_alloc_inode(struct super_block *sb)
 
 	if (!ii)
 		return NULL;
+	ii->size_dirty = false;
 	return &ii->vfs;
 }
 
@@ -74,6 +75,11 @@ static void iopfs_evict_inode(struct inode *inode)
 	if (S_ISREG(inode->i_mode)) {
 		if (!inode->i_nlink)
 			iopfs_free_extents(inode, 0);
+		else if (ii->size_dirty &&
+			 iopfs_log_setattr(inode, IOPFS_ATTR_SIZE))
+			pr_warn_ratelimited("iopfs %pg: size %lld of inode %lu is lost: it could not be logged\n",
+					    sbi->bdev.bdev, i_size_read(inode),
+					    inode->i_ino);
 		mutex_lock(&sbi->inodes_lock);
 		list_del_init(&ii->files);
 		mutex_unlock(&sbi->inodes_lock);
@@ -104,7 +110,27 @@ static int iopfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 	return 0;
 }
 
+/* sync(2), syncfs(2), umount: sizes write() left unlogged, then data. */
+static int iopfs_sync_fs(struct super_block *sb, int wait)
+{
+	struct iopfs_sb_info *sbi = IOPFS_SB(sb);
+	struct iopfs_inode *ii;
+	int rc = 0, err;
+
+	if (sbi->shutdown)
+		return -EIO;
+	mutex_lock(&sbi->inodes_lock);
+	list_for_each_entry(ii, &sbi->files, files) {
+		err = iopfs_sync_size(&ii->vfs);
+		rc = rc ?: err;
+	}
+	mutex_unlock(&sbi->inodes_lock);
+	iopmem_fs_drain(sbi->mem, true);
+	return rc;
+}
+
 static const struct super_operations iopfs_super_ops = {
+	.sync_fs	= iopfs_sync_fs,
 	.alloc_inode	= iopfs_alloc_inode,
 	.free_inode	= iopfs_free_inode,
 	.evict_inode	= iopfs_evict_inode,

@@ -31,7 +31,7 @@ W=/mnt/w
 
 # expected N : the content of published file N
 expected() {
-	_size=$((($1 % 5) * 700 * 1024 + 4096 + $1))
+	_size=$((($1 % 5) * 300 * 1024 + 4096 + $1))
 	head -c $_size /dev/zero | tr '\0' "$(printf '\\%03o' $((65 + $1 % 26)))"
 }
 
@@ -64,7 +64,7 @@ manifest_ok() {
 workload() {
 	_i=0
 	_base=$(($1 * 1000))
-	while [ $_i -lt 40 ]; do
+	while [ $_i -lt 20 ]; do
 		_n=$((_base + _i))
 		_d=$W/d$((_n % 4))
 		mkdir -p "$_d"
@@ -79,9 +79,6 @@ workload() {
 		mv "$_d/s$_n" "$W/d$(((_n + 1) % 4))/s$_n"
 		rm -f "$W/s$_n.link" "$W/d$(((_n + 1) % 4))/s$_n"
 		mkdir "$W/e$_n" && rmdir "$W/e$_n"
-		# Keep the data area from filling over the boots.
-		[ $((_n % 3)) -eq 0 ] && truncate -s 4096 "$_d/f$_n" 2>/dev/null &&
-			expected $_n >"$_d/f$_n"
 		_i=$((_i + 1))
 	done
 }
