@@ -77,9 +77,9 @@ static void iopfs_evict_inode(struct inode *inode)
 			iopfs_free_extents(inode, 0);
 		else if (ii->size_dirty &&
 			 iopfs_log_setattr(inode, IOPFS_ATTR_SIZE))
-			pr_warn_ratelimited("iopfs %pg: size %lld of inode %lu is lost: it could not be logged\n",
+			pr_warn_ratelimited("iopfs %pg: size %lld of inode %llu is lost: it could not be logged\n",
 					    sbi->bdev.bdev, i_size_read(inode),
-					    inode->i_ino);
+					    (u64)inode->i_ino);
 		mutex_lock(&sbi->inodes_lock);
 		list_del_init(&ii->files);
 		mutex_unlock(&sbi->inodes_lock);

@@ -20,13 +20,13 @@
 # forced (see Documentation/iopfs.rst).
 # kernels: 6.1
 # vm: ivshmem 512M addr=04.0
-# vm: boots 9
+# vm: boots 7
 # vm: timeout 300
-# results: 38
+# results: 30
 . /tests/lib.sh
 . /tests/iopmem.sh
 
-BOOTS=9
+BOOTS=7
 W=/mnt/w
 
 # expected N : the content of published file N
