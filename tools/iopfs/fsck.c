@@ -127,13 +127,14 @@ static int read_log(struct fsck *f)
 static void print_counts(struct fsck *f)
 {
 	const struct replay_result *r = &f->res;
+	const char *d = f->dev.path;
 
 	printf("%s: log: %" PRIu64 " records, %" PRIu64 " bytes used, %" PRIu64 " free\n",
-	       f->dev.path, r->records, r->end, f->log_size - r->end);
-	printf("%s: %" PRIu64 " inodes (%" PRIu64 " directories, %" PRIu64 " regular files), %" PRIu64 " names\n",
-	       f->dev.path, r->inodes, r->dirs, r->files, r->names);
-	printf("%s: %" PRIu64 " of %" PRIu64 " extents in use; %" PRIu64 " freed by unlink, %" PRIu64 " by truncation\n",
-	       f->dev.path, r->extents_used, f->extents, r->extents_freed_unlink,
+	       d, r->records, r->end, f->log_size - r->end);
+	printf("%s: inodes: %" PRIu64 " (directories %" PRIu64 ", regular files %" PRIu64 "), names: %" PRIu64 "\n",
+	       d, r->inodes, r->dirs, r->files, r->names);
+	printf("%s: extents: %" PRIu64 " of %" PRIu64 " in use; freed by unlink %" PRIu64 ", by truncation %" PRIu64 "\n",
+	       d, r->extents_used, f->extents, r->extents_freed_unlink,
 	       r->extents_freed_truncate);
 }
 
