@@ -67,28 +67,28 @@ cp "$F/empty" "$F/base"
 "$ML" "$F/base" "create 2 1 40755 d" "create 3 1 100644 f" "extent 3 0 4 1" \
 	"create 4 2 40755 e" "create 5 1 100644 g" >/dev/null
 
-# bad DESC REASON RECORD CONTROL : RECORD after the base log, then two
+# bad WHAT REASON RECORD CONTROL : RECORD after the base log, then two
 # records that would fit, is refused as record 6 for REASON; -y drops the
 # three; CONTROL in its place is clean.
 bad() {
-	desc=$1 reason=$2 rec=$3 control=$4
+	what=$1 reason=$2 rec=$3 control=$4
 	cp "$F/base" "$F/bad"
 	at=$("$ML" "$F/bad" "$rec" "create 10 1 100644 after1" "create 11 1 100644 after2" | head -n 1)
 	s=$(sum "$F/bad")
-	expect "fsck -n, $desc: exit 4, record 6 at its byte, the kernel's reason" 4 \
+	expect "fsck -n, $what: exit 4, record 6 at its byte, the kernel's reason" 4 \
 		"^$F/bad: log record 6 \\(at byte $at of the log\\) $reason\$" "$FSCK" -n "$F/bad"
-	eq "fsck -n, $desc: not written" "$s" "$(sum "$F/bad")"
-	expect "fsck, $desc: says what -y would do, exit 4" 4 \
+	eq "fsck -n, $what: not written" "$s" "$(sum "$F/bad")"
+	expect "fsck, $what: says what -y would do, exit 4" 4 \
 		'would end the log before record 6, dropping 3 records \(6 to 8\)' "$FSCK" "$F/bad"
-	eq "fsck, $desc: not written" "$s" "$(sum "$F/bad")"
-	expect "fsck -y, $desc: exit 1, 3 records dropped" 1 \
+	eq "fsck, $what: not written" "$s" "$(sum "$F/bad")"
+	expect "fsck -y, $what: exit 1, 3 records dropped" 1 \
 		"ended the log before record 6: dropped 3 records \\(6 to 8\\), zeroed bytes $at to " \
 		"$FSCK" -y "$F/bad"
-	expect "fsck -p after -y, $desc: clean, the 5 records before it kept" 0 \
+	expect "fsck -p after -y, $what: clean, the 5 records before it kept" 0 \
 		"^$F/bad: log: 5 records, $at bytes used" "$FSCK" -p "$F/bad"
 	cp "$F/base" "$F/control"
 	"$ML" "$F/control" "$control" "create 10 1 100644 after1" "create 11 1 100644 after2" >/dev/null
-	expect "fsck -n, control of $desc: clean, 8 records" 0 \
+	expect "fsck -n, control of $what: clean, 8 records" 0 \
 		"^$F/control: log: 8 records" "$FSCK" -n "$F/control"
 }
 
@@ -171,10 +171,11 @@ truncate -s 100 "$F/sb"
 expect "fsck, a 100-byte file: exit 8" 8 "too small to hold an iopfs" "$FSCK" "$F/sb"
 
 # Negative controls: a replay that lost a rule passes the images above
-# that break it, so these tests would catch it.  The rule is taken out of
+# that break it, so these tests would catch it.  (Not "desc": expect
+# sets that.)  The rule is taken out of
 # a copy of the sources; a sed that no longer matches fails here.
 mutant() {
-	desc=$1 expr=$2 img=$3
+	what=$1 expr=$2 img=$3
 	m=$T/mutant
 	rm -rf "$m"
 	mkdir -p "$m/tools/iopfs" "$m/include/uapi/linux"
@@ -183,15 +184,15 @@ mutant() {
 	cp "$SRC/../../VERSION" "$m/"
 	sed -i "$expr" "$m/tools/iopfs/replay.c"
 	if cmp -s "$SRC/replay.c" "$m/tools/iopfs/replay.c"; then
-		not_ok "control: $desc (the sed no longer matches replay.c)"
+		not_ok "control: $what (the sed no longer matches replay.c)"
 		return
 	fi
 	if ! make -s -C "$m/tools/iopfs" O="$m/b" "$m/b/fsck.iopfs" >"$m/log" 2>&1; then
-		not_ok "control: $desc (the mutant does not build)"
+		not_ok "control: $what (the mutant does not build)"
 		sed 's/^/#   /' "$m/log"
 		return
 	fi
-	expect "control: $desc, the image is clean to it" 0 ': clean$' "$m/b/fsck.iopfs" -n "$img"
+	expect "control: $what, the image is clean to it" 0 ': clean$' "$m/b/fsck.iopfs" -n "$img"
 }
 cp "$F/base" "$F/bad"
 "$ML" "$F/bad" "create 6 1 100644 h" "extent 6 0 4 1" >/dev/null
