@@ -47,11 +47,11 @@ struct iopmem_fs *iopmem_fs_get(struct block_device *bdev,
 		return ERR_PTR(-EINVAL);
 	}
 	down_write(&fsdax->fs_lock);
-	if (fsdax->fs_offline)
+	if (fsdax->fs_offline) {
 		rc = -ENXIO;
-	else if (fsdax->fs_ops)
+	} else if (fsdax->fs_ops) {
 		rc = -EBUSY;
-	else {
+	} else {
 		fsdax->fs_ops = ops;
 		fsdax->fs_holder = holder;
 	}

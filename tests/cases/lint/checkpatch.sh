@@ -5,7 +5,7 @@
 # and 0 checks in every kernel source file.
 # host-only
 # kernels: 6.1
-# results: 20
+# results: 21
 set -uo pipefail
 . tests/cases/lint/common.inc
 

@@ -5,7 +5,7 @@
 # source file.
 # host-only
 # kernels: 6.1
-# results: 20
+# results: 21
 set -uo pipefail
 . tests/cases/lint/common.inc
 

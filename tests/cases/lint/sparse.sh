@@ -30,7 +30,7 @@ for k in $check_kernels; do
 	tests/vm/setup.sh "$k" >/dev/null || die "cannot set up kernel $k"
 	kernel_select "$k"
 	tmp=$(mktemp -d)
-	git ls-files -co --exclude-standard -- Kbuild VERSION drivers include tests/provider tests/ptewalk \
+	git ls-files -co --exclude-standard -- Kbuild VERSION drivers fs include tests/provider tests/ptewalk \
 		tests/daxzero tests/kasan tests/kunit tests/p2palloc |
 		while read -r f; do [[ -f $f ]] && install -D -m 0644 "$f" "$tmp/$f"; done
 	# 6.14+ runs sparse only if it knows __typeof_unqual__, which
