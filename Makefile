@@ -11,7 +11,7 @@
 # make install      iopmem.ko into DESTDIR/lib/modules/KVER/updates (then
 #                   depmod, -b DESTDIR when set; DEPMOD=true skips it),
 #                   iopmemctl and its man pages (DESTDIR, PREFIX=/usr/local),
-#                   mkfs.iopfs and its man page (PREFIX/sbin),
+#                   mkfs.iopfs, fsck.iopfs and their man pages (PREFIX/sbin),
 #                   the udev rule (DESTDIR/lib/udev/rules.d; it runs
 #                   PREFIX/bin/iopmemctl at boot)
 # make uninstall    removes what install put there

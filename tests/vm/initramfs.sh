@@ -17,8 +17,9 @@
 #   overlay  /init, /tests (tests/cases), /tests/fio, /rig/demo.sh,
 #            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), /usr/bin/dax-rdma
 #            (tests/rdma/dax-rdma.c), /usr/bin/dax-bw (bench/dax-bw.c),
-#            /usr/bin/iopmemctl (tools/iopmemctl), /usr/sbin/mkfs.iopfs
-#            (tools/iopfs; /sbin/mkfs.iopfs through the sbin link), the built
+#            /usr/bin/iopmemctl (tools/iopmemctl), /usr/sbin/mkfs.iopfs and
+#            /usr/sbin/fsck.iopfs (tools/iopfs; /sbin/mkfs.iopfs and
+#            /sbin/fsck.iopfs through the sbin link), the built
 #            modules in /lib/modules/$KVER/extra and the modules.dep that
 #            covers them. Small; rebuilt whenever a test script changes.
 # Both are cached under $CACHE/initramfs/, keyed by a hash of their inputs.
@@ -151,8 +152,9 @@ overlay_files() {
 		echo "$REPO_DIR/VERSION"
 	fi
 	if [[ -d $REPO_DIR/tools/iopfs ]]; then
+		# mkfs.iopfs's and fsck.iopfs's sources: every *.[ch] at the top
 		find "$REPO_DIR/tools/iopfs" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | LC_ALL=C sort
-		# the on-device format it writes; mkfs.iopfs --version prints VERSION
+		# the on-device format they write and read; --version prints VERSION
 		echo "$REPO_DIR/include/uapi/linux/iopfs.h"
 		echo "$REPO_DIR/VERSION"
 	fi
@@ -189,18 +191,21 @@ install_iopmemctl() {
 	rm -rf "$obj"
 }
 
-# install_mkfs_iopfs STAGE BASE_STAGE : build tools/iopfs out of tree into
-# STAGE's usr/sbin (libc only, which the base has).  The base's sbin is a
-# link to usr/sbin, which makes it /sbin/mkfs.iopfs too; a "sbin" directory
-# in this archive would replace that link and hide the base's sbin tools.
-install_mkfs_iopfs() {
-	local stage=$1 base_stage=$2 obj
+# install_iopfs_tools STAGE BASE_STAGE : build tools/iopfs (mkfs.iopfs,
+# fsck.iopfs) out of tree into STAGE's usr/sbin (libc only, which the base
+# has).  The base's sbin is a link to usr/sbin, which makes them
+# /sbin/mkfs.iopfs and /sbin/fsck.iopfs too; a "sbin" directory in this
+# archive would replace that link and hide the base's sbin tools.
+install_iopfs_tools() {
+	local stage=$1 base_stage=$2 obj prog
 	obj=$(mktemp -d)
-	make -s -C "$REPO_DIR/tools/iopfs" O="$obj" "$obj/mkfs.iopfs" ||
+	make -s -C "$REPO_DIR/tools/iopfs" O="$obj" "$obj/mkfs.iopfs" "$obj/fsck.iopfs" ||
 		die "cannot build tools/iopfs (needs gcc and linux-libc-dev: run tests/vm/setup.sh)"
 	mkdir -p "$stage/usr/sbin"
-	install -m 0755 "$obj/mkfs.iopfs" "$stage/usr/sbin/mkfs.iopfs"
-	[[ -L $base_stage/sbin ]] || die "the base image's /sbin is not a link to usr/sbin; /sbin/mkfs.iopfs would be missing"
+	for prog in mkfs.iopfs fsck.iopfs; do
+		install -m 0755 "$obj/$prog" "$stage/usr/sbin/$prog"
+	done
+	[[ -L $base_stage/sbin ]] || die "the base image's /sbin is not a link to usr/sbin; /sbin/mkfs.iopfs and /sbin/fsck.iopfs would be missing"
 	rm -rf "$obj"
 }
 
@@ -235,10 +240,10 @@ build_overlay() {
 	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
 		install_iopmemctl "$stage" "$base_stage"
 	fi
-	# mkfs.iopfs (tools/iopfs): the tests call it by name, busybox has no
-	# mkfs that would look for it.
+	# mkfs.iopfs and fsck.iopfs (tools/iopfs): the tests call them by
+	# name, busybox has no mkfs or fsck that would look for them.
 	if [[ -d $REPO_DIR/tools/iopfs ]]; then
-		install_mkfs_iopfs "$stage" "$base_stage"
+		install_iopfs_tools "$stage" "$base_stage"
 	fi
 	# usr/lib, not lib: a "lib" directory in this archive would replace the
 	# base archive's lib -> usr/lib symlink and hide every base module.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every reStructuredText file of the project (README, Documentation/, the
-# man page sources of iopmemctl and mkfs.iopfs) renders without a docutils
+# man page sources of iopmemctl, mkfs.iopfs and fsck.iopfs) renders without a docutils
 # warning: a short title underline or a broken table would otherwise show
 # up only in a reader's browser or in rst2man's output.
 # host-only

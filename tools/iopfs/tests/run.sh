@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Host-side tests of mkfs.iopfs: the helpers (test-format) and the command
+# Host-side tests of mkfs.iopfs and fsck.iopfs (tests/fsck.sh): the helpers (test-format) and the command
 # against temporary files; as root, also against a loop device.
 # usage: tests/run.sh BUILD_DIR      (make check runs it)
 # Prints one line per check and "N passed, N failed" last; exits 1 on a
@@ -216,6 +216,9 @@ if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null 2>&1 &&
 else
 	echo "# skip: block device tests (need root and a free loop device)"
 fi
+
+# fsck.iopfs
+. "$SRC/tests/fsck.sh"
 
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]
