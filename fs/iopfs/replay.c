@@ -425,6 +425,7 @@ static int rp_extent(struct iopfs_replay *rp, const void *p, u32 len)
 
 static int rp_apply(struct iopfs_replay *rp, u16 type, const void *p, u32 len)
 {
+	rp->why = "is shorter than its type's fixed part";
 	switch (type) {
 	case IOPFS_REC_CREATE:
 		return len < sizeof(struct iopfs_rec_create) ? -EUCLEAN :
@@ -554,7 +555,8 @@ int iopfs_replay(struct super_block *sb, struct inode *root)
 		if (rc) {
 			pr_err("iopfs %pg: log record %llu (at byte %llu of the log) %s; run fsck.iopfs\n",
 			       sbi->bdev.bdev, rp.seq, pos,
-			       rp.why ?: "cannot be replayed (out of memory)");
+			       rc == -ENOMEM ? "cannot be replayed (out of memory)" :
+			       rp.why);
 			goto out;
 		}
 		pos += size;

@@ -22,7 +22,7 @@
 # vm: ivshmem 512M addr=04.0
 # vm: boots 7
 # vm: timeout 300
-# results: 30
+# results: 36
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -93,6 +93,8 @@ if [ "$PHASE" = 1 ]; then
 	mkdir $W && : >/mnt/manifest && xfs_io -c fsync /mnt/manifest
 	check "boot 1: mkfs.iopfs, mount, manifest" test -f /mnt/manifest
 else
+	check "boot $PHASE: fsck.iopfs -n finds the log clean after the power cut" \
+		fsck.iopfs -n "/dev/$dev"
 	check "boot $PHASE: mount after the power cut (log replay)" \
 		mount -t iopfs "/dev/$dev" /mnt || die "no mount after a power cut"
 	dmesg | grep 'iopfs.*mounted' | sed 's/^/# /'
@@ -116,4 +118,5 @@ check_eq "boot $PHASE: the same log records replay" "$records" \
 	"$(dmesg | sed -n 's/.*iopfs .*mounted: \([0-9]*\) log records.*/\1/p' | tail -n 1)"
 check "boot $PHASE: every file listed as durable is still there" manifest_ok
 umount /mnt
+check "boot $PHASE: fsck.iopfs -n finds it clean" fsck.iopfs -n "/dev/$dev"
 rmmod iopfs
