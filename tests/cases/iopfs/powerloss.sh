@@ -22,7 +22,7 @@
 # vm: ivshmem 512M addr=04.0
 # vm: boots 7
 # vm: timeout 300
-# results: 36
+# results: 37
 . /tests/lib.sh
 . /tests/iopmem.sh
 

@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# iopfs's POSIX behaviour and its errors: ENAMETOOLONG, EEXIST,
+# ENOTEMPTY, EXDEV, ENOSPC (fallocate, and the space comes back),
+# read-only mounts (EROFS), MAP_PRIVATE refused; attributes (mode, owner,
+# times), hard links, truncate down then up reading zeros, all persisting
+# across a remount.  Then the device goes away under the mount (unbind):
+# a live mapping gets SIGBUS, read() and new mappings EIO, umount works
+# and the unbind completes.
+# kernels: 6.1
+# vm: ivshmem 128M addr=04.0
+# results: 31
+. /tests/lib.sh
+. /tests/iopmem.sh
+
+M=1048576
+check "modprobe iopmem mode=iopfs" iopmem_load mode=iopfs
+dev=$(iopmem_bind $IOPMEM_PCI) || die "bind"
+mkfs.iopfs -q "/dev/$dev" || die "mkfs.iopfs"
+modprobe iopfs || die "modprobe iopfs"
+on_exit "! grep -q '^iopfs ' /proc/modules || rmmod iopfs"
+mkdir -p /mnt /tmp/other
+mount -t iopfs "/dev/$dev" /mnt || die "mount"
+on_exit "unmount_if_mounted /mnt"
+
+# errno NAME CMD... : CMD fails, and says NAME's message
+errno_is() {
+	_msg=$1
+	shift
+	! "$@" 2>/tmp/err && grep -q "$_msg" /tmp/err
+}
+
+long=$(printf '%0256d' 0)
+check "a 256-byte name: ENAMETOOLONG" errno_is "too long" touch "/mnt/$long"
+check "a 255-byte name works" touch "/mnt/${long%0}"
+mkdir /mnt/d
+check "mkdir of an existing name: EEXIST" errno_is "exists" mkdir /mnt/d
+touch /mnt/d/x
+mkdir /mnt/e && touch /mnt/e/y
+check "rmdir of a non-empty directory: ENOTEMPTY" errno_is "not empty" rmdir /mnt/d
+check "rename over a non-empty directory: ENOTEMPTY" \
+	errno_is "not empty" xfs_io -c "rename /mnt/d /mnt/e" /mnt/d/x
+check "rename to another file system: EXDEV" \
+	errno_is "cross-device" xfs_io -c "rename /mnt/d/x /tmp/other/x" /mnt/d/x
+free=$(cat /sys/fs/iopfs/$dev/free_extents)
+check "fallocate beyond the free space: ENOSPC" \
+	errno_is "No space" fallocate -l $(((free + 1) * 2 * M)) /mnt/big
+rm -f /mnt/big
+check_eq "after unlinking it, every extent is free again" "$free" \
+	"$(cat /sys/fs/iopfs/$dev/free_extents)"
+check "MAP_PRIVATE is refused" errno_is "Invalid argument" \
+	xfs_io -c "mmap -r -p 0 4096" /mnt/d/x
+
+# Attributes, links, truncate.
+printf 'data' >/mnt/d/f
+chmod 0604 /mnt/d/f
+chown 12:34 /mnt/d/f
+touch -d '2001-02-03 04:05:06' /mnt/d/f
+ln /mnt/d/f /mnt/e/g
+check_eq "attributes as set" "604 12 34 981173106 2" \
+	"$(stat -c '%a %u %g %Y %h' /mnt/d/f)"
+head -c $((3 * M)) /dev/urandom >/tmp/t
+cp /tmp/t /mnt/t
+truncate -s $((M + 5)) /mnt/t
+truncate -s $((4 * M)) /mnt/t
+check_eq "truncate down then up: the kept part" \
+	"$(head -c $((M + 5)) /tmp/t | sha256sum)" "$(head -c $((M + 5)) /mnt/t | sha256sum)"
+check_eq "... and zeros after it" \
+	"$(head -c $((3 * M - 5)) /dev/zero | sha256sum)" \
+	"$(tail -c +$((M + 6)) /mnt/t | sha256sum)"
+check "fsync and fdatasync" xfs_io -c fsync -c fdatasync /mnt/t
+rm /mnt/d/f
+check_eq "unlinking one link keeps the other, with the data" data "$(cat /mnt/e/g)"
+
+check "umount" umount /mnt
+check "mount -o ro" mount -t iopfs -o ro "/dev/$dev" /mnt
+check_eq "after remount: attributes" "604 12 34 981173106 1" \
+	"$(stat -c '%a %u %g %Y %h' /mnt/e/g)"
+check_eq "after remount: truncated file" \
+	"$(head -c $((M + 5)) /tmp/t | sha256sum)" "$(head -c $((M + 5)) /mnt/t | sha256sum)"
+check "read-only: create fails with EROFS" errno_is "Read-only" touch /mnt/new
+check "read-only: a writable shared mapping fails" \
+	errno_is "Read-only" mmap-io write /mnt/t 0 4096 </dev/zero
+check "umount" umount /mnt
+
+# The device goes away under a mount with a live mapping.
+mount -t iopfs "/dev/$dev" /mnt || die "mount"
+map_hold /mnt/t 0 $((2 * M)) || die "map /mnt/t"
+dmesg_mark
+check "unbind iopmem while mounted and mapped" \
+	sh -c "echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind"
+check "iopfs says the device went away" dmesg_has 'the device went away'
+echo touch >&9
+map_release
+check_eq "the live mapping gets SIGBUS" 135 $?
+check "read() fails with EIO" errno_is "I/O error" cat /mnt/t
+check "a new mapping fails with EIO" errno_is "I/O error" mmap-io read /mnt/t 0 4096
+check "umount works" umount /mnt
+check_fail "the device is gone" test -e "/dev/$dev"
+check "rmmod iopfs" rmmod iopfs
