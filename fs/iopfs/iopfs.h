@@ -40,8 +40,9 @@ struct iopmem_fs;
  * @deferred_count: entries in @deferred
  * @next_alloc: where the next search for a free extent starts
  * @reaper: frees deferred extents once nothing references them
- * @inodes_lock: protects @files
+ * @inodes_lock: protects @files and @sync_gen
  * @files: regular files in memory, for @offline
+ * @sync_gen: counts syncfs passes
  * @shutdown: the device went away: every operation fails with EIO
  * @kobj: /sys/fs/iopfs/<device>
  * @kobj_done: released
@@ -68,6 +69,7 @@ struct iopfs_sb_info {
 	struct delayed_work reaper;
 	struct mutex inodes_lock;	/* files */
 	struct list_head files;
+	u64 sync_gen;
 	bool shutdown;
 	struct kobject kobj;
 	struct completion kobj_done;
@@ -81,6 +83,7 @@ struct iopfs_sb_info {
  * @files: entry in iopfs_sb_info.files
  * @size_dirty: write() extended the file past the size in the log; the
  *		size is logged at fsync, syncfs and eviction (under i_rwsem)
+ * @sync_gen: the last syncfs pass that visited this inode
  * @vfs: the VFS inode
  */
 struct iopfs_inode {
@@ -88,6 +91,7 @@ struct iopfs_inode {
 	struct mutex alloc_lock;	/* extent allocation */
 	struct list_head files;
 	bool size_dirty;
+	u64 sync_gen;
 	struct inode vfs;
 };
 

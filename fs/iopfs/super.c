@@ -43,6 +43,7 @@ static struct inode *iopfs_alloc_inode(struct super_block *sb)
 	if (!ii)
 		return NULL;
 	ii->size_dirty = false;
+	ii->sync_gen = 0;
 	return &ii->vfs;
 }
 
@@ -114,17 +115,39 @@ static int iopfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 static int iopfs_sync_fs(struct super_block *sb, int wait)
 {
 	struct iopfs_sb_info *sbi = IOPFS_SB(sb);
-	struct iopfs_inode *ii;
+	struct iopfs_inode *ii, *next;
 	int rc = 0, err;
+	u64 gen;
 
 	if (sbi->shutdown)
 		return -EIO;
+	/*
+	 * One inode at a time, without inodes_lock while its i_rwsem is
+	 * taken: the device going offline takes inodes_lock under locks a
+	 * writer may wait for.
+	 */
 	mutex_lock(&sbi->inodes_lock);
-	list_for_each_entry(ii, &sbi->files, files) {
-		err = iopfs_sync_size(&ii->vfs);
-		rc = rc ?: err;
-	}
+	gen = ++sbi->sync_gen;
 	mutex_unlock(&sbi->inodes_lock);
+	for (;;) {
+		next = NULL;
+		mutex_lock(&sbi->inodes_lock);
+		list_for_each_entry(ii, &sbi->files, files) {
+			if (ii->sync_gen == gen || !READ_ONCE(ii->size_dirty))
+				continue;
+			ii->sync_gen = gen;
+			if (igrab(&ii->vfs)) {
+				next = ii;
+				break;
+			}
+		}
+		mutex_unlock(&sbi->inodes_lock);
+		if (!next)
+			break;
+		err = iopfs_sync_size(&next->vfs);
+		rc = rc ?: err;
+		iput(&next->vfs);
+	}
 	iopmem_fs_drain(sbi->mem, true);
 	return rc;
 }

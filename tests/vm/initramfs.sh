@@ -37,6 +37,7 @@ GUEST_PROGRAMS=(
 	/usr/bin/lspci /usr/bin/setpci /usr/bin/iostat
 	/usr/sbin/ip /usr/bin/rdma /usr/bin/ib_write_bw
 	/usr/bin/udevadm
+	/usr/bin/rename.ul
 	/usr/bin/perf
 	/usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-split /usr/bin/dpkg-query /usr/bin/tar
 )

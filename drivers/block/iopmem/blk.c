@@ -226,6 +226,7 @@ int iopmem_fsdax_start(struct iopmem_device *idev, bool new_memmap)
 	init_waitqueue_head(&fsdax->closed);
 	init_rwsem(&fsdax->dax_dev_lock);
 	init_rwsem(&fsdax->fs_lock);
+	mutex_init(&fsdax->fs_holder_lock);
 	fsdax->idev = idev;
 	/* Memory failures go to the DAX host's holder; iopfs has none yet. */
 	if (!iopfs)

@@ -46,8 +46,8 @@ struct iopmem_fs *iopmem_fs_get(struct block_device *bdev,
 			dev_name(&fsdax->idev->dev), bdev);
 		return ERR_PTR(-EINVAL);
 	}
-	down_write(&fsdax->fs_lock);
-	if (fsdax->fs_offline) {
+	mutex_lock(&fsdax->fs_holder_lock);
+	if (READ_ONCE(fsdax->fs_offline)) {
 		rc = -ENXIO;
 	} else if (fsdax->fs_ops) {
 		rc = -EBUSY;
@@ -55,7 +55,7 @@ struct iopmem_fs *iopmem_fs_get(struct block_device *bdev,
 		fsdax->fs_ops = ops;
 		fsdax->fs_holder = holder;
 	}
-	up_write(&fsdax->fs_lock);
+	mutex_unlock(&fsdax->fs_holder_lock);
 	return rc ? ERR_PTR(rc) : &fsdax->fs;
 }
 EXPORT_SYMBOL_GPL(iopmem_fs_get);
@@ -71,10 +71,10 @@ void iopmem_fs_put(struct iopmem_fs *fs)
 {
 	struct iopmem_fsdax *fsdax = container_of(fs, struct iopmem_fsdax, fs);
 
-	down_write(&fsdax->fs_lock);
+	mutex_lock(&fsdax->fs_holder_lock);
 	fsdax->fs_ops = NULL;
 	fsdax->fs_holder = NULL;
-	up_write(&fsdax->fs_lock);
+	mutex_unlock(&fsdax->fs_holder_lock);
 }
 EXPORT_SYMBOL_GPL(iopmem_fs_put);
 
@@ -88,11 +88,18 @@ EXPORT_SYMBOL_GPL(iopmem_fs_put);
  */
 void iopmem_fs_offline(struct iopmem_fsdax *fsdax)
 {
+	/* Faults in progress end first; later ones see fs_offline. */
 	down_write(&fsdax->fs_lock);
-	fsdax->fs_offline = true;
+	WRITE_ONCE(fsdax->fs_offline, true);
+	up_write(&fsdax->fs_lock);
+	/*
+	 * Not under fs_lock: the file system takes its own locks to unmap,
+	 * and its faults take fs_lock under them.
+	 */
+	mutex_lock(&fsdax->fs_holder_lock);
 	if (fsdax->fs_ops)
 		fsdax->fs_ops->offline(fsdax->fs_holder);
-	up_write(&fsdax->fs_lock);
+	mutex_unlock(&fsdax->fs_holder_lock);
 }
 
 /**

@@ -123,8 +123,9 @@ static inline phys_addr_t iopmem_data_phys(const struct iopmem_mapping *map)
  * @dying: set once teardown started; refuses new opens
  * @closed: woken when @openers drops to zero
  * @fs: what a file system on the device sees (mode iopfs)
- * @fs_lock: orders faults (readers) against going offline, and the
- *	     file system's arrival and departure
+ * @fs_lock: orders faults (readers) against going offline
+ * @fs_holder_lock: orders the file system's arrival and departure against
+ *		    its offline callback
  * @fs_ops: the file system's callbacks, while one holds @fs
  * @fs_holder: argument of @fs_ops
  * @fs_offline: set once the device is going away; faults fail from then
@@ -147,7 +148,8 @@ struct iopmem_fsdax {
 	bool dying;
 	wait_queue_head_t closed;
 	struct iopmem_fs fs;
-	struct rw_semaphore fs_lock;	/* faults vs offline, holder */
+	struct rw_semaphore fs_lock;	/* faults vs offline */
+	struct mutex fs_holder_lock;	/* fs_ops, fs_holder */
 	const struct iopmem_fs_ops *fs_ops;
 	void *fs_holder;
 	bool fs_offline;

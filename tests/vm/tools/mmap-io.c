@@ -7,6 +7,8 @@
  *
  *   mmap-io write FILE OFFSET LENGTH   < data    stdin -> mapping
  *   mmap-io read  FILE OFFSET LENGTH   > data    mapping -> stdout
+ *   mmap-io read-private FILE OFFSET LENGTH > data   the same through a
+ *       MAP_PRIVATE mapping (iopfs refuses it)
  *   mmap-io hold  FILE OFFSET LENGTH             map read-write, touch every
  *       page, print the mapping's address (hex), keep it until stdin ends:
  *       for tests that need a live mapping (page table checks, busy checks);
@@ -74,10 +76,11 @@ int main(int argc, char **argv)
 {
 	if (argc != 5 || (strcmp(argv[1], "read") && strcmp(argv[1], "write") &&
 			  strcmp(argv[1], "hold") && strcmp(argv[1], "hold-ro") &&
-			  strcmp(argv[1], "pin"))) {
-		fprintf(stderr, "usage: mmap-io read|write|hold|hold-ro|pin FILE OFFSET LENGTH\n");
+			  strcmp(argv[1], "pin") && strcmp(argv[1], "read-private"))) {
+		fprintf(stderr, "usage: mmap-io read|read-private|write|hold|hold-ro|pin FILE OFFSET LENGTH\n");
 		return 2;
 	}
+	int private = !strcmp(argv[1], "read-private");
 	int pinning = !strcmp(argv[1], "pin");
 	int readonly = !strcmp(argv[1], "hold-ro");
 	int holding = pinning || readonly || !strcmp(argv[1], "hold");
@@ -94,7 +97,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	char *map = mmap(NULL, maplen, writing ? PROT_READ | PROT_WRITE : PROT_READ,
-			 MAP_SHARED, fd, base);
+			 private ? MAP_PRIVATE : MAP_SHARED, fd, base);
 	if (map == MAP_FAILED) {
 		fprintf(stderr, "mmap-io: mmap %s at %llu+%zu: %s\n", argv[2], base,
 			maplen, strerror(errno));
