@@ -44,7 +44,8 @@ EXPORT_SYMBOL_IF_KUNIT(iopmem_parse_cache);
 
 /**
  * iopmem_parse_mode() - parse a mode name
- * @buf: "fsdax", "devdax" or "p2pdma", with or without a trailing newline
+ * @buf: "fsdax", "devdax", "p2pdma" or "iopfs", with or without a trailing
+ *	 newline
  *
  * Return: the enum iopmem_mode value, or -EINVAL.
  */
@@ -126,12 +127,12 @@ VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_mode = {
 	.count	= ARRAY_SIZE(iopmem_mode_names),
 	.what	= "a mode",
 	.hint	=
-		"mode=fsdax (block device), mode=devdax (device-dax region) or mode=p2pdma (PCI P2PDMA memory)",
+		"mode=fsdax (block device), mode=devdax (device-dax region), mode=p2pdma (PCI P2PDMA memory) or mode=iopfs (block device for mount -t iopfs)",
 };
 EXPORT_SYMBOL_IF_KUNIT(iopmem_default_mode);
 module_param_cb(mode, &iopmem_choice_ops, &iopmem_default_mode, 0644);
 MODULE_PARM_DESC(mode,
-		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax), devdax (a device-dax region for daxctl) or p2pdma (PCI P2PDMA memory). Change one device with /sys/class/iopmem/iopmemN/mode.");
+		 "Mode of devices bound from now on: fsdax (default; /dev/iopmemN for file systems with -o dax), devdax (a device-dax region for daxctl), p2pdma (PCI P2PDMA memory) or iopfs (/dev/iopmemN for mount -t iopfs, pages that RDMA can pin). Change one device with /sys/class/iopmem/iopmemN/mode.");
 
 VISIBLE_IF_KUNIT struct iopmem_choice iopmem_default_memmap = {
 	.value	= IOPMEM_MEMMAP_RAM,

@@ -63,7 +63,7 @@ static ssize_t mode_store(struct device *dev, struct device_attribute *attr,
 	int rc;
 
 	if (mode < 0) {
-		dev_err(dev, "mode: '%.*s' is not a mode; write fsdax (block device), devdax (device-dax region) or p2pdma (PCI P2PDMA memory)\n",
+		dev_err(dev, "mode: '%.*s' is not a mode; write fsdax (block device), devdax (device-dax region), p2pdma (PCI P2PDMA memory) or iopfs (block device for mount -t iopfs)\n",
 			(int)strcspn(buf, "\n"), buf);
 		return -EINVAL;
 	}

@@ -19,7 +19,7 @@ mode=/sys/class/iopmem/$dev/mode
 
 dmesg_mark
 check_fail "unknown mode string refused" sh -c "echo bogus >$mode"
-check "... with a message naming the modes" dmesg_has "mode: 'bogus' is not a mode; write fsdax .*, devdax .* or p2pdma"
+check "... with a message naming the modes" dmesg_has "mode: 'bogus' is not a mode; write fsdax .*, devdax .*, p2pdma .* or iopfs"
 check_eq "... and the mode is unchanged" fsdax "$(cat $mode)"
 
 check "switch to devdax while idle" sh -c "echo devdax >$mode"

@@ -47,10 +47,10 @@ refused() {
 
 for v in "" bogus -1 18446744073709551616 "wc wc" "$(printf 'x%.0s' $(seq 300))"; do
 	refused $a/cache "$v" "$dev: cache: '$v' is not a memory type; write wc (write-combining) or uc (uncached)"
-	refused $a/mode "$v" "$dev: mode: '$v' is not a mode; write fsdax (block device), devdax (device-dax region) or p2pdma (PCI P2PDMA memory)"
+	refused $a/mode "$v" "$dev: mode: '$v' is not a mode; write fsdax (block device), devdax (device-dax region), p2pdma (PCI P2PDMA memory) or iopfs (block device for mount -t iopfs)"
 	refused $a/memmap "$v" "$dev: memmap: '$v' is not a place for struct pages; write ram (system RAM) or dev (device memory)"
 	refused $p/cache "$v" "iopmem: cache=$v is not a memory type; use cache=wc (write-combining) or cache=uc (uncached)"
-	refused $p/mode "$v" "iopmem: mode=$v is not a mode; use mode=fsdax (block device), mode=devdax (device-dax region) or mode=p2pdma (PCI P2PDMA memory)"
+	refused $p/mode "$v" "iopmem: mode=$v is not a mode; use mode=fsdax (block device), mode=devdax (device-dax region), mode=p2pdma (PCI P2PDMA memory) or mode=iopfs (block device for mount -t iopfs)"
 	refused $p/memmap "$v" "iopmem: memmap=$v is not a place for struct pages; use memmap=ram (system RAM) or memmap=dev (device memory)"
 done
 for v in "" x 6 -2 2147483648 -9999999999 1.5; do
