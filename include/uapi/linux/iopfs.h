@@ -12,10 +12,20 @@
  *
  * The superblock never changes after mkfs: every change of the namespace,
  * of an inode or of a file's extents is one record appended to the log.
- * Records start at multiples of IOPFS_REC_ALIGN; record n (from 1) carries
- * seq n.  Mount replays records until the first one whose seq or crc is
- * wrong: that is the end of the log (a torn record is one that never
- * happened).  mkfs zeroes the log, so the end is a record of zeroes.
+ *
+ * The log area holds two slots of log_size / 2 bytes.  A slot starts with
+ * an EPOCH record; the valid slot whose EPOCH record has the higher seq is
+ * the log.  Records start at multiples of IOPFS_REC_ALIGN and carry
+ * consecutive seq numbers from the EPOCH record's on.  Mount replays
+ * records until the first one whose seq or crc is wrong: that is the end
+ * of the log (a torn record is one that never happened).  mkfs zeroes the
+ * log and writes slot 0's EPOCH record with seq 1.
+ *
+ * Compaction writes the whole state (CREATE, LINK, SETATTR, EXTENT
+ * records) into the other slot after an EPOCH seq higher than any record
+ * before, and writes that EPOCH record last: until it is durable the old
+ * slot stays the log.  Seq numbers only grow, so records left over from
+ * an older use of a slot never continue a newer one.
  */
 #ifndef _UAPI_LINUX_IOPFS_H
 #define _UAPI_LINUX_IOPFS_H
@@ -73,6 +83,7 @@ enum iopfs_rec_type {
 	IOPFS_REC_RENAME	= 4,	/* struct iopfs_rec_rename + 2 names */
 	IOPFS_REC_SETATTR	= 5,	/* struct iopfs_rec_setattr */
 	IOPFS_REC_EXTENT	= 6,	/* struct iopfs_rec_extent */
+	IOPFS_REC_EPOCH		= 7,	/* struct iopfs_rec_epoch, a slot's first */
 };
 
 /**
@@ -164,6 +175,13 @@ struct iopfs_rec_extent {
 	__le64	phys;
 	__le32	count;
 	__le32	pad;
+};
+
+/* The first record of a log slot. */
+struct iopfs_rec_epoch {
+	__le32	slot;		/* 0 or 1: where it is */
+	__le32	pad;
+	__le64	pad2;
 };
 
 #endif /* _UAPI_LINUX_IOPFS_H */
