@@ -24,10 +24,12 @@ struct iopmem_fs;
  * @mem: the device memory (iopmem_fs_get())
  * @bdev: the block device, open exclusively
  * @super: a copy of the on-device superblock, validated
- * @log: the log area, in the kernel mapping of the memory
- * @log_size: its bytes
+ * @log_area: the log area (two slots), in the kernel mapping
+ * @slot: the slot that is the log: 0 or 1
+ * @log: that slot
+ * @log_size: bytes of a slot
  * @log_lock: serialises appends, @log_used, @next_seq and @next_ino
- * @log_used: bytes of the log in use
+ * @log_used: bytes of the slot in use
  * @next_seq: sequence number of the next record
  * @next_ino: inode number of the next new inode
  * @data: the data area, in the kernel mapping
@@ -51,6 +53,8 @@ struct iopfs_sb_info {
 	struct iopmem_fs *mem;
 	struct iopfs_bdev bdev;
 	struct iopfs_super super;
+	void *log_area;
+	unsigned int slot;
 	void *log;
 	u64 log_size;
 	struct mutex log_lock;		/* appends */
@@ -115,8 +119,10 @@ void iopfs_put_time(struct iopfs_time *t, struct timespec64 ts);
 struct timespec64 iopfs_get_time(const struct iopfs_time *t);
 int iopfs_log_setattr(struct inode *inode, u32 valid);
 
+void iopfs_rec_seal(struct iopfs_rec *rec, u16 type, size_t len, u64 seq);
+
 /* replay.c */
-int iopfs_replay(struct super_block *sb, struct inode *root);
+int iopfs_replay(struct super_block *sb, struct inode *root, bool rdonly);
 
 /* namei.c */
 extern const struct inode_operations iopfs_dir_inode_ops;

@@ -31,6 +31,22 @@ struct timespec64 iopfs_get_time(const struct iopfs_time *t)
 }
 
 /**
+ * iopfs_rec_seal() - fill in a record's header and checksum
+ * @rec: the record, its @len bytes of payload already after the header
+ * @type: enum iopfs_rec_type
+ * @len: bytes of payload
+ * @seq: its sequence number
+ */
+void iopfs_rec_seal(struct iopfs_rec *rec, u16 type, size_t len, u64 seq)
+{
+	rec->type = cpu_to_le16(type);
+	rec->len = cpu_to_le16(len);
+	rec->seq = cpu_to_le64(seq);
+	rec->checksum = cpu_to_le32(crc32c(~0, &rec->type,
+					   sizeof(*rec) - sizeof(rec->checksum) + len));
+}
+
+/**
  * iopfs_log_append() - make one change durable
  * @sbi: the file system
  * @type: enum iopfs_rec_type
@@ -63,23 +79,18 @@ int iopfs_log_append(struct iopfs_sb_info *sbi, u16 type, const void *fixed,
 		memcpy(p + fixed_len, name1, len1);
 	if (name2)
 		memcpy(p + fixed_len + len1, name2, len2);
-	rec->type = cpu_to_le16(type);
-	rec->len = cpu_to_le16(len);
-
 	mutex_lock(&sbi->log_lock);
 	if (READ_ONCE(sbi->shutdown)) {
 		rc = -EIO;
 		goto out;
 	}
 	if (sbi->log_size - sbi->log_used < size) {
-		pr_warn_ratelimited("iopfs %pg: metadata log full (%llu bytes); this version cannot compact it: copy the files off, mkfs.iopfs -L with a larger log\n",
+		pr_warn_ratelimited("iopfs %pg: metadata log full (%llu bytes); unmount and mount again to compact it (if that does not help: copy the files off, mkfs.iopfs -L with a larger log)\n",
 				    sbi->bdev.bdev, sbi->log_size);
 		rc = -ENOSPC;
 		goto out;
 	}
-	rec->seq = cpu_to_le64(sbi->next_seq);
-	rec->checksum = cpu_to_le32(crc32c(~0, &rec->type,
-					   sizeof(*rec) - sizeof(rec->checksum) + len));
+	iopfs_rec_seal(rec, type, len, sbi->next_seq);
 	/*
 	 * Non-temporal stores, then sfence and a read that the posted
 	 * writes cannot pass: the record is on the device after this.

@@ -37,6 +37,8 @@ struct iopfs_rnode {
 	struct iopfs_rentry *entry;	/* directories: their one name */
 	struct dentry *dentry;		/* directories, once instantiated */
 	bool handed_over;		/* the inode went to a dentry */
+	bool written;			/* compaction wrote it */
+	struct list_head queue;		/* directories, while walking */
 };
 
 struct iopfs_replay {
@@ -448,31 +450,36 @@ static int rp_apply(struct iopfs_replay *rp, u16 type, const void *p, u32 len)
 	return -EUCLEAN;
 }
 
-/* Dentries for the replayed tree, parents first. */
-static int rp_instantiate(struct iopfs_replay *rp, struct iopfs_rnode *dir)
+/* Dentries for the replayed tree, parents first, without recursion. */
+static int rp_instantiate(struct iopfs_replay *rp, struct iopfs_rnode *root)
 {
+	struct iopfs_rnode *dir;
 	struct iopfs_rentry *e;
-	int rc;
+	LIST_HEAD(queue);
 
-	list_for_each_entry(e, &dir->children, sibling) {
-		struct dentry *dentry;
-		struct qstr q = QSTR_INIT(e->name, e->len);
+	list_add_tail(&root->queue, &queue);
+	while (!list_empty(&queue)) {
+		dir = list_first_entry(&queue, struct iopfs_rnode, queue);
+		list_del(&dir->queue);
+		list_for_each_entry(e, &dir->children, sibling) {
+			struct qstr q = QSTR_INIT(e->name, e->len);
+			struct dentry *dentry;
 
-		/* Hashed as lookups hash it, or they would never find it. */
-		q.hash = full_name_hash(dir->dentry, e->name, e->len);
-		dentry = d_alloc(dir->dentry, &q);
-		if (!dentry)
-			return -ENOMEM;
-		if (e->node->handed_over)
-			ihold(e->node->inode);
-		e->node->handed_over = true;
-		iopfs_d_add_pinned(dentry, e->node->inode);
-		if (S_ISDIR(e->node->inode->i_mode)) {
-			e->node->dentry = dentry;
-			rc = rp_instantiate(rp, e->node);
-			if (rc)
-				return rc;
+			/* Hashed as lookups hash it, or they never find it. */
+			q.hash = full_name_hash(dir->dentry, e->name, e->len);
+			dentry = d_alloc(dir->dentry, &q);
+			if (!dentry)
+				return -ENOMEM;
+			if (e->node->handed_over)
+				ihold(e->node->inode);
+			e->node->handed_over = true;
+			iopfs_d_add_pinned(dentry, e->node->inode);
+			if (S_ISDIR(e->node->inode->i_mode)) {
+				e->node->dentry = dentry;
+				list_add_tail(&e->node->queue, &queue);
+			}
 		}
+		cond_resched();
 	}
 	return 0;
 }
@@ -497,22 +504,282 @@ static void rp_free(struct iopfs_replay *rp)
 	kvfree(rp->nodes);
 }
 
+/*
+ * The record at @at, with @room bytes left in the slot, if its sequence
+ * number is @seq (any, for 0) and its checksum right: a copy in *@bufp
+ * (kfree() it) and its aligned size.  0 at the end of the log.
+ */
+static int rp_read_rec(const void *at, u64 room, u64 seq, struct iopfs_rec **bufp)
+{
+	struct iopfs_rec hdr, *buf;
+	u32 len, size;
+
+	if (room < sizeof(hdr))
+		return 0;
+	/* One read of the device per record; the image may change. */
+	memcpy(&hdr, at, sizeof(hdr));
+	len = le16_to_cpu(hdr.len);
+	size = ALIGN(sizeof(hdr) + len, IOPFS_REC_ALIGN);
+	if ((seq && le64_to_cpu(hdr.seq) != seq) || !hdr.seq || size > room)
+		return 0;
+	buf = kmalloc(sizeof(hdr) + len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, at, sizeof(hdr) + len);
+	if (crc32c(~0, &buf->type, sizeof(hdr) - sizeof(hdr.checksum) + len) !=
+	    le32_to_cpu(buf->checksum)) {
+		kfree(buf);
+		return 0;
+	}
+	*bufp = buf;
+	return size;
+}
+
+/* The EPOCH record's seq of slot @slot, or 0 if the slot is not valid. */
+static u64 rp_slot_epoch(struct iopfs_sb_info *sbi, unsigned int slot)
+{
+	const struct iopfs_rec_epoch *e;
+	struct iopfs_rec *rec = NULL;
+	u64 seq = 0;
+
+	if (rp_read_rec(sbi->log_area + slot * sbi->log_size, sbi->log_size,
+			0, &rec) <= 0)
+		return 0;
+	e = (const struct iopfs_rec_epoch *)(rec + 1);
+	if (le16_to_cpu(rec->type) == IOPFS_REC_EPOCH &&
+	    le16_to_cpu(rec->len) == sizeof(*e) && le32_to_cpu(e->slot) == slot)
+		seq = le64_to_cpu(rec->seq);
+	kfree(rec);
+	return seq;
+}
+
+/* Where the next record goes in a slot being written. */
+struct iopfs_slot_writer {
+	void *base;
+	u64 pos;
+	u64 size;
+	u64 seq;
+	int rc;
+};
+
+static void rp_write(struct iopfs_slot_writer *w, u16 type, const void *fixed,
+		     size_t fixed_len, const void *name, size_t name_len)
+{
+	size_t len = fixed_len + name_len;
+	size_t size = ALIGN(sizeof(struct iopfs_rec) + len, IOPFS_REC_ALIGN);
+	struct iopfs_rec *rec;
+
+	if (w->rc)
+		return;
+	if (w->size - w->pos < size) {
+		w->rc = -ENOSPC;
+		return;
+	}
+	rec = kzalloc(size, GFP_KERNEL);
+	if (!rec) {
+		w->rc = -ENOMEM;
+		return;
+	}
+	memcpy(rec + 1, fixed, fixed_len);
+	if (name)
+		memcpy((u8 *)(rec + 1) + fixed_len, name, name_len);
+	iopfs_rec_seal(rec, type, len, w->seq++);
+	memcpy_flushcache(w->base + w->pos, rec, size);
+	w->pos += size;
+	kfree(rec);
+}
+
+/* An inode's attributes and extents, as records. */
+static void rp_write_inode(struct iopfs_slot_writer *w, struct inode *inode)
+{
+	struct iopfs_rec_setattr a = {
+		.ino = cpu_to_le64(inode->i_ino),
+		.valid = cpu_to_le32(IOPFS_ATTR_ALL &
+				     (S_ISREG(inode->i_mode) ? ~0U : ~IOPFS_ATTR_SIZE)),
+		.mode = cpu_to_le32(inode->i_mode & S_IALLUGO),
+		.uid = cpu_to_le32(i_uid_read(inode)),
+		.gid = cpu_to_le32(i_gid_read(inode)),
+		.size = cpu_to_le64(i_size_read(inode)),
+	};
+	struct iopfs_rec_extent x = { .ino = cpu_to_le64(inode->i_ino) };
+	unsigned long index;
+	void *entry;
+	u64 run = 0;
+
+	iopfs_put_time(&a.atime, iopfs_get_atime(inode));
+	iopfs_put_time(&a.mtime, iopfs_get_mtime(inode));
+	iopfs_put_time(&a.ctime, iopfs_get_ctime(inode));
+	rp_write(w, IOPFS_REC_SETATTR, &a, sizeof(a), NULL, 0);
+	if (!S_ISREG(inode->i_mode))
+		return;
+	/* Runs of extents contiguous in the file and in the data area. */
+	xa_for_each(&IOPFS_I(inode)->map, index, entry) {
+		u64 phys = xa_to_value(entry);
+
+		if (run && run < U32_MAX &&
+		    le64_to_cpu(x.index) + run == index &&
+		    le64_to_cpu(x.phys) + run == phys) {
+			run++;
+			continue;
+		}
+		if (run) {
+			x.count = cpu_to_le32(run);
+			rp_write(w, IOPFS_REC_EXTENT, &x, sizeof(x), NULL, 0);
+		}
+		x.index = cpu_to_le64(index);
+		x.phys = cpu_to_le64(phys);
+		run = 1;
+	}
+	if (run) {
+		x.count = cpu_to_le32(run);
+		rp_write(w, IOPFS_REC_EXTENT, &x, sizeof(x), NULL, 0);
+	}
+}
+
+/* One directory's names; a second name of a file is a link. */
+static void rp_write_dir(struct iopfs_slot_writer *w, struct iopfs_rnode *dir,
+			 struct list_head *queue)
+{
+	struct iopfs_rentry *e;
+
+	list_for_each_entry(e, &dir->children, sibling) {
+		struct inode *inode = e->node->inode;
+		struct iopfs_rec_create c = {
+			.ino = cpu_to_le64(inode->i_ino),
+			.parent = cpu_to_le64(dir->inode->i_ino),
+			.mode = cpu_to_le32(inode->i_mode),
+			.uid = cpu_to_le32(i_uid_read(inode)),
+			.gid = cpu_to_le32(i_gid_read(inode)),
+			.name_len = cpu_to_le32(e->len),
+		};
+
+		if (e->node->written) {
+			struct iopfs_rec_link l = {
+				.ino = c.ino,
+				.parent = c.parent,
+				.name_len = c.name_len,
+			};
+
+			rp_write(w, IOPFS_REC_LINK, &l, sizeof(l), e->name, e->len);
+			continue;
+		}
+		iopfs_put_time(&c.time, iopfs_get_ctime(inode));
+		rp_write(w, IOPFS_REC_CREATE, &c, sizeof(c), e->name, e->len);
+		e->node->written = true;
+		rp_write_inode(w, inode);
+		if (S_ISDIR(inode->i_mode))
+			list_add_tail(&e->node->queue, queue);
+	}
+}
+
+/*
+ * Write the replayed state into the other slot, then that slot's EPOCH
+ * record, last: a power cut before it leaves the old slot the log.
+ * Directory times come out as their last change set them; the tree a
+ * replay of the new slot builds is the one the old slot built.
+ */
+static int rp_compact(struct iopfs_replay *rp, struct iopfs_rnode *root_node)
+{
+	struct iopfs_sb_info *sbi = rp->sbi;
+	unsigned int slot = !sbi->slot;
+	struct iopfs_slot_writer w = {
+		.base = sbi->log_area + slot * sbi->log_size,
+		.pos = ALIGN(sizeof(struct iopfs_rec) +
+			     sizeof(struct iopfs_rec_epoch), IOPFS_REC_ALIGN),
+		.size = sbi->log_size,
+		.seq = sbi->next_seq + 1,
+	};
+	struct iopfs_rec_epoch e = { .slot = cpu_to_le32(slot) };
+	u64 before = sbi->log_used;
+
+	struct iopfs_rnode *dir;
+	LIST_HEAD(queue);
+	u64 used, next_seq;
+
+	/* Parents before children, without recursion: images are untrusted. */
+	rp_write_inode(&w, root_node->inode);
+	list_add_tail(&root_node->queue, &queue);
+	while (!list_empty(&queue) && !w.rc) {
+		dir = list_first_entry(&queue, struct iopfs_rnode, queue);
+		list_del(&dir->queue);
+		rp_write_dir(&w, dir, &queue);
+		cond_resched();
+	}
+	if (w.rc)
+		return w.rc;
+	used = w.pos;
+	next_seq = w.seq;
+	/* The EPOCH record only once everything after it is durable. */
+	iopmem_fs_drain(sbi->mem, false);
+	w.pos = 0;
+	w.seq = sbi->next_seq;
+	rp_write(&w, IOPFS_REC_EPOCH, &e, sizeof(e), NULL, 0);
+	if (w.rc)
+		return w.rc;
+	iopmem_fs_drain(sbi->mem, false);
+	sbi->slot = slot;
+	sbi->log = w.base;
+	sbi->log_used = used;
+	sbi->next_seq = next_seq;
+	pr_info("iopfs %pg: log compacted into slot %u: %llu of %llu bytes used (was %llu)\n",
+		sbi->bdev.bdev, slot, used, sbi->log_size, before);
+	return 0;
+}
+
+/*
+ * A torn record after the end of the log: zero it, so that a shorter
+ * record written over its start leaves nothing of it to be read as the
+ * record after that one.  No record is longer than this.
+ */
+#define IOPFS_REC_MAX	ALIGN(sizeof(struct iopfs_rec) + \
+			      sizeof(struct iopfs_rec_rename) + \
+			      2 * IOPFS_NAME_MAX, IOPFS_REC_ALIGN)
+
+static void rp_zero_tail(struct iopfs_sb_info *sbi)
+{
+	u64 len = min_t(u64, IOPFS_REC_MAX, sbi->log_size - sbi->log_used);
+	void *tail = sbi->log + sbi->log_used;
+
+	if (!len || !memchr_inv(tail, 0, len))
+		return;
+	memset(tail, 0, len);
+	iopmem_fs_drain(sbi->mem, false);
+}
+
 /**
  * iopfs_replay() - build the namespace from the log
  * @sb: the superblock, whose iopfs_sb_info is set up
  * @root: the root directory's inode, owned by the caller
+ * @rdonly: a read-only mount: compact nothing, zero nothing
+ *
+ * Picks the log slot, replays it and, on a read-write mount, compacts the
+ * log into the other slot once more than half of it is used.
  *
  * Return: 0 with the tree in the dcache under sb->s_root; -EUCLEAN
  * (logged, naming the record) for a log that does not fit together;
  * -ENOMEM.
  */
-int iopfs_replay(struct super_block *sb, struct inode *root)
+int iopfs_replay(struct super_block *sb, struct inode *root, bool rdonly)
 {
 	struct iopfs_sb_info *sbi = IOPFS_SB(sb);
-	struct iopfs_replay rp = { .sb = sb, .sbi = sbi, .seq = 1 };
+	struct iopfs_replay rp = { .sb = sb, .sbi = sbi };
 	struct iopfs_rnode *root_node;
-	u64 pos = 0;
+	u64 epoch[2], pos;
 	int rc = -ENOMEM;
+
+	epoch[0] = rp_slot_epoch(sbi, 0);
+	epoch[1] = rp_slot_epoch(sbi, 1);
+	if ((!epoch[0] && !epoch[1]) || epoch[0] == epoch[1]) {
+		pr_err("iopfs %pg: %s; run fsck.iopfs\n", sbi->bdev.bdev,
+		       epoch[0] ? "both log slots start at the same record" :
+		       "no valid log slot");
+		return -EUCLEAN;
+	}
+	sbi->slot = epoch[1] > epoch[0];
+	sbi->log = sbi->log_area + sbi->slot * sbi->log_size;
+	rp.seq = epoch[sbi->slot] + 1;
+	pos = ALIGN(sizeof(struct iopfs_rec) + sizeof(struct iopfs_rec_epoch),
+		    IOPFS_REC_ALIGN);
 
 	rp.nodes = kvcalloc(1 << IOPFS_REPLAY_HASH_BITS, sizeof(*rp.nodes),
 			    GFP_KERNEL);
@@ -526,35 +793,24 @@ int iopfs_replay(struct super_block *sb, struct inode *root)
 	root_node->handed_over = true;
 	root_node->dentry = sb->s_root;
 
-	while (sbi->log_size - pos >= sizeof(struct iopfs_rec)) {
-		const struct iopfs_rec *rec = sbi->log + pos;
-		struct iopfs_rec hdr;
-		u32 len, size;
-		void *buf;
+	for (;;) {
+		struct iopfs_rec *rec = NULL;
+		int size = rp_read_rec(sbi->log + pos, sbi->log_size - pos,
+				       rp.seq, &rec);
 
-		/* One read of the device per record; the image may change. */
-		memcpy(&hdr, rec, sizeof(hdr));
-		len = le16_to_cpu(hdr.len);
-		size = ALIGN(sizeof(hdr) + len, IOPFS_REC_ALIGN);
-		if (le64_to_cpu(hdr.seq) != rp.seq || size > sbi->log_size - pos)
-			break;
-		buf = kmalloc(sizeof(hdr) + len, GFP_KERNEL);
-		if (!buf) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		memcpy(buf, rec, sizeof(hdr) + len);
-		if (crc32c(~0, buf + sizeof(hdr.checksum),
-			   sizeof(hdr) - sizeof(hdr.checksum) + len) !=
-		    le32_to_cpu(((struct iopfs_rec *)buf)->checksum)) {
-			kfree(buf);
+		if (size <= 0) {
+			rc = size;
+			if (rc)
+				goto out;
 			break;
 		}
-		rc = rp_apply(&rp, le16_to_cpu(hdr.type), buf + sizeof(hdr), len);
-		kfree(buf);
+		rp.why = NULL;
+		rc = rp_apply(&rp, le16_to_cpu(rec->type), rec + 1,
+			      le16_to_cpu(rec->len));
+		kfree(rec);
 		if (rc) {
-			pr_err("iopfs %pg: log record %llu (at byte %llu of the log) %s; run fsck.iopfs\n",
-			       sbi->bdev.bdev, rp.seq, pos,
+			pr_err("iopfs %pg: log record %llu (slot %u, byte %llu) %s; run fsck.iopfs\n",
+			       sbi->bdev.bdev, rp.seq, sbi->slot, pos,
 			       rc == -ENOMEM ? "cannot be replayed (out of memory)" :
 			       rp.why);
 			goto out;
@@ -564,6 +820,16 @@ int iopfs_replay(struct super_block *sb, struct inode *root)
 	}
 	sbi->log_used = pos;
 	sbi->next_seq = rp.seq;
+	if (!rdonly) {
+		rp_zero_tail(sbi);
+		if (sbi->log_used > sbi->log_size / 2) {
+			rc = rp_compact(&rp, root_node);
+			if (rc)
+				pr_warn("iopfs %pg: cannot compact the log (%d); it stays %llu of %llu bytes full\n",
+					sbi->bdev.bdev, rc, sbi->log_used,
+					sbi->log_size);
+		}
+	}
 	rc = rp_instantiate(&rp, root_node);
 out:
 	if (rp.nodes && rp.entries) {

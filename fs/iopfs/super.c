@@ -287,8 +287,8 @@ static int iopfs_check_super(struct fs_context *fc, struct iopfs_sb_info *sbi)
 		return iopfs_refuse(fc,
 				    "iopfs: %pg: superblock areas do not fit the device; run fsck.iopfs",
 				    sbi->bdev.bdev);
-	sbi->log = sbi->mem->virt + log_off;
-	sbi->log_size = log_size;
+	sbi->log_area = sbi->mem->virt + log_off;
+	sbi->log_size = log_size / 2;	/* one slot */
 	sbi->data = sbi->mem->virt + data_off;
 	sbi->data_offset = data_off;
 	sbi->extents = extents;
@@ -387,7 +387,7 @@ static int iopfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_root = d_make_root(root);
 	if (!sb->s_root)
 		return -ENOMEM;
-	rc = iopfs_replay(sb, root);
+	rc = iopfs_replay(sb, root, fc->sb_flags & SB_RDONLY);
 	if (rc)
 		return rc;
 	iopfs_defer_held_free_extents(sbi);

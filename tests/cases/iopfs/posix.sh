@@ -5,12 +5,14 @@
 # ENOTEMPTY, EXDEV, ENOSPC (fallocate, and the space comes back),
 # read-only mounts (EROFS), MAP_PRIVATE refused; attributes (mode, owner,
 # times), hard links, truncate down then up reading zeros, all persisting
-# across a remount.  Then the device goes away under the mount (unbind):
+# across a remount.  The metadata log: compacted at mount once more than
+# half full; when full, ENOSPC until a remount compacts it (fsck clean).
+# Then the device goes away under the mount (unbind):
 # a live mapping gets SIGBUS, read() and new mappings EIO, umount works
 # and the unbind completes.
 # kernels: 6.1 7.2
 # vm: ivshmem 128M addr=04.0
-# results: 30
+# results: 41
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -84,6 +86,39 @@ check "read-only: create fails with EROFS" errno_is "Read-only" touch /mnt/new
 check "read-only: a writable shared mapping fails" \
 	errno_is "Read-only" mmap-io write /mnt/t 0 4096 </dev/zero
 check "umount" umount /mnt
+
+# The log: compacted at mount once more than half of its slot is used;
+# when full, changes fail with ENOSPC until a remount compacts it.  Each
+# ': >' of an empty file logs one record (its times), without a fork.
+mount -t iopfs "/dev/$dev" /mnt || die "mount"
+SYS=/sys/fs/iopfs/$dev
+slot=$(cat $SYS/log_bytes)
+while [ "$(cat $SYS/log_used_bytes)" -le $((slot / 2)) ]; do
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		: >/mnt/touched
+	done
+done
+umount /mnt
+dmesg_mark
+check "mount with more than half of the log used" mount -t iopfs "/dev/$dev" /mnt
+check "... compacts it" dmesg_has 'log compacted into slot'
+check "... to less than a tenth" test "$(cat $SYS/log_used_bytes)" -lt $((slot / 10))
+check_eq "the files are as before" "604 12 34 981173106 1" \
+	"$(stat -c '%a %u %g %Y %h' /mnt/e/g)"
+dmesg_mark
+n=0
+while : >/mnt/touched 2>/tmp/err; do n=$((n + 1)); done
+check "a full log fails changes with ENOSPC" grep -q "No space" /tmp/err
+check "... and says how to compact it" dmesg_has 'metadata log full.*mount again to compact'
+info "$n changes until the log was full"
+check "reading still works" cat /mnt/e/g
+umount /mnt
+check "fsck.iopfs -n finds the full log clean" fsck.iopfs -n "/dev/$dev"
+check "a remount compacts it again" mount -t iopfs "/dev/$dev" /mnt
+check "changes work again" touch /mnt/after-compaction
+check_eq "and the files are as before" \
+	"$(head -c $((M + 5)) /tmp/t | sha256sum)" "$(head -c $((M + 5)) /mnt/t | sha256sum)"
+umount /mnt
 
 # The device goes away under a mount with a live mapping.
 mount -t iopfs "/dev/$dev" /mnt || die "mount"
