@@ -214,20 +214,30 @@ void iopfs_free_extents(struct inode *inode, u64 first)
 	mutex_unlock(&ii->alloc_lock);
 }
 
-/* Zeroes from @from to the end of its extent, if that is allocated. */
-static void iopfs_zero_tail(struct inode *inode, loff_t from)
+/*
+ * Zeroes what is allocated in [@from, @to): a file grows over it.  Bytes
+ * past the size can be non-zero: the tail a truncate kept, or data written
+ * past a size that a power cut did not let become durable.
+ */
+static void iopfs_zero_range(struct inode *inode, loff_t from, loff_t to)
 {
 	struct iopfs_sb_info *sbi = IOPFS_SB(inode->i_sb);
-	u64 off = from & (IOPFS_EXTENT_SIZE - 1);
-	s64 phys;
+	unsigned long index;
+	void *entry;
 
-	if (!off)
+	if (from >= to)
 		return;
-	phys = iopfs_lookup(inode, from >> IOPFS_EXTENT_SHIFT);
-	if (phys < 0)
-		return;
-	memset(sbi->data + ((u64)phys << IOPFS_EXTENT_SHIFT) + off, 0,
-	       IOPFS_EXTENT_SIZE - off);
+	xa_for_each_range(&IOPFS_I(inode)->map, index, entry,
+			  from >> IOPFS_EXTENT_SHIFT,
+			  (to - 1) >> IOPFS_EXTENT_SHIFT) {
+		u64 start = (u64)index << IOPFS_EXTENT_SHIFT;
+		u64 lo = max_t(u64, start, from);
+		u64 hi = min_t(u64, start + IOPFS_EXTENT_SIZE, to);
+
+		memset(sbi->data + (xa_to_value(entry) << IOPFS_EXTENT_SHIFT) +
+		       (lo - start), 0, hi - lo);
+		cond_resched();
+	}
 }
 
 /**
@@ -250,7 +260,7 @@ int iopfs_truncate(struct inode *inode, loff_t size)
 	IOPFS_I(inode)->size_dirty = false;
 
 	if (size > old) {
-		iopfs_zero_tail(inode, old);
+		iopfs_zero_range(inode, old, size);
 		i_size_write(inode, size);
 		rc = iopfs_log_setattr(inode, IOPFS_ATTR_SIZE);
 		if (rc)
@@ -370,7 +380,7 @@ static ssize_t iopfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	old_size = i_size_read(inode);
 	pos = iocb->ki_pos;
 	if (pos > old_size)
-		iopfs_zero_tail(inode, old_size);
+		iopfs_zero_range(inode, old_size, pos);
 	while (iov_iter_count(from)) {
 		u64 off = pos & (IOPFS_EXTENT_SIZE - 1);
 		size_t len = min_t(u64, iov_iter_count(from),
@@ -398,7 +408,7 @@ static ssize_t iopfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	 * The new size is logged at fsync (or syncfs, or eviction), not per
 	 * write: a log record per append would fill the log.  Until then a
 	 * power cut keeps the old size, and what lies past it is zeroed
-	 * before the file grows over it again (iopfs_zero_tail()).
+	 * before the file grows over it again (iopfs_zero_range()).
 	 */
 	if (pos > old_size) {
 		i_size_write(inode, pos);
@@ -430,7 +440,7 @@ static long iopfs_fallocate(struct file *file, int mode, loff_t offset,
 	if (rc)
 		goto out;
 	if (end > i_size_read(inode))
-		iopfs_zero_tail(inode, i_size_read(inode));
+		iopfs_zero_range(inode, i_size_read(inode), end);
 	for (index = offset >> IOPFS_EXTENT_SHIFT;
 	     index < DIV_ROUND_UP_ULL(end, IOPFS_EXTENT_SIZE); index++) {
 		s64 phys = iopfs_get_extent(inode, index);
