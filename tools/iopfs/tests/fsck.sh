@@ -20,11 +20,12 @@ truncate -s 64M "$F/empty"
 "$MKFS" -q "$F/empty"
 
 expect "fsck: an empty file system is clean, exit 0" 0 '^'"$F"'/empty: clean$' "$FSCK" "$F/empty"
-eq "fsck: ... no record, the whole log free" "$F/empty: log: 0 records, 0 bytes used, 2097152 free" \
+eq "fsck: ... slot 0 from EPOCH seq 1, no record after it, the rest of the slot free" \
+	"$F/empty: log: slot 0, EPOCH seq 1: 0 records, 64 bytes used, 1048512 free" \
 	"$(printf '%s\n' "$out" | grep ': log:')"
 eq "fsck: ... the root directory only" "$F/empty: inodes: 1 (directories 1, regular files 0), names: 0" \
 	"$(printf '%s\n' "$out" | grep ': inodes:')"
-expect "fsck -v: the superblock's areas" 0 'log 2 MiB at 2 MiB, 30 data extents of 2 MiB at 4 MiB$' \
+expect "fsck -v: the superblock's areas" 0 'log 2 MiB at 2 MiB \(2 slots of 1 MiB\), 30 data extents of 2 MiB at 4 MiB$' \
 	"$FSCK" -v "$F/empty"
 expect "fsck -y on a clean file system: exit 0" 0 ': clean$' "$FSCK" -y "$F/empty"
 expect "fsck -p, -a, -f: exit 0" 0 ': clean$' "$FSCK" -p -f "$F/empty"
@@ -38,7 +39,8 @@ cp "$F/empty" "$F/full"
 	"rename 1 y2 5 y" "extent 6 7 9 1" "create 7 1 40755 empty" "unlink 1 empty" \
 	"create 8 1 100644 z" "extent 8 0 5 1" >/dev/null
 expect "fsck: a log of every record type replays cleanly" 0 ': clean$' "$FSCK" -n "$F/full"
-eq "fsck: ... 21 records, 1920 bytes" "$F/full: log: 21 records, 1920 bytes used, 2095232 free" \
+eq "fsck: ... 21 records, 1984 bytes with the EPOCH record" \
+	"$F/full: log: slot 0, EPOCH seq 1: 21 records, 1984 bytes used, 1046592 free" \
 	"$(printf '%s\n' "$out" | grep ': log:')"
 eq "fsck: ... inodes after links, unlinks and renames" \
 	"$F/full: inodes: 6 (directories 3, regular files 3), names: 5" \
@@ -57,39 +59,39 @@ set --
 while [ $i -le 3001 ]; do set -- "$@" "create $i 1 100644 n$i"; i=$((i + 1)); done
 "$ML" "$F/many" "$@" "create 3002 1 100644 n2000" >/dev/null
 set --
-expect "fsck: 3000 names, then one again: record 3001 refused" 4 \
-	'^'"$F"'/many: log record 3001 \(at byte 384000 of the log\) creates a name that exists$' \
+expect "fsck: 3000 names, then one again: record 3002 (the seq after the EPOCH's 1) refused" 4 \
+	'^'"$F"'/many: log record 3002 \(slot 0, byte 384064\) creates a name that exists$' \
 	"$FSCK" -n "$F/many"
 
-# The log the invalid records follow: records 1-5, 576 bytes (a create
-# takes 128, an extent 64).
+# The log the invalid records follow: slot 0's EPOCH record (seq 1, 64
+# bytes), then records 2-6, 576 bytes (a create takes 128, an extent 64).
 cp "$F/empty" "$F/base"
 "$ML" "$F/base" "create 2 1 40755 d" "create 3 1 100644 f" "extent 3 0 4 1" \
 	"create 4 2 40755 e" "create 5 1 100644 g" >/dev/null
 
 # bad WHAT REASON RECORD CONTROL : RECORD after the base log, then two
-# records that would fit, is refused as record 6 for REASON; -y drops the
+# records that would fit, is refused as record 7 for REASON; -y drops the
 # three; CONTROL in its place is clean.
 bad() {
 	what=$1 reason=$2 rec=$3 control=$4
 	cp "$F/base" "$F/bad"
 	at=$("$ML" "$F/bad" "$rec" "create 10 1 100644 after1" "create 11 1 100644 after2" | head -n 1)
 	s=$(sum "$F/bad")
-	expect "fsck -n, $what: exit 4, record 6 at its byte, the kernel's reason" 4 \
-		"^$F/bad: log record 6 \\(at byte $at of the log\\) $reason\$" "$FSCK" -n "$F/bad"
+	expect "fsck -n, $what: exit 4, record 7 at its byte of slot 0, the kernel's reason" 4 \
+		"^$F/bad: log record 7 \\(slot 0, byte $at\\) $reason\$" "$FSCK" -n "$F/bad"
 	eq "fsck -n, $what: not written" "$s" "$(sum "$F/bad")"
 	expect "fsck, $what: says what -y would do, exit 4" 4 \
-		'would end the log before record 6, dropping 3 records \(6 to 8\)' "$FSCK" "$F/bad"
+		'would end the log before record 7, dropping 3 records \(7 to 9\)' "$FSCK" "$F/bad"
 	eq "fsck, $what: not written" "$s" "$(sum "$F/bad")"
 	expect "fsck -y, $what: exit 1, 3 records dropped" 1 \
-		"ended the log before record 6: dropped 3 records \\(6 to 8\\), zeroed bytes $at to " \
+		"ended the log before record 7: dropped 3 records \\(7 to 9\\), zeroed bytes $at to [0-9]+ of slot 0\$" \
 		"$FSCK" -y "$F/bad"
 	expect "fsck -p after -y, $what: clean, the 5 records before it kept" 0 \
-		"^$F/bad: log: 5 records, $at bytes used" "$FSCK" -p "$F/bad"
+		"^$F/bad: log: slot 0, EPOCH seq 1: 5 records, $at bytes used" "$FSCK" -p "$F/bad"
 	cp "$F/base" "$F/control"
 	"$ML" "$F/control" "$control" "create 10 1 100644 after1" "create 11 1 100644 after2" >/dev/null
 	expect "fsck -n, control of $what: clean, 8 records" 0 \
-		"^$F/control: log: 8 records" "$FSCK" -n "$F/control"
+		"^$F/control: log: slot 0, EPOCH seq 1: 8 records" "$FSCK" -n "$F/control"
 }
 
 bad "an extent of one file given to another" "gives an extent that is in use" \
@@ -129,7 +131,8 @@ bad "a setattr of unknown attributes" "has a wrong length or unknown attributes"
 bad "a setattr of the size of a directory" "sets the size of a directory, or a size too large" \
 	"setattr 2 8 0 0" "setattr 3 8 0 0"
 bad "a setattr of no inode" "names an inode that does not exist" "setattr 99 1 644 0" "setattr 5 1 644 0"
-bad "an unknown type" "has an unknown type" "raw 7 40" "setattr 5 0 0 0"
+bad "an unknown type" "has an unknown type" "raw 99 40" "setattr 5 0 0 0"
+bad "an EPOCH record after the slot's start" "has an unknown type" "epoch" "setattr 5 0 0 0"
 bad "a record shorter than its type's fixed part" "is shorter than its type's fixed part" \
 	"raw 1 8" "create 6 1 100644 h"
 bad "a setattr of a wrong length" "has a wrong length or unknown attributes" "raw 5 8" "setattr 5 0 0 0"
@@ -139,14 +142,14 @@ cp "$F/base" "$F/torn"
 "$ML" "$F/torn" "torn create 6 1 100644 a-name-long-enough-to-take-two-slots-of-sixty-four" >/dev/null
 s=$(sum "$F/torn")
 expect "fsck -n, a torn last record: the end of the log, exit 0" 0 \
-	"^$F/torn: log: 5 records, 576 bytes used" "$FSCK" -n "$F/torn"
+	"^$F/torn: log: slot 0, EPOCH seq 1: 5 records, 640 bytes used" "$FSCK" -n "$F/torn"
 if printf '%s\n' "$out" | grep -q 'torn record'; then not_ok "fsck -n: the torn record is mentioned only with -v"; else ok "fsck -n: the torn record is mentioned only with -v"; fi
-expect "fsck -n -v: torn record at the end of the log, harmless" 0 \
-	"^$F/torn: torn record at the end of the log, harmless: bytes 576 to 689 of the log are not zero" \
+expect "fsck -n -v: a torn record after the end of the log, harmless" 0 \
+	"^$F/torn: a torn record or older records after the end of the log, harmless: bytes 640 to 753 of slot 0 are not zero" \
 	"$FSCK" -n -v "$F/torn"
 eq "fsck -n on a torn record: not written" "$s" "$(sum "$F/torn")"
 expect "fsck -y: zeroes the torn record, exit 1" 1 \
-	"zeroed a torn record after the end of the log \\(bytes 576 to 689\\)" "$FSCK" -y "$F/torn"
+	"zeroed a torn record or older records after the end of the log \\(bytes 640 to 753 of slot 0\\)" "$FSCK" -y "$F/torn"
 expect "fsck -v after -y: clean, nothing torn" 0 ': clean$' "$FSCK" -v "$F/torn"
 if printf '%s\n' "$out" | grep -q 'torn record'; then not_ok "fsck -v after -y: no torn record left"; else ok "fsck -v after -y: no torn record left"; fi
 eq "fsck -y: the base log is untouched" "$(cmp "$F/base" "$F/torn" && echo same)" same
@@ -218,7 +221,7 @@ expect "fsck: the report to /dev/full: exit 8" 8 '^fsck.iopfs: cannot write the 
 
 # fsck -t iopfs finds it through PATH (util-linux fsck runs fsck.TYPE).
 if command -v fsck >/dev/null 2>&1 && ! [ -e /sbin/fsck.iopfs ] && ! [ -e /sbin/fs.d/fsck.iopfs ]; then
-	expect "fsck -t iopfs runs fsck.iopfs from PATH, its exit code" 4 'log record 6' \
+	expect "fsck -t iopfs runs fsck.iopfs from PATH, its exit code" 4 'log record 7' \
 		env PATH="$B:$PATH" fsck -t iopfs -n "$F/bad"
 	expect "fsck -t iopfs -a: exit 0 on a clean image" 0 ': clean$' \
 		env PATH="$B:$PATH" fsck -t iopfs -a "$F/empty"
@@ -230,12 +233,12 @@ fi
 if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null 2>&1 &&
 	cp "$F/base" "$F/loop" && "$ML" "$F/loop" "unlink 1 nosuch" >/dev/null &&
 	loop=$(losetup -f --show "$F/loop" 2>/dev/null) && [ -b "$loop" ]; then
-	expect "fsck -n on a loop device: its size from BLKGETSIZE64, record 6 refused" 4 \
-		"^$loop: log record 6 " "$FSCK" -n "$loop"
+	expect "fsck -n on a loop device: its size from BLKGETSIZE64, record 7 refused" 4 \
+		"^$loop: log record 7 " "$FSCK" -n "$loop"
 	expect "fsck -y on a device held O_EXCL (mounted): refused, exit 8" 8 \
 		"^fsck.iopfs: $loop: in use \\(mounted, or held by md, dm or swap\\); unmount it" \
 		"$B/test-format" hold "$loop" "$FSCK" -y "$loop"
-	expect "fsck -n on a held device: checks it" 4 "^$loop: log record 6 " \
+	expect "fsck -n on a held device: checks it" 4 "^$loop: log record 7 " \
 		"$B/test-format" hold "$loop" "$FSCK" -n "$loop"
 	expect "fsck -y on the loop device: exit 1" 1 'dropped 1 records' "$FSCK" -y "$loop"
 	losetup -d "$loop"
