@@ -169,6 +169,31 @@ void super_fill(struct iopfs_super *sb, const struct mkfs_layout *l,
 	sb->checksum = htole32(super_checksum(sb));
 }
 
+_Static_assert(sizeof(struct iopfs_rec) + sizeof(struct iopfs_rec_epoch) <= MKFS_EPOCH_SIZE,
+	       "an EPOCH record fits MKFS_EPOCH_SIZE");
+
+/*
+ * The EPOCH record at the start of log slot @slot, as the kernel frames
+ * every record: header, payload, zeroes to IOPFS_REC_ALIGN, crc32c(~0) of
+ * everything after the checksum field up to the end of the payload.
+ */
+void epoch_fill(unsigned char rec[MKFS_EPOCH_SIZE], uint32_t slot, uint64_t seq)
+{
+	struct iopfs_rec hdr = {
+		.type = htole16(IOPFS_REC_EPOCH),
+		.len = htole16(sizeof(struct iopfs_rec_epoch)),
+		.seq = htole64(seq),
+	};
+	struct iopfs_rec_epoch e = { .slot = htole32(slot) };
+
+	memset(rec, 0, MKFS_EPOCH_SIZE);
+	memcpy(rec + sizeof(hdr), &e, sizeof(e));
+	memcpy(rec, &hdr, sizeof(hdr));
+	hdr.checksum = htole32(crc32c(~0U, rec + sizeof(hdr.checksum),
+				      sizeof(hdr) - sizeof(hdr.checksum) + sizeof(e)));
+	memcpy(rec, &hdr.checksum, sizeof(hdr.checksum));
+}
+
 /*
  * The file system the first 4 KiB (len >= 4096) hold, if one we know of:
  * mkfs refuses to overwrite it without --force.

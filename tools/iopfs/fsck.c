@@ -5,11 +5,15 @@
  * consistency of the rest.
  *
  * The superblock is immutable and has no redundant copy: a bad one cannot
- * be repaired.  The log is replayed by the kernel's rules (replay.c); a
- * record that does not fit what the records before it built makes the
- * kernel refuse the mount.  The one repair that keeps every later state
+ * be repaired.  The log is the slot of the log area mount picks
+ * (log_pick()); without one the kernel refuses the mount, and nothing
+ * tells where the file system's records are: that cannot be repaired
+ * either.  The log is replayed by the kernel's rules (replay.c); a record
+ * that does not fit what the records before it built makes the kernel
+ * refuse the mount.  The one repair that keeps every later state
  * consistent is to end the log before that record: its changes and those
- * of every record after it are lost, nothing else is.
+ * of every record after it are lost, nothing else is.  A repair writes
+ * only to the log's slot, after its EPOCH record.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,9 +39,12 @@ struct fsck {
 	bool verbose;
 	struct iopfs_super super;
 	uint64_t log_offset, log_size, extents;
-	unsigned char *log;
+	unsigned char *log;	/* the log area, both slots */
+	struct log_slots slots;
+	int slot;		/* the log's, or LOG_NO_SLOT, LOG_SAME_SEQ */
+	uint64_t slot_off;	/* its first byte in the log area */
 	struct replay_result res;
-	uint64_t dirty_end;	/* the log is zero from here on */
+	uint64_t dirty_end;	/* the slot is zero from here on */
 };
 
 static int usage(bool help)
@@ -49,7 +56,8 @@ static int usage(bool help)
 		"       repair without asking: end the log before a record the kernel\n"
 		"       refuses, zero a torn record after its end\n"
 		"  -f   accepted: every run checks the whole file system\n"
-		"  -v   say more: the superblock, a torn record at the end of the log\n"
+		"  -v   say more: the superblock, the log's two slots, bytes that are not\n"
+		"       zero after the end of the log\n"
 		"  -C FD  accepted for fsck(8); no progress is shown\n"
 		"  -V   print the version\n"
 		"Without -n, -y, -p or -a: check only, and say what -y would do.\n"
@@ -61,14 +69,15 @@ static int usage(bool help)
 
 static void print_super(struct fsck *f)
 {
-	char a[32], b[32], u[37];
+	char a[32], b[32], c[32], u[37];
 
 	format_uuid(f->super.uuid, u);
 	printf("%s: iopfs %" PRIu64 " bytes (%s), uuid %s\n", f->dev.path, f->dev.size,
 	       format_size(f->dev.size, a, sizeof(a)), u);
-	printf("%s: log %s at %s, %" PRIu64 " data extents of 2 MiB at %s\n",
+	printf("%s: log %s at %s (2 slots of %s), %" PRIu64 " data extents of 2 MiB at %s\n",
 	       f->dev.path, format_size(f->log_size, a, sizeof(a)),
-	       format_size(f->log_offset, b, sizeof(b)), f->extents,
+	       format_size(f->log_offset, b, sizeof(b)),
+	       format_size(f->log_size / 2, c, sizeof(c)), f->extents,
 	       format_size(le64toh(f->super.data_offset), u, sizeof(u)));
 }
 
@@ -101,10 +110,11 @@ static int read_super(struct fsck *f)
 	return 0;
 }
 
-/* 0, or an exit code */
+/* 0, or an exit code; f->slot < 0 when there is no log to replay */
 static int read_log(struct fsck *f)
 {
-	uint64_t i;
+	const unsigned char *slot;
+	uint64_t i, slot_size;
 
 	free(f->log);
 	f->log = malloc(f->log_size);
@@ -114,11 +124,19 @@ static int read_log(struct fsck *f)
 	}
 	if (device_read(&f->dev, f->log, f->log_size, f->log_offset))
 		return FSCK_OPERATIONAL;
-	if (replay_log(f->log, f->log_size, f->extents, le32toh(f->super.root_mode), &f->res)) {
+	memset(&f->res, 0, sizeof(f->res));
+	f->slot = log_pick(f->log, f->log_size, &f->slots);
+	if (f->slot < 0)
+		return 0;
+	slot_size = f->slots.slot_size;
+	f->slot_off = f->slot * slot_size;
+	slot = f->log + f->slot_off;
+	if (replay_log(slot, slot_size, f->slots.seq[f->slot], f->extents,
+		       le32toh(f->super.root_mode), &f->res)) {
 		fail("%s: no memory to replay the log: %s", f->dev.path, strerror(errno));
 		return FSCK_OPERATIONAL;
 	}
-	for (i = f->log_size; i > f->res.end && !f->log[i - 1]; i--)
+	for (i = slot_size; i > f->res.end && !slot[i - 1]; i--)
 		;
 	f->dirty_end = i;
 	return 0;
@@ -129,8 +147,8 @@ static void print_counts(struct fsck *f)
 	const struct replay_result *r = &f->res;
 	const char *d = f->dev.path;
 
-	printf("%s: log: %" PRIu64 " records, %" PRIu64 " bytes used, %" PRIu64 " free\n",
-	       d, r->records, r->end, f->log_size - r->end);
+	printf("%s: log: slot %d, EPOCH seq %" PRIu64 ": %" PRIu64 " records, %" PRIu64 " bytes used, %" PRIu64 " free\n",
+	       d, f->slot, r->base, r->records, r->end, f->slots.slot_size - r->end);
 	printf("%s: inodes: %" PRIu64 " (directories %" PRIu64 ", regular files %" PRIu64 "), names: %" PRIu64 "\n",
 	       d, r->inodes, r->dirs, r->files, r->names);
 	printf("%s: extents: %" PRIu64 " of %" PRIu64 " in use; freed by unlink %" PRIu64 ", by truncation %" PRIu64 "\n",
@@ -138,10 +156,16 @@ static void print_counts(struct fsck *f)
 	       r->extents_freed_truncate);
 }
 
-/* Zeroes [end, dirty_end) of the log, durably: 0 or an exit code. */
+/*
+ * Zeroes [end, dirty_end) of the log's slot, durably: 0 or an exit code.
+ * end is after the EPOCH record, dirty_end at most the slot's end: the
+ * EPOCH record and the other slot are never written.
+ */
 static int zero_tail(struct fsck *f)
 {
-	if (device_zero(&f->dev, f->log_offset + f->res.end, f->log_offset + f->dirty_end) ||
+	uint64_t at = f->log_offset + f->slot_off;
+
+	if (device_zero(&f->dev, at + f->res.end, at + f->dirty_end) ||
 	    device_sync(&f->dev))
 		return FSCK_OPERATIONAL;
 	return 0;
@@ -151,14 +175,15 @@ static int zero_tail(struct fsck *f)
 static int bad_record(struct fsck *f)
 {
 	const struct replay_result *r = &f->res;
-	uint64_t first = r->records + 1, n = 0, pos = r->end;
+	uint64_t first = r->base + r->records + 1, n = 0, pos = r->end;
 	uint32_t size;
 	int rc;
 
-	printf("%s: log record %" PRIu64 " (at byte %" PRIu64 " of the log) %s\n",
-	       f->dev.path, first, r->end, r->why);
+	printf("%s: log record %" PRIu64 " (slot %d, byte %" PRIu64 ") %s\n",
+	       f->dev.path, first, f->slot, r->end, r->why);
 	/* It and the records after it, which only it kept from the end. */
-	while ((size = log_record_at(f->log, f->log_size, pos, first + n))) {
+	while ((size = log_record_at(f->log + f->slot_off, f->slots.slot_size, pos,
+				     first + n))) {
 		pos += size;
 		n++;
 	}
@@ -170,21 +195,23 @@ static int bad_record(struct fsck *f)
 	rc = zero_tail(f);
 	if (rc)
 		return rc;
-	printf("%s: ended the log before record %" PRIu64 ": dropped %" PRIu64 " records (%" PRIu64 " to %" PRIu64 "), zeroed bytes %" PRIu64 " to %" PRIu64 " of the log\n",
-	       f->dev.path, first, n, first, first + n - 1, r->end, f->dirty_end - 1);
+	printf("%s: ended the log before record %" PRIu64 ": dropped %" PRIu64 " records (%" PRIu64 " to %" PRIu64 "), zeroed bytes %" PRIu64 " to %" PRIu64 " of slot %d\n",
+	       f->dev.path, first, n, first, first + n - 1, r->end, f->dirty_end - 1, f->slot);
 	return FSCK_CORRECTED;
 }
 
 /*
- * Bytes that are not zero after the end of the log: a record torn by a
- * power loss, which the kernel rightly ignores.  Harmless as it stands,
- * but the kernel appends at the end of the log and writes only the new
- * record's bytes: a record shorter than the torn one leaves the torn
- * one's tail behind it, and should that tail hold, at the next record's
- * place, bytes that read as the next record (a file name can hold any
- * bytes but '/' and NUL), the next mount would replay a record that was
- * never written as one.  A repair zeroes them; a check only mentions
- * them, with -v.
+ * Bytes that are not zero after the end of the log, in its slot: a record
+ * torn by a power loss, or records left from an older use of the slot
+ * (a compaction writes its records over them, not the rest of the slot,
+ * and their seqs are lower than its EPOCH's), which the kernel rightly
+ * ignores.  Harmless as they stand, but the kernel appends at the end of
+ * the log and writes only the new record's bytes: a record shorter than
+ * the old one leaves the old one's tail behind it, and should that tail
+ * hold, at the next record's place, bytes that read as the next record (a
+ * file name can hold any bytes but '/' and NUL), the next mount would
+ * replay a record that was never written as one.  A repair zeroes them; a
+ * check only mentions them, with -v.
  */
 static int torn_tail(struct fsck *f)
 {
@@ -193,16 +220,63 @@ static int torn_tail(struct fsck *f)
 
 	if (f->mode != MODE_REPAIR) {
 		if (f->verbose)
-			printf("%s: torn record at the end of the log, harmless: bytes %" PRIu64 " to %" PRIu64 " of the log are not zero (-y zeroes them)\n",
-			       f->dev.path, from, to);
+			printf("%s: a torn record or older records after the end of the log, harmless: bytes %" PRIu64 " to %" PRIu64 " of slot %d are not zero (-y zeroes them)\n",
+			       f->dev.path, from, to, f->slot);
 		return FSCK_OK;
 	}
 	rc = zero_tail(f);
 	if (rc)
 		return rc;
-	printf("%s: zeroed a torn record after the end of the log (bytes %" PRIu64 " to %" PRIu64 ")\n",
-	       f->dev.path, from, to);
+	printf("%s: zeroed a torn record or older records after the end of the log (bytes %" PRIu64 " to %" PRIu64 " of slot %d)\n",
+	       f->dev.path, from, to, f->slot);
 	return FSCK_CORRECTED;
+}
+
+/*
+ * Neither slot is valid, or both are with one EPOCH seq: the kernel
+ * refuses the mount, and nothing tells where the file system's records
+ * start, or which of two logs holds the later ones.  Not repairable.
+ */
+static int bad_slots(struct fsck *f)
+{
+	const char *d = f->dev.path;
+
+	if (f->slot == LOG_SAME_SEQ)
+		printf("%s: both log slots start at seq %" PRIu64 ": the kernel refuses to mount it\n",
+		       d, f->slots.seq[0]);
+	else
+		printf("%s: no valid log slot: slot 0 %s, slot 1 %s: the kernel refuses to mount it\n",
+		       d, f->slots.why[0], f->slots.why[1]);
+	printf("%s: the log cannot be repaired (nothing tells which records are the file system's); mkfs.iopfs %s makes a new file system, and the files on this one are lost\n",
+	       d, d);
+	return FSCK_UNCORRECTED;
+}
+
+/*
+ * With -v: the slot that is the log, and the other one.  A slot that is
+ * not valid while the other is has never been used (it is zero), or a
+ * power loss cut a compaction into it before its EPOCH record was durable.
+ * Mount ignores it, and a repair leaves it as it is: whether it is valid
+ * depends on its own bytes alone, which nothing but the kernel's next
+ * compaction writes, and that writes its EPOCH record last, over whatever
+ * is there.  Zeroing its first record would change nothing the kernel
+ * reads, and would be a write outside the log, the only place a repair
+ * writes.  A valid slot with the lower seq is the log before the last
+ * compaction, ignored too.
+ */
+static void print_slots(struct fsck *f)
+{
+	for (int i = 0; i < 2; i++) {
+		if (i == f->slot)
+			printf("%s: slot %d: the log, from EPOCH seq %" PRIu64 "\n",
+			       f->dev.path, i, f->slots.seq[i]);
+		else if (!f->slots.why[i])
+			printf("%s: slot %d: EPOCH seq %" PRIu64 ", the log before the last compaction, not read\n",
+			       f->dev.path, i, f->slots.seq[i]);
+		else
+			printf("%s: slot %d %s: not in use (never used, or a compaction that did not finish), harmless\n",
+			       f->dev.path, i, f->slots.why[i]);
+	}
 }
 
 static int check(struct fsck *f)
@@ -214,6 +288,10 @@ static int check(struct fsck *f)
 	rc = read_log(f);
 	if (rc)
 		return rc;
+	if (f->slot < 0)
+		return bad_slots(f);
+	if (f->verbose)
+		print_slots(f);
 	if (f->res.why)
 		rc = bad_record(f);
 	else if (f->dirty_end > f->res.end)
@@ -224,7 +302,7 @@ static int check(struct fsck *f)
 
 		if (again)
 			return again;
-		if (f->res.why || f->dirty_end > f->res.end) {
+		if (f->slot < 0 || f->res.why || f->dirty_end > f->res.end) {
 			fail("%s: the log is still not clean after the repair; the device may not keep what is written to it",
 			     f->dev.path);
 			return FSCK_UNCORRECTED;

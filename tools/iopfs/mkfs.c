@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mkfs.iopfs: write an empty iopfs (include/uapi/linux/iopfs.h) to a block
- * device such as /dev/iopmem0, or to a regular file.  The log is zeroed
- * and the superblock written last, so that the device holds a valid
- * superblock only once the log under it is empty.
+ * device such as /dev/iopmem0, or to a regular file.  The log is zeroed,
+ * slot 0 of it started with an EPOCH record of seq 1, and the superblock
+ * written last, so that the device holds a valid superblock only once the
+ * log under it is empty.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,8 +44,8 @@ static int usage(bool help)
 	fprintf(help ? stdout : stderr,
 		"usage: %s [-f] [-L SIZE] [-U UUID] [-q] DEVICE\n"
 		"  -f, --force         overwrite a file system already on DEVICE\n"
-		"  -L, --log-size SIZE the metadata log, a multiple of 2M (K, M, G suffixes);\n"
-		"                      default 1/64 of DEVICE, 2M to 64M\n"
+		"  -L, --log-size SIZE the metadata log, a multiple of 2M (K, M, G suffixes),\n"
+		"                      two slots of half of it; default 1/64 of DEVICE, 2M to 64M\n"
 		"  -U, --uuid UUID     the file system's UUID (default: random)\n"
 		"  -q, --quiet         no summary\n"
 		"  -V, --version       print the version\n"
@@ -185,6 +186,7 @@ static int mkfs(const char *path, bool force, uint64_t log_size, const uint8_t u
 {
 	static unsigned char block[IOPFS_SUPER_SIZE];
 	struct iopfs_super *sb = (struct iopfs_super *)block;
+	unsigned char epoch[MKFS_EPOCH_SIZE];
 	struct mkfs_layout l;
 	char a[32], b[32];
 	uint64_t size;
@@ -212,9 +214,14 @@ static int mkfs(const char *path, bool force, uint64_t log_size, const uint8_t u
 	 * The log first, and on the device before the superblock: a crash in
 	 * between must not leave a valid superblock over a previous iopfs's
 	 * log, whose records mount would replay.  [4 KiB, 2 MiB) too, so no
-	 * other file system's signature survives there.
+	 * other file system's signature survives there.  Slot 1 stays zero:
+	 * slot 0, started by an EPOCH record of seq 1, is the log until the
+	 * kernel's first compaction.
 	 */
 	if (write_zeroes(fd, path, IOPFS_SUPER_SIZE, l.data_offset))
+		goto out;
+	epoch_fill(epoch, 0, 1);
+	if (write_all(fd, path, epoch, sizeof(epoch), l.log_offset))
 		goto out;
 	if (fsync(fd)) {
 		fail("%s: fsync: %s", path, strerror(errno));

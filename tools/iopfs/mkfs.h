@@ -15,6 +15,8 @@
 #define MKFS_LOG_OFFSET		IOPFS_EXTENT_SIZE
 #define MKFS_LOG_MIN		IOPFS_EXTENT_SIZE
 #define MKFS_LOG_MAX		(64ULL << 20)
+/* The EPOCH record that starts a log slot, padded to IOPFS_REC_ALIGN. */
+#define MKFS_EPOCH_SIZE		IOPFS_REC_ALIGN
 
 /* Exit codes, as mke2fs has them. */
 #define EXIT_USAGE		1
@@ -44,6 +46,7 @@ const char *format_size(uint64_t bytes, char *buf, size_t len);
 void super_fill(struct iopfs_super *sb, const struct mkfs_layout *l,
 		const uint8_t uuid[16], uint64_t mkfs_time);
 uint32_t super_checksum(const struct iopfs_super *sb);
+void epoch_fill(unsigned char rec[MKFS_EPOCH_SIZE], uint32_t slot, uint64_t seq);
 const char *fs_signature(const unsigned char *block, size_t len);
 
 #endif

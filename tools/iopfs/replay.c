@@ -4,6 +4,9 @@
  * function by function, in the same order, with the same reasons), into
  * plain structures instead of inodes and dentries.  A change to the
  * kernel's rules must be made here too; tests/fsck.sh has a case per rule.
+ * The log is one of the two slots of the log area (log_pick()), replayed
+ * from the record after its EPOCH record to the first one whose seq or
+ * crc is wrong or that would run past the slot's end.
  *
  * Differences that cannot change which record is refused:
  * - no uid, gid or times: no rule reads them;
@@ -518,13 +521,14 @@ static int rp_apply(struct replay *rp, uint16_t type, const void *p, uint32_t le
 	case IOPFS_REC_EXTENT:
 		return rp_extent(rp, p, len);
 	}
+	/* IOPFS_REC_EPOCH too: one is a slot's first record, never replayed. */
 	rp->why = "has an unknown type";
 	return EUCLEAN_REC;
 }
 
 /**
  * log_record_at() - the record at a place of the log, if it is one
- * @log: the log area
+ * @log: the log's slot
  * @log_size: its bytes
  * @pos: a multiple of IOPFS_REC_ALIGN, at most @log_size
  * @seq: the sequence number the record must carry
@@ -549,6 +553,71 @@ uint32_t log_record_at(const unsigned char *log, uint64_t log_size,
 		   sizeof(hdr) - sizeof(hdr.checksum) + len) != le32toh(hdr.checksum))
 		return 0;
 	return size;
+}
+
+/**
+ * log_epoch() - does a log slot start with a valid EPOCH record?
+ * @slot: the slot's bytes
+ * @slot_size: how many (log_size / 2, at least 1 MiB)
+ * @index: the slot's index in the log area, 0 or 1
+ * @seq: set to the EPOCH record's seq if it is valid
+ *
+ * Valid: a whole record with a right checksum, of type IOPFS_REC_EPOCH
+ * and the length of struct iopfs_rec_epoch, whose payload names @index,
+ * with a seq other than 0.
+ *
+ * Return: NULL if the slot is valid, else why not, to follow "slot N".
+ */
+const char *log_epoch(const unsigned char *slot, uint64_t slot_size, uint32_t index,
+		      uint64_t *seq)
+{
+	static const unsigned char zero[sizeof(struct iopfs_rec) +
+					sizeof(struct iopfs_rec_epoch)];
+	struct iopfs_rec_epoch e;
+	struct iopfs_rec hdr;
+
+	if (!memcmp(slot, zero, sizeof(zero)))
+		return "is zero";
+	memcpy(&hdr, slot, sizeof(hdr));
+	if (!log_record_at(slot, slot_size, 0, le64toh(hdr.seq)))
+		return "starts with a record whose checksum is wrong";
+	if (le16toh(hdr.type) != IOPFS_REC_EPOCH)
+		return "starts with a record that is not an EPOCH record";
+	if (le16toh(hdr.len) != sizeof(e))
+		return "starts with an EPOCH record of a wrong length";
+	memcpy(&e, slot + sizeof(hdr), sizeof(e));
+	if (le32toh(e.slot) != index)
+		return "starts with an EPOCH record that names the other slot";
+	if (!hdr.seq)
+		return "starts with an EPOCH record of seq 0";
+	*seq = le64toh(hdr.seq);
+	return NULL;
+}
+
+/**
+ * log_pick() - which slot of the log area is the log, as mount picks it
+ * @log: the log area
+ * @log_size: its bytes, a multiple of 2 MiB
+ * @ls: filled in: each slot's EPOCH seq, or why it is not valid
+ *
+ * Return: the valid slot whose EPOCH record has the higher seq, or
+ * LOG_NO_SLOT when neither is valid, or LOG_SAME_SEQ when both are with
+ * one seq (which no compaction writes: seq numbers only grow).
+ */
+int log_pick(const unsigned char *log, uint64_t log_size, struct log_slots *ls)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->slot_size = log_size / 2;
+	for (uint32_t i = 0; i < 2; i++)
+		ls->why[i] = log_epoch(log + i * ls->slot_size, ls->slot_size, i,
+				       &ls->seq[i]);
+	if (ls->why[0] && ls->why[1])
+		return LOG_NO_SLOT;
+	if (ls->why[0] || ls->why[1])
+		return ls->why[0] ? 1 : 0;
+	if (ls->seq[0] == ls->seq[1])
+		return LOG_SAME_SEQ;
+	return ls->seq[1] > ls->seq[0] ? 1 : 0;
 }
 
 static int rp_init(struct replay *rp, uint64_t extents, uint32_t root_mode,
@@ -589,35 +658,41 @@ static void rp_destroy(struct replay *rp)
 	free(rp->used);
 }
 
-/* Replay [0, limit): 0 at the end of the log, or EUCLEAN_REC, ENOMEM_REC. */
-static int rp_run(struct replay *rp, const unsigned char *log, uint64_t limit)
+/*
+ * Replay [0, limit) of a slot whose EPOCH record has seq @base: the
+ * records after it, from seq base + 1.  0 at the end of the log, or
+ * EUCLEAN_REC, ENOMEM_REC.
+ */
+static int rp_run(struct replay *rp, const unsigned char *slot, uint64_t limit,
+		  uint64_t base)
 {
 	struct replay_result *res = rp->res;
-	uint64_t pos = 0, seq = 1;
+	uint64_t pos = log_record_at(slot, limit, 0, base), seq = base + 1;
 	uint32_t size;
 	int rc;
 
-	while ((size = log_record_at(log, limit, pos, seq))) {
-		const struct iopfs_rec *rec = (const void *)(log + pos);
+	while ((size = log_record_at(slot, limit, pos, seq))) {
+		const struct iopfs_rec *rec = (const void *)(slot + pos);
 
 		rc = rp_apply(rp, le16toh(rec->type), rec + 1, le16toh(rec->len));
 		if (rc) {
-			res->records = seq - 1;
+			res->records = seq - base - 1;
 			res->end = pos;
 			return rc;
 		}
 		pos += size;
 		seq++;
 	}
-	res->records = seq - 1;
+	res->records = seq - base - 1;
 	res->end = pos;
 	return 0;
 }
 
 /**
  * replay_log() - replay a log as mount does
- * @log: the log area
- * @log_size: its bytes
+ * @slot: the log's slot (log_pick())
+ * @slot_size: its bytes: no record runs past them
+ * @base: the seq of its EPOCH record, which log_pick() found valid
  * @extents: data extents (the superblock's data_extents)
  * @root_mode: the superblock's root_mode
  * @res: filled in: where the log ends and what it built; ->why set if the
@@ -627,8 +702,8 @@ static int rp_run(struct replay *rp, const unsigned char *log, uint64_t limit)
  *
  * Return: 0, or -1 when out of memory.
  */
-int replay_log(const unsigned char *log, uint64_t log_size, uint64_t extents,
-	       uint32_t root_mode, struct replay_result *res)
+int replay_log(const unsigned char *slot, uint64_t slot_size, uint64_t base,
+	       uint64_t extents, uint32_t root_mode, struct replay_result *res)
 {
 	struct replay rp;
 	uint64_t records, end;
@@ -637,11 +712,12 @@ int replay_log(const unsigned char *log, uint64_t log_size, uint64_t extents,
 
 	if (rp_init(&rp, extents, root_mode, res))
 		goto nomem;
-	rc = rp_run(&rp, log, log_size);
+	rc = rp_run(&rp, slot, slot_size, base);
 	if (rc == ENOMEM_REC)
 		goto nomem;
 	if (!rc) {
 		rp_destroy(&rp);
+		res->base = base;
 		return 0;
 	}
 	/* The bad record may be half applied: replay up to it again. */
@@ -649,9 +725,10 @@ int replay_log(const unsigned char *log, uint64_t log_size, uint64_t extents,
 	end = res->end;
 	why = rp.why;
 	rp_destroy(&rp);
-	if (rp_init(&rp, extents, root_mode, res) || rp_run(&rp, log, end))
+	if (rp_init(&rp, extents, root_mode, res) || rp_run(&rp, slot, end, base))
 		goto nomem;
 	rp_destroy(&rp);
+	res->base = base;
 	res->records = records;
 	res->end = end;
 	res->why = why;

@@ -7,7 +7,7 @@
 # each of their results counts.
 # host-only
 # kernels: 6.1
-# results: 341
+# results: 422
 set -uo pipefail
 . tests/cases/lib.sh
 

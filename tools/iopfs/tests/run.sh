@@ -42,6 +42,9 @@ eq() {
 # field IMG KEY : KEY's value in test-format's dump of IMG's superblock
 field() { "$TF" dump "$1" | sed -n "s/^$2=//p"; }
 
+# slot IMG N : how test-format sees log slot N of IMG start ("epoch SEQ", "zero", "bad")
+slot() { "$TF" slots "$1" | sed -n "s/^slot$2=//p"; }
+
 # put IMG OFFSET OCTAL... : those bytes at OFFSET, in place
 put() {
 	put_img=$1 put_off=$2
@@ -96,6 +99,8 @@ else
 	not_ok "uuid: random, version 4 (got $u)"
 fi
 eq "the file's size is unchanged" $((64 * MiB)) "$(stat -c %s "$img")"
+eq "log slot 0 starts with an EPOCH record of seq 1, naming slot 0" "epoch 1" "$(slot "$img" 0)"
+eq "log slot 1 (at 3 MiB) is zero" zero "$(slot "$img" 1)"
 
 # Negative controls of the reader the checks above trust.
 cp "$img" "$T/bad"
@@ -107,6 +112,12 @@ eq "control: a changed checksum byte fails it" bad "$(field "$T/bad" checksum)"
 cp "$img" "$T/bad"
 put "$T/bad" 4000 001
 eq "control: a byte in the padding is seen" "not zero at 4000" "$(field "$T/bad" padding)"
+cp "$img" "$T/bad"
+put "$T/bad" $((2 * MiB + 8)) 002
+eq "control: an EPOCH record of a changed seq fails its checksum" bad "$(slot "$T/bad" 0)"
+cp "$img" "$T/bad"
+put "$T/bad" $((3 * MiB + 60)) 001
+eq "control: a byte in slot 1's first record is seen" bad "$(slot "$T/bad" 1)"
 
 expect "again without --force: refused, naming the file system and the fix" 8 \
 	"^mkfs.iopfs: $img: holds an iopfs file system; use --force to overwrite it" "$MKFS" "$img"
@@ -129,12 +140,16 @@ put "$img" 1080 123 357
 expect "an ext4 signature (0xEF53 at 1080) is refused" 8 "holds an ext2/ext3/ext4 file system" "$MKFS" "$img"
 put "$img" $((1 * MiB)) 377
 put "$img" $((2 * MiB)) 377
+put "$img" $((2 * MiB + 64)) 377
+put "$img" $((3 * MiB)) 377
 put "$img" $((4 * MiB - 1)) 377
 put "$img" $((4 * MiB)) 252
 expect "-f over ext4: exit 0, quiet with -q" 0 '^$' "$MKFS" -f -q "$img"
 eq "the ext4 magic is gone" 0 "$(byte "$img" 1080)"
 eq "a byte at 1 MiB (before the log) is zeroed" 0 "$(byte "$img" $((1 * MiB)))"
-eq "the log's first and last bytes are zeroed" "0 0" "$(byte "$img" $((2 * MiB))) $(byte "$img" $((4 * MiB - 1)))"
+eq "the log after slot 0's EPOCH record, slot 1's first and last bytes are zeroed" "0 0 0" \
+	"$(byte "$img" $((2 * MiB + 64))) $(byte "$img" $((3 * MiB))) $(byte "$img" $((4 * MiB - 1)))"
+eq "... and slot 0 starts with a new EPOCH record of seq 1" "epoch 1" "$(slot "$img" 0)"
 eq "the data area is not written" 170 "$(byte "$img" $((4 * MiB)))"
 eq "... and the superblock is valid" ok "$(field "$img" checksum)"
 
@@ -158,6 +173,8 @@ truncate -s 1G "$img"
 "$MKFS" -q "$img"
 eq "1 GiB: the default log is 1/64, 16 MiB" "$((16 * MiB)) $((18 * MiB)) 503" \
 	"$(field "$img" log_size) $(field "$img" data_offset) $(field "$img" data_extents)"
+eq "1 GiB: slot 0 at 2 MiB starts with EPOCH seq 1, slot 1 at 10 MiB is zero" "epoch 1 zero" \
+	"$(slot "$img" 0) $(slot "$img" 1)"
 truncate -s 0 "$img"
 truncate -s 8G "$img"
 "$MKFS" -q "$img"

@@ -9,6 +9,10 @@
  * bit-at-a-time crc32c written here: the shell tests read mkfs's output
  * without trusting the code that wrote it.
  *
+ * "test-format slots FILE" prints how each of the two log slots starts:
+ * "zero", "epoch SEQ" for an EPOCH record naming its slot with its
+ * padding zero, checked the same way, or "bad".
+ *
  * "test-format hold DEVICE CMD..." runs CMD with DEVICE open O_EXCL, as a
  * mounted file system holds it.
  */
@@ -87,6 +91,44 @@ static int dump(const char *path)
 			return 0;
 		}
 	printf("padding=zero\n");
+	return 0;
+}
+
+/* "epoch SEQ" if @r is the EPOCH record of slot @slot, with zero padding */
+static const char *epoch_of(const unsigned char *r, uint64_t slot, char *buf, size_t len)
+{
+	static const unsigned char zero[64];
+
+	if (!memcmp(r, zero, 64))
+		return "zero";
+	if (le(r, 4) != crc32c_bitwise(~0U, r + 4, 28) || le(r + 4, 2) != 7 ||
+	    le(r + 6, 2) != 16 || le(r + 16, 4) != slot || memcmp(r + 20, zero, 44))
+		return "bad";
+	snprintf(buf, len, "epoch %" PRIu64, le(r + 8, 8));
+	return buf;
+}
+
+static int slots(const char *path)
+{
+	unsigned char b[96], r[64];
+	uint64_t off, half;
+	FILE *f = fopen(path, "rb");
+	char buf[32];
+
+	if (!f || fread(b, 1, sizeof(b), f) != sizeof(b)) {
+		perror(path);
+		return 2;
+	}
+	off = le(b + 24, 8);
+	half = le(b + 32, 8) / 2;
+	for (int i = 0; i < 2; i++) {
+		if (fseeko(f, off + i * half, SEEK_SET) || fread(r, 1, sizeof(r), f) != sizeof(r)) {
+			perror(path);
+			return 2;
+		}
+		printf("slot%d=%s\n", i, epoch_of(r, i, buf, sizeof(buf)));
+	}
+	fclose(f);
 	return 0;
 }
 
@@ -222,6 +264,25 @@ static void test_super(void)
 	       "control: a changed field no longer matches the checksum");
 }
 
+static void test_epoch(void)
+{
+	unsigned char r[MKFS_EPOCH_SIZE];
+	char buf[32];
+
+	expect(sizeof(struct iopfs_rec) == 16 && sizeof(struct iopfs_rec_epoch) == 16 &&
+	       MKFS_EPOCH_SIZE == 64, "EPOCH record: 16-byte header, 16-byte payload, 64 aligned");
+	epoch_fill(r, 0, 1);
+	expect(!strcmp(epoch_of(r, 0, buf, sizeof(buf)), "epoch 1"),
+	       "epoch_fill(0, 1): type 7, len 16, seq 1, slot 0, crc32c of bytes 4-31");
+	expect(le(r + 8, 8) == 1 && le(r + 4, 2) == IOPFS_REC_EPOCH, "... seq and type little endian");
+	expect(!strcmp(epoch_of(r, 1, buf, sizeof(buf)), "bad"), "control: slot 0's EPOCH is not slot 1's");
+	epoch_fill(r, 1, 0x0102030405060708ULL);
+	expect(!strcmp(epoch_of(r, 1, buf, sizeof(buf)), "epoch 72623859790382856") &&
+	       r[8] == 8 && r[15] == 1 && r[16] == 1, "epoch_fill(1, seq): slot 1, a 64-bit seq");
+	r[9] ^= 1;
+	expect(!strcmp(epoch_of(r, 1, buf, sizeof(buf)), "bad"), "control: a changed seq fails the crc");
+}
+
 static void test_signature(void)
 {
 	static unsigned char b[4096];
@@ -264,6 +325,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "dump"))
 		return dump(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "slots"))
+		return slots(argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "hold"))
 		return hold(argv + 2);
 	test_crc32c();
@@ -271,6 +334,7 @@ int main(int argc, char **argv)
 	test_layout();
 	test_uuid();
 	test_super();
+	test_epoch();
 	test_signature();
 	return failed != 0;
 }
