@@ -15,6 +15,22 @@
  *	path a remote peer's packets take too, so the responder's copy into
  *	the registered pages is the one under test.
  *
+ *   dax-rdma [-d IBDEV] [-g GID_INDEX] --odp PATH MAPLEN OFFSET < DATA
+ *	the same with an on-demand-paging MR for the mapping
+ *	(IBV_ACCESS_ON_DEMAND: no pin; the device faults pages in through the
+ *	process's page tables when it needs them).  The device's ODP
+ *	capabilities are printed first; without ODP for RC SEND, WRITE and
+ *	READ it fails.  After registering, the mapping's page table entries
+ *	are dropped (MADV_DONTNEED), so the WRITE is served by a fault on the
+ *	device's path, not by pages the process had mapped.
+ *
+ *   dax-rdma [-d IBDEV] [-g GID_INDEX] [--odp] --read PATH MAPLEN OFFSET < DATA
+ *	mmap MAPLEN bytes of PATH, register them (on demand with --odp) and
+ *	RDMA READ as many bytes as DATA has from OFFSET into a poisoned
+ *	buffer; check it holds DATA.  The process never touches the mapping:
+ *	with --odp every page the READ reaches is faulted in by the device.
+ *	For data written by other means (write(), the host).
+ *
  *   dax-rdma [-d IBDEV] --hold PATH LEN
  *	mmap LEN bytes of PATH (a device-dax instance), register them with
  *	ibv_reg_mr, unmap them again (the MR keeps its pages: a long-term pin
@@ -52,6 +68,7 @@
 
 struct ctx {
 	struct ibv_context *dev;
+	int odp;		/* register the PATH mapping on demand */
 	struct ibv_pd *pd;
 	struct ibv_cq *cq;
 	struct ibv_qp *qp[2];	/* [0] initiator, [1] owns the target MR */
@@ -142,6 +159,59 @@ static void pick_gid(struct ctx *c, int want)
 	     "address and bring it up (ip addr add 10.0.0.1/24 dev IF)", PORT);
 }
 
+/*
+ * check_odp: print the device's on-demand paging capabilities and fail
+ * unless an RC QP may use an ODP MR for SEND, RDMA WRITE and RDMA READ.
+ */
+static void check_odp(struct ctx *c)
+{
+	static const struct { uint32_t bit; const char *name; } ops[] = {
+		{ IBV_ODP_SUPPORT_SEND, "send" },
+		{ IBV_ODP_SUPPORT_RECV, "recv" },
+		{ IBV_ODP_SUPPORT_WRITE, "write" },
+		{ IBV_ODP_SUPPORT_READ, "read" },
+		{ IBV_ODP_SUPPORT_ATOMIC, "atomic" },
+		{ IBV_ODP_SUPPORT_SRQ_RECV, "srq_recv" },
+	};
+	const uint32_t need = IBV_ODP_SUPPORT_SEND | IBV_ODP_SUPPORT_WRITE |
+			      IBV_ODP_SUPPORT_READ;
+	struct ibv_device_attr_ex attr;
+	const char *sep = "";
+	uint32_t rc;
+	unsigned int i;
+	int err;
+
+	memset(&attr, 0, sizeof(attr));
+	err = ibv_query_device_ex(c->dev, NULL, &attr);
+	if (err)
+		fail("ibv_query_device_ex: %s", strerror(err));
+	rc = attr.odp_caps.per_transport_caps.rc_odp_caps;
+	printf("# odp caps: general 0x%llx%s%s, rc 0x%x (",
+	       (unsigned long long)attr.odp_caps.general_caps,
+	       attr.odp_caps.general_caps & IBV_ODP_SUPPORT ? " odp" : "",
+	       attr.odp_caps.general_caps & IBV_ODP_SUPPORT_IMPLICIT ?
+	       " implicit" : "", rc);
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (rc & ops[i].bit) {
+			printf("%s%s", sep, ops[i].name);
+			sep = " ";
+		}
+	}
+	printf("), uc 0x%x, ud 0x%x\n",
+	       attr.odp_caps.per_transport_caps.uc_odp_caps,
+	       attr.odp_caps.per_transport_caps.ud_odp_caps);
+	if (!(attr.odp_caps.general_caps & IBV_ODP_SUPPORT))
+		fail("%s has no on-demand paging (odp_caps.general_caps 0x%llx): "
+		     "the kernel needs CONFIG_INFINIBAND_ON_DEMAND_PAGING and "
+		     "a driver with ODP (rxe has it since 6.15)",
+		     ibv_get_device_name(c->dev->device),
+		     (unsigned long long)attr.odp_caps.general_caps);
+	if ((rc & need) != need)
+		fail("%s has no on-demand paging for RC SEND, WRITE and READ "
+		     "(rc_odp_caps 0x%x, needs 0x%x)",
+		     ibv_get_device_name(c->dev->device), rc, need);
+}
+
 static void setup(struct ctx *c, const char *name, int gid_index)
 {
 	struct ibv_qp_init_attr qa = {
@@ -160,6 +230,8 @@ static void setup(struct ctx *c, const char *name, int gid_index)
 		     "be up with carrier (both ends of a veth pair up)", PORT,
 		     ibv_get_device_name(c->dev->device), c->port.state);
 	pick_gid(c, gid_index);
+	if (c->odp)
+		check_odp(c);
 	c->pd = ibv_alloc_pd(c->dev);
 	if (!c->pd)
 		fail("ibv_alloc_pd: %s", strerror(errno));
@@ -225,14 +297,36 @@ static void connect_qp(struct ctx *c, struct ibv_qp *qp, uint32_t rqpn)
 		  IBV_QP_RNR_RETRY | IBV_QP_SQ_PSN | IBV_QP_MAX_QP_RD_ATOMIC, "RTS");
 }
 
-static struct ibv_mr *reg(struct ctx *c, void *buf, size_t len, const char *what)
+static struct ibv_mr *reg_access(struct ctx *c, void *buf, size_t len,
+				  const char *what, int extra)
 {
 	struct ibv_mr *mr;
 
 	mr = ibv_reg_mr(c->pd, buf, len, IBV_ACCESS_LOCAL_WRITE |
-			IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ);
+			IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ | extra);
 	if (!mr)
-		fail("ibv_reg_mr of %s (%zu bytes): %s", what, len, strerror(errno));
+		fail("ibv_reg_mr%s of %s (%zu bytes): %s",
+		     extra & IBV_ACCESS_ON_DEMAND ?
+		     " with IBV_ACCESS_ON_DEMAND" : "", what, len,
+		     strerror(errno));
+	return mr;
+}
+
+static struct ibv_mr *reg(struct ctx *c, void *buf, size_t len, const char *what)
+{
+	return reg_access(c, buf, len, what, 0);
+}
+
+/* reg_target: the MR of the PATH mapping; on demand with --odp. */
+static struct ibv_mr *reg_target(struct ctx *c, void *buf, size_t len,
+				 const char *path)
+{
+	struct ibv_mr *mr;
+
+	mr = reg_access(c, buf, len, path, c->odp ? IBV_ACCESS_ON_DEMAND : 0);
+	printf("# registered %zu bytes of %s%s: lkey 0x%x rkey 0x%x\n", len,
+	       path, c->odp ? " on demand (IBV_ACCESS_ON_DEMAND)" : "",
+	       mr->lkey, mr->rkey);
 	return mr;
 }
 
@@ -340,9 +434,15 @@ static int rw(struct ctx *c, const char *path, size_t maplen, size_t off)
 	/* The target must not hold DATA already, or the WRITE proves nothing. */
 	memset(dax + off, ~POISON & 0xff, len);
 
-	dmr = reg(c, dax, maplen, path);
-	printf("# registered %zu bytes of %s: lkey 0x%x rkey 0x%x\n", maplen,
-	       path, dmr->lkey, dmr->rkey);
+	dmr = reg_target(c, dax, maplen, path);
+	if (c->odp) {
+		/* No pin holds the pages: the responder must fault them in. */
+		if (madvise(dax, maplen, MADV_DONTNEED))
+			fail("madvise MADV_DONTNEED of %s: %s", path,
+			     strerror(errno));
+		printf("# dropped the mapping's page table entries "
+		       "(MADV_DONTNEED)\n");
+	}
 	smr = reg(c, src, maplen - off, "the source buffer");
 	connect_qp(c, c->qp[0], c->qp[1]->qp_num);
 	connect_qp(c, c->qp[1], c->qp[0]->qp_num);
@@ -362,6 +462,41 @@ static int rw(struct ctx *c, const char *path, size_t maplen, size_t off)
 	printf("# RDMA READ returned the data from %s\n", path);
 
 	ibv_dereg_mr(smr);
+	ibv_dereg_mr(dmr);
+	return 0;
+}
+
+/* rd: RDMA READ from OFFSET of an untouched mapping of PATH; compare with stdin. */
+static int rd(struct ctx *c, const char *path, size_t maplen, size_t off)
+{
+	struct ibv_mr *dmr, *bmr;
+	char *dax, *want, *got;
+	size_t len, d;
+
+	if (off >= maplen)
+		fail("offset %zu is beyond the %zu byte mapping", off, maplen);
+	dax = map_file(path, maplen);
+	want = anon(maplen - off);
+	len = read_all(0, want, maplen - off);
+	if (len == 0)
+		fail("no data on stdin to compare %s with", path);
+	got = anon(len);
+	memset(got, POISON, len);
+
+	dmr = reg_target(c, dax, maplen, path);
+	bmr = reg(c, got, len, "the read buffer");
+	connect_qp(c, c->qp[0], c->qp[1]->qp_num);
+	connect_qp(c, c->qp[1], c->qp[0]->qp_num);
+
+	post_and_wait(c, IBV_WR_RDMA_READ, bmr, got, len, dmr, dax + off);
+	d = first_diff(got, want, len);
+	if (d != len)
+		fail("RDMA READ from %s: byte %zu (offset %zu) differs from the data",
+		     path, d, off + d);
+	printf("# RDMA READ returned the %zu bytes of %s at offset %zu\n", len,
+	       path, off);
+
+	ibv_dereg_mr(bmr);
 	ibv_dereg_mr(dmr);
 	return 0;
 }
@@ -413,7 +548,8 @@ static int hold(struct ctx *c, const char *path, size_t len)
 
 static void usage(void)
 {
-	fail("usage: dax-rdma [-d IBDEV] [-g GID_INDEX] PATH MAPLEN OFFSET < DATA\n"
+	fail("usage: dax-rdma [-d IBDEV] [-g GID_INDEX] [--odp] PATH MAPLEN OFFSET < DATA\n"
+	     "       dax-rdma [-d IBDEV] [-g GID_INDEX] [--odp] --read PATH MAPLEN OFFSET < DATA\n"
 	     "       dax-rdma [-d IBDEV] --hold PATH LEN\n"
 	     "       dax-rdma [-d IBDEV] --expect-fail-reg PATH LEN");
 }
@@ -423,11 +559,13 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "expect-fail-reg", no_argument, NULL, 'F' },
 		{ "hold", no_argument, NULL, 'H' },
+		{ "odp", no_argument, NULL, 'O' },
+		{ "read", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctx c = { 0 };
 	const char *dev = NULL;
-	int gid = -1, efail = 0, holding = 0, o;
+	int gid = -1, efail = 0, holding = 0, reading = 0, o;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((o = getopt_long(argc, argv, "d:g:", opts, NULL)) != -1) {
@@ -436,12 +574,14 @@ int main(int argc, char **argv)
 		case 'g': gid = parse_num(optarg, "GID index"); break;
 		case 'F': efail = 1; break;
 		case 'H': holding = 1; break;
+		case 'O': c.odp = 1; break;
+		case 'R': reading = 1; break;
 		default: usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (efail && holding)
+	if (efail + holding + reading > 1 || (c.odp && (efail || holding)))
 		usage();
 	if (argc != (efail || holding ? 2 : 3))
 		usage();
@@ -450,6 +590,9 @@ int main(int argc, char **argv)
 		return hold(&c, argv[0], parse_num(argv[1], "LEN"));
 	if (efail)
 		return expect_fail_reg(&c, argv[0], parse_num(argv[1], "LEN"));
+	if (reading)
+		return rd(&c, argv[0], parse_num(argv[1], "MAPLEN"),
+			  parse_num(argv[2], "OFFSET"));
 	return rw(&c, argv[0], parse_num(argv[1], "MAPLEN"),
 		  parse_num(argv[2], "OFFSET"));
 }
