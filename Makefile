@@ -8,8 +8,9 @@
 #                   then probe time and RAM cost of 256 MiB-4 GiB BARs with
 #                   memmap=ram|dev in a second (KERNEL=6.1|6.12 BENCH_RUNS=5);
 #                   two tables, bench/results/
-# make install      iopmem.ko into DESTDIR/lib/modules/KVER/updates (then
-#                   depmod, -b DESTDIR when set; DEPMOD=true skips it),
+# make install      iopmem.ko and iopfs.ko into DESTDIR/lib/modules/KVER/
+#                   updates (then depmod, -b DESTDIR when set; DEPMOD=true
+#                   skips it),
 #                   iopmemctl and its man pages (DESTDIR, PREFIX=/usr/local),
 #                   mkfs.iopfs, fsck.iopfs and their man pages (PREFIX/sbin),
 #                   the udev rule (DESTDIR/lib/udev/rules.d; it runs
@@ -28,16 +29,21 @@ tools:
 	$(MAKE) -C tools/iopmemctl
 	$(MAKE) -C tools/iopfs
 
-# The module goes where DESTDIR says, as everything else does; without
-# either, into the live /lib/modules.  Kbuild's own depmod step skips
-# kernels whose headers lack System.map (all distribution headers), so
-# depmod runs here.  KVER: the release of KDIR, as modules_install uses it.
+# The modules go where DESTDIR says, as everything else does; without
+# either, into the live /lib/modules.  modules_install keeps their paths
+# in the tree: updates/drivers/block/iopmem/iopmem.ko and
+# updates/fs/iopfs/iopfs.ko.  Kbuild's own depmod step skips kernels whose
+# headers lack System.map (all distribution headers), so depmod runs here;
+# it records that iopfs needs iopmem.  KVER: the release of KDIR, as
+# modules_install uses it.
 INSTALL_MOD_PATH ?= $(DESTDIR)
 INSTALL_MOD_DIR ?= updates
 DEPMOD ?= depmod
 KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 		$(KDIR)/include/generated/utsrelease.h)
-module_dir = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/drivers/block/iopmem
+mod_root = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)
+# What IOPMEM_TESTS=n builds (Kbuild), as paths below mod_root.
+installed_modules = drivers/block/iopmem/iopmem fs/iopfs/iopfs
 depmod = $(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
 install:
@@ -55,8 +61,10 @@ install:
 
 uninstall:
 	test -n "$(KVER)"
-	rm -f $(module_dir)/iopmem.ko*
-	-rmdir -p $(module_dir) 2>/dev/null
+	rm -f $(foreach m,$(installed_modules),$(mod_root)/$(m).ko*)
+	for d in $(foreach m,$(installed_modules),$(mod_root)/$(dir $(m))); do \
+		rmdir -p --ignore-fail-on-non-empty $$d 2>/dev/null || true; \
+	done
 	$(depmod)
 	$(MAKE) -C tools/iopmemctl uninstall PREFIX=$(PREFIX)
 	$(MAKE) -C tools/iopfs uninstall PREFIX=$(PREFIX)

@@ -499,3 +499,4 @@ module_init(iopfs_init);
 module_exit(iopfs_exit);
 MODULE_DESCRIPTION("iopfs: files of iopmem device memory that can be pinned long-term");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(IOPMEM_VERSION);

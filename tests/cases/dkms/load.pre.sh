@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # dkms add / build / install iopmem for the guest's kernel, in private trees
 # (nothing of the host's /lib/modules or /var/lib/dkms is touched), then put
-# the installed module on an ext4 file system in the NVMe image for load.sh.
+# the installed modules, iopmem and iopfs, on an ext4 file system in the
+# NVMe image for load.sh.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -12,7 +13,7 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$repo/dkms.conf")
 src=$work/src/iopmem-$version
 rm -rf "$work"
 mkdir -p "$src" "$work/tree" "$work/lib/modules/$KVER" "$work/fs"
-(cd "$repo" && git ls-files -co --exclude-standard -- dkms.conf VERSION Makefile Kbuild drivers include tests/provider tests/ptewalk |
+(cd "$repo" && git ls-files -co --exclude-standard -- dkms.conf VERSION Makefile Kbuild drivers fs/iopfs include tests/provider tests/ptewalk |
 	while read -r f; do [[ -f $f ]] && install -D -m 0644 "$f" "$src/$f"; done)
 trees=(--dkmstree "$work/tree" --sourcetree "$work/src" --installtree "$work/lib/modules")
 
@@ -40,4 +41,9 @@ check "dkms skips i386" dkms_skips -k "$KVER" -a i386 --kernelsourcedir "$KDIR"
 ko=$(find "$work/lib/modules/$KVER" -name 'iopmem.ko*' | head -n 1)
 check "dkms installed iopmem.ko under updates/dkms" test -n "$ko"
 [[ -n $ko ]] && cp "$ko" "$work/fs/"
+# Fails when dkms.conf has no BUILT_MODULE_NAME[1]=iopfs (dkms builds it
+# but installs only iopmem).
+fsko=$(find "$work/lib/modules/$KVER" -name 'iopfs.ko*' | head -n 1)
+check "dkms installed iopfs.ko beside it" test "$(dirname "$fsko")" = "$(dirname "$ko")"
+[[ -n $fsko ]] && cp "$fsko" "$work/fs/"
 check "module on an ext4 image for the guest" mke2fs -q -F -t ext4 -d "$work/fs" "$NVME0_IMG"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make install DESTDIR=root, as a packager runs it: the module (and no test
-# module), the tool, its man pages and the udev rule land under root where
-# a distribution expects them, nothing is written into the live
-# /lib/modules, depmod -b root indexes the module so that modprobe -d root
-# finds it; make uninstall DESTDIR=root takes all of it away again.
+# make install DESTDIR=root, as a packager runs it: the modules iopmem and
+# iopfs (and no test module), the tool, its man pages and the udev rule
+# land under root where a distribution expects them, nothing is written
+# into the live /lib/modules, depmod -b root indexes the modules so that
+# modprobe -d root finds them, iopmem before iopfs; make uninstall
+# DESTDIR=root takes all of it away again, the modules' directories too.
+# Loading them is dkms/load's and the packaging scenarios' (same Kbuild).
 # host-only
-# results: 14
+# results: 18
 set -uo pipefail
 . tests/cases/lib.sh
 # shellcheck source=tests/vm/kernel.sh
@@ -28,7 +30,7 @@ touch "$tmp/stamp"
 # any (then removed: the test cleans up after itself).
 leaked_into_live() {
 	local f
-	f=$(find "$live" -newer "$tmp/stamp" -name 'iopmem*.ko*' 2>/dev/null)
+	f=$(find "$live" -newer "$tmp/stamp" \( -name 'iopmem*.ko*' -o -name 'iopfs*.ko*' \) 2>/dev/null)
 	[[ -z $f ]] || xargs rm -f <<<"$f"
 	echo "$f"
 }
@@ -42,6 +44,14 @@ check "depmod -b root: modules.dep lists it" \
 	grep -q '^updates/.*/iopmem\.ko[^:]*:' "$root/lib/modules/$KVER/modules.dep"
 check "modprobe -d root finds it" sh -c \
 	"modprobe -d '$root' -S '$KVER' --show-depends iopmem | grep -qF 'insmod $ko'"
+# Fails when Kbuild leaves fs/iopfs to the test-only block again.
+fsko=$(find "$root/lib/modules/$KVER/updates" -name 'iopfs.ko*' 2>/dev/null)
+check "iopfs.ko under root/lib/modules/$KVER/updates" test -n "$fsko"
+# Fails without depmod, or when iopfs.ko stops resolving iopmem's
+# iopmem_fs_* exports (modprobe iopfs would then not load iopmem first).
+check_eq "modprobe -d root iopfs: iopmem.ko first, then iopfs.ko" \
+	"insmod $ko insmod $fsko" \
+	"$(modprobe -d "$root" -S "$KVER" --show-depends iopfs 2>&1 | awk '{ s = s (NR > 1 ? " " : "") $1 " " $2 } END { print s }')"
 check_eq "no test-only module installed" "" \
 	"$(find "$root/lib/modules" -name 'iopmem_test_*' 2>/dev/null)"
 check "iopmemctl in /usr/local/bin" test -x "$root/usr/local/bin/iopmemctl"
@@ -54,6 +64,11 @@ check "the rule runs the installed iopmemctl at boot" \
 check "make uninstall DESTDIR=root" make -C "$tmp/src" uninstall KDIR="$KDIR" DESTDIR="$root"
 check_fail "modprobe -d root no longer finds iopmem" \
 	modprobe -d "$root" -S "$KVER" --show-depends iopmem
+# Fails when uninstall removes only iopmem.ko (as it did).
+check_fail "... nor iopfs" modprobe -d "$root" -S "$KVER" --show-depends iopfs
+# Fails when uninstall leaves updates/fs/iopfs/ (or drivers/...) empty behind.
+check_eq "no directory left under root/lib/modules/$KVER/updates" "" \
+	"$(find "$root/lib/modules/$KVER/updates" 2>/dev/null)"
 check_eq "no file left under root but depmod's indexes" "" \
 	"$(find "$root" -type f ! -path "$root/lib/modules/$KVER/modules.*")"
 check_eq "... and nothing in the live $live" "" "$(leaked_into_live)"

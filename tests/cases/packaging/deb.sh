@@ -4,26 +4,28 @@
 # The Debian packages, from build to removal.  deb.pre.sh (host) builds
 # iopmem-dkms and iopmemctl from a clean copy of the tree, installs them
 # with the host's dpkg in a throwaway overlay where the postinst's DKMS
-# builds the module for this guest's kernel, removes them (the module
-# goes), and hands the .debs and that module to the guest on an ext4 image.
+# builds the modules (iopmem, iopfs) for this guest's kernel, removes them
+# (the modules go), and hands the .debs and those modules to the guest on
+# an ext4 image.
 # The guest has dpkg but no compiler and no package database of its own:
 # iopmemctl is installed with dpkg -i --force-depends (its libraries are
 # in the initramfs, unknown to dpkg), iopmem-dkms only unpacked (its
-# postinst needs dkms and a compiler), and the module DKMS built on the
-# host is put in updates/dkms as `dkms install` would.  Two boots:
+# postinst needs dkms and a compiler), and the modules DKMS built on the
+# host are put in updates/dkms as `dkms install` would.  Two boots:
 #   1  control: iopmemctl without its udev rule binds nothing at a udev
 #      coldplug; the real package's rule binds what /etc/iopmem.conf
 #      lists (by address), with the DKMS module; mkfs.xfs with a UUID
 #   2  the same installation again (the initramfs forgets /etc and /usr),
 #      /etc/iopmem.conf by vendor:device: bound at the coldplug, fstab
 #      mounts by UUID, the boot-1 file is there, iostat counts the I/O on
-#      iopmemN; dpkg -r removes both packages' files
+#      iopmemN; modprobe iopfs loads the DKMS iopfs and, by dependency,
+#      iopmem; dpkg -r removes both packages' files
 # vm: ivshmem 512M addr=04.0
 # vm: nvme 128M
 # vm: boots 2
 # vm: timeout 300
 # kernels: 6.12
-# results: 54
+# results: 63
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -69,7 +71,7 @@ export PATH="$PATH:/usr/local/sbin"
 # What the rig put in the initramfs goes, so that what is found is the
 # packages': its iopmemctl, its udev rule, its iopmem.ko.
 rm -f /usr/bin/iopmemctl /etc/udev/rules.d/60-iopmem.rules \
-	"/lib/modules/$KVER/extra/iopmem.ko"
+	"/lib/modules/$KVER/extra/iopmem.ko" "/lib/modules/$KVER/extra/iopfs.ko"
 depmod -a
 
 provision() {
@@ -77,7 +79,7 @@ provision() {
 	printf 'UUID=%s /mnt xfs dax 0 0\n' "$UUID" >/etc/fstab
 }
 
-# install : both packages, and the module where DKMS installs it.
+# install : both packages, and the modules where DKMS installs them.
 install_packages() {
 	check "dpkg -i --force-depends iopmemctl_$VERSION" \
 		dpkg -i --force-depends "$ctl_deb"
@@ -86,10 +88,13 @@ install_packages() {
 	check "iopmem-dkms put its sources in /usr/src/iopmem-$VERSION" \
 		test -f "/usr/src/iopmem-$VERSION/dkms.conf"
 	mkdir -p "/lib/modules/$KVER/updates/dkms"
-	cp /pkg/iopmem.ko* "/lib/modules/$KVER/updates/dkms/"
+	cp /pkg/iopmem.ko* /pkg/iopfs.ko* "/lib/modules/$KVER/updates/dkms/"
 	depmod -a
 	check_eq "modprobe finds the DKMS module" "/lib/modules/$KVER/updates/dkms" \
 		"$(dirname "$(modinfo -n iopmem)")"
+	# Fails when the host's DKMS installed no iopfs.ko (dkms.conf).
+	check_eq "... and the DKMS iopfs" "/lib/modules/$KVER/updates/dkms" \
+		"$(dirname "$(modinfo -n iopfs 2>&1)")"
 }
 
 # What a boot does for devices: udevd, coldplug, wait (as udev/boot).
@@ -170,6 +175,16 @@ case $PHASE in
 	check "umount" umount /mnt
 
 	check "unbind and unload iopmem" iopmem_unload
+	check "modprobe iopfs" modprobe iopfs
+	on_exit "[ ! -e /sys/module/iopfs ] || rmmod iopfs"
+	# Fails when modprobe loaded no iopmem, or one iopfs does not use.
+	check_eq "/proc/modules: iopmem, loaded by dependency, is used by iopfs" \
+		"iopfs," "$(awk '$1 == "iopmem" { print $4 }' /proc/modules)"
+	# Fails when what loads is not the packaged build (the rig's own).
+	check_eq "the loaded iopfs is the DKMS one, version $VERSION" \
+		"$(modinfo -F srcversion iopfs) $VERSION" \
+		"$(cat /sys/module/iopfs/srcversion) $(cat /sys/module/iopfs/version)"
+	check "rmmod iopfs iopmem" rmmod iopfs iopmem
 	check "dpkg -r iopmemctl iopmem-dkms" dpkg -r iopmemctl iopmem-dkms
 	check_fail "dpkg knows neither any more" \
 		dpkg_knows iopmemctl iopmem-dkms

@@ -54,8 +54,8 @@ else
 fi
 flock -u "$lock"
 check "the build root has $KVER's headers" test -f "$root/usr/src/linux-headers-$KVER/Makefile"
-check_fail "... and no compiled iopmem" \
-	sh -c "find '$root' -name 'iopmem.ko*' | grep -q ."
+check_fail "... and no compiled iopmem or iopfs" \
+	sh -c "find '$root' -name 'iopmem.ko*' -o -name 'iopfs.ko*' | grep -q ."
 check "the build root on an ext4 image (nvme0)" \
 	mke2fs -q -F -t ext4 -d "$root" "$NVME0_IMG"
 
@@ -65,6 +65,9 @@ mkdir -p "$work/fs"
 pkg_build_debs "$work"
 check_fail "iopmem-dkms holds sources, no built module" \
 	sh -c "dpkg-deb -c '$DKMS_DEB' | grep -E '\\.ko(\\.[a-z]+)?\$'"
+# Fails when debian/rules leaves fs/iopfs out of /usr/src/iopmem-VERSION.
+check "iopmem-dkms holds fs/iopfs (dpkg-deb -c)" \
+	sh -c "dpkg-deb -c '$DKMS_DEB' | grep -q ' \./usr/src/iopmem-$PKG_VERSION/fs/iopfs/Makefile\$'"
 cp "$DKMS_DEB" "$work/fs/"
 check "the .deb on an ext4 image (nvme1)" \
 	mke2fs -q -F -t ext4 -d "$work/fs" "$NVME1_IMG"

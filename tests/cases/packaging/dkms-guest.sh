@@ -10,7 +10,8 @@
 # package's postinst, whose DKMS build and install run under the guest's
 # kernel.  The module that DKMS leaves in updates/dkms is the one loaded
 # (the rig's own copy is removed first), checked by vermagic, version and
-# DKMS's build log, and serves XFS -o dax; dpkg -r removes it again.
+# DKMS's build log, and serves XFS -o dax; then modprobe iopfs loads DKMS's
+# iopfs.ko and, by dependency, its iopmem.ko; dpkg -r removes both.
 # Control: with the running kernel's headers hidden, the same dpkg -i
 # installs the sources and builds nothing (DKMS skips a kernel without
 # headers): the module check then fails, as it must.
@@ -24,7 +25,7 @@
 # init_on_free, runs long enough under TCG for the soft-lockup watchdog.
 # vm: cmdline init_on_free=0
 # kernels: 6.12
-# results: 29
+# results: 37
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -37,7 +38,11 @@ MODDIR=$ROOT/lib/modules/$KVER/updates/dkms
 dpkg() { /usr/bin/dpkg "$@"; }
 depmod() { /usr/sbin/depmod "$@"; }
 modinfo() { /usr/sbin/modinfo "$@"; }
-no_module() { ! ls "$MODDIR"/iopmem.ko* >/dev/null 2>&1; }
+# no_module : neither iopmem.ko nor iopfs.ko in DKMS's directory.
+no_module() {
+	! ls "$MODDIR"/iopmem.ko* >/dev/null 2>&1 &&
+		! ls "$MODDIR"/iopfs.ko* >/dev/null 2>&1
+}
 grep -q '^disk:' /etc/group || echo 'disk:x:6:' >>/etc/group
 
 nvme_wait || die "no NVMe"
@@ -95,11 +100,16 @@ check "DKMS's build log names $KVER" \
 	grep -q "for kernel $KVER (x86_64)" "$ROOT/var/lib/dkms/iopmem/$version/$KVER/x86_64/log/make.log"
 check_eq "its vermagic names $KVER" "$KVER" "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)"
 check_eq "its MODULE_VERSION is the package's" "$version" "$(modinfo -F version "$ko")"
+# Fails when dkms.conf has no BUILT_MODULE_NAME[1]=iopfs.
+fsko=$(ls $MODDIR/iopfs.ko* 2>/dev/null | head -n 1)
+check "DKMS built and installed ${MODDIR#"$ROOT"}/iopfs.ko* beside it" test -n "$fsko"
+check_eq "its vermagic and MODULE_VERSION" "$KVER $version" \
+	"$(modinfo -F vermagic "$fsko" | cut -d' ' -f1) $(modinfo -F version "$fsko")"
 
 # Load exactly that module: the rig's own build goes first.
-rm -f /lib/modules/"$KVER"/extra/iopmem.ko*
+rm -f /lib/modules/"$KVER"/extra/iopmem.ko* /lib/modules/"$KVER"/extra/iopfs.ko*
 mkdir -p /lib/modules/"$KVER"/updates/dkms
-cp "$ko" /lib/modules/"$KVER"/updates/dkms/
+cp "$ko" "$fsko" /lib/modules/"$KVER"/updates/dkms/
 depmod "$KVER"
 check_eq "modprobe finds the DKMS module" "/lib/modules/$KVER/updates/dkms/${ko##*/}" \
 	"$(modinfo -n iopmem)"
@@ -116,6 +126,18 @@ check_eq "... and reads back" "$(pattern dkms-guest | sha256sum)" "$(sha256sum <
 umount /mnt
 check "iopmemctl unbind, rmmod" sh -c "iopmemctl unbind $dev && rmmod iopmem"
 
+check_eq "modprobe finds the DKMS iopfs" "/lib/modules/$KVER/updates/dkms/${fsko##*/}" \
+	"$(modinfo -n iopfs 2>&1)"
+check "modprobe iopfs" modprobe iopfs
+on_exit "[ ! -e /sys/module/iopfs ] || rmmod iopfs"
+# Fails when modprobe loaded no iopmem, or one iopfs does not use.
+check_eq "/proc/modules: iopmem, loaded by dependency, is used by iopfs" "iopfs," \
+	"$(awk '$1 == "iopmem" { print $4 }' /proc/modules)"
+check_eq "the loaded iopfs is the DKMS build" "$(modinfo -F srcversion "$fsko")" \
+	"$(cat /sys/module/iopfs/srcversion 2>&1)"
+check "rmmod iopfs iopmem" rmmod iopfs iopmem
+
 check "dpkg -r iopmem-dkms in the guest" chroot $ROOT /usr/bin/dpkg -r iopmem-dkms
-check "the module is gone" no_module
+# Fails when dkms remove leaves iopfs.ko (or iopmem.ko).
+check "the modules are gone" no_module
 check_fail "dkms knows iopmem no more" sh -c "chroot $ROOT /usr/sbin/dkms status -m iopmem | grep -q ."
