@@ -269,7 +269,7 @@ int iopfs_truncate(struct inode *inode, loff_t size)
 	}
 	filemap_invalidate_lock(inode->i_mapping);
 	i_size_write(inode, size);
-	rc = iopfs_log_setattr(inode, IOPFS_ATTR_SIZE);
+	rc = iopfs_log_setattr(inode, IOPFS_ATTR_SIZE | IOPFS_ATTR_TRUNC);
 	if (rc) {
 		i_size_write(inode, old);
 	} else {

@@ -334,6 +334,10 @@ static int rp_rename(struct iopfs_replay *rp, const void *p, u32 len)
 		rp->why = "holds an invalid name";
 		return -EUCLEAN;
 	}
+	iopfs_set_mtime(old_dir->inode, iopfs_get_time(&r->time));
+	iopfs_set_ctime(old_dir->inode, iopfs_get_time(&r->time));
+	iopfs_set_mtime(new_dir->inode, iopfs_get_time(&r->time));
+	iopfs_set_ctime(new_dir->inode, iopfs_get_time(&r->time));
 	/* Move the entry: rehash under the new name and parent. */
 	hlist_del(&e->hash);
 	list_del(&e->sibling);
@@ -354,7 +358,7 @@ static int rp_setattr(struct iopfs_replay *rp, const void *p, u32 len)
 	struct iopfs_rnode *n;
 	struct inode *inode;
 
-	if (len != sizeof(*r) || (valid & ~IOPFS_ATTR_ALL) ||
+	if ((valid & ~(IOPFS_ATTR_ALL | IOPFS_ATTR_TRUNC)) ||
 	    (le32_to_cpu(r->mode) & ~S_IALLUGO)) {
 		rp->why = "has a wrong length or unknown attributes";
 		return -EUCLEAN;
@@ -376,7 +380,7 @@ static int rp_setattr(struct iopfs_replay *rp, const void *p, u32 len)
 			rp->why = "sets the size of a directory, or a size too large";
 			return -EUCLEAN;
 		}
-		if (size < i_size_read(inode))
+		if (valid & IOPFS_ATTR_TRUNC)
 			iopfs_free_extents(inode,
 					   DIV_ROUND_UP_ULL(size, IOPFS_EXTENT_SIZE));
 		i_size_write(inode, size);
@@ -398,7 +402,7 @@ static int rp_extent(struct iopfs_replay *rp, const void *p, u32 len)
 	struct iopfs_sb_info *sbi = rp->sbi;
 	struct iopfs_rnode *n;
 
-	if (len != sizeof(*r) || !count || phys >= sbi->extents ||
+	if (!count || phys >= sbi->extents ||
 	    count > sbi->extents - phys ||
 	    index > (MAX_LFS_FILESIZE >> IOPFS_EXTENT_SHIFT) - count) {
 		rp->why = "holds an extent outside the data area";
@@ -427,6 +431,10 @@ static int rp_extent(struct iopfs_replay *rp, const void *p, u32 len)
 
 static int rp_apply(struct iopfs_replay *rp, u16 type, const void *p, u32 len)
 {
+	/*
+	 * Lengths are checked before a field is read: the buffer is only
+	 * len long.  The reasons are fsck.iopfs's.
+	 */
 	rp->why = "is shorter than its type's fixed part";
 	switch (type) {
 	case IOPFS_REC_CREATE:
@@ -442,9 +450,13 @@ static int rp_apply(struct iopfs_replay *rp, u16 type, const void *p, u32 len)
 		return len < sizeof(struct iopfs_rec_rename) ? -EUCLEAN :
 		       rp_rename(rp, p, len);
 	case IOPFS_REC_SETATTR:
-		return rp_setattr(rp, p, len);
+		rp->why = "has a wrong length or unknown attributes";
+		return len != sizeof(struct iopfs_rec_setattr) ? -EUCLEAN :
+		       rp_setattr(rp, p, len);
 	case IOPFS_REC_EXTENT:
-		return rp_extent(rp, p, len);
+		rp->why = "holds an extent outside the data area";
+		return len != sizeof(struct iopfs_rec_extent) ? -EUCLEAN :
+		       rp_extent(rp, p, len);
 	}
 	rp->why = "has an unknown type";
 	return -EUCLEAN;

@@ -416,7 +416,7 @@ static int rp_setattr(struct replay *rp, const void *p, uint32_t len)
 	uint64_t size = le64toh(r->size);
 	struct rnode *n;
 
-	if (len != sizeof(*r) || (valid & ~IOPFS_ATTR_ALL) ||
+	if (len != sizeof(*r) || (valid & ~(IOPFS_ATTR_ALL | IOPFS_ATTR_TRUNC)) ||
 	    (le32toh(r->mode) & ~S_IALLUGO)) {
 		rp->why = "has a wrong length or unknown attributes";
 		return EUCLEAN_REC;
@@ -433,7 +433,7 @@ static int rp_setattr(struct replay *rp, const void *p, uint32_t len)
 			rp->why = "sets the size of a directory, or a size too large";
 			return EUCLEAN_REC;
 		}
-		if (size < n->size)
+		if (valid & IOPFS_ATTR_TRUNC)
 			rp_free_extents(rp, n, (size + IOPFS_EXTENT_SIZE - 1) >>
 					IOPFS_EXTENT_SHIFT,
 					&rp->res->extents_freed_truncate);

@@ -150,11 +150,17 @@ struct iopfs_rec_rename {
 #define IOPFS_ATTR_MODE		(1U << 0)
 #define IOPFS_ATTR_UID		(1U << 1)
 #define IOPFS_ATTR_GID		(1U << 2)
-#define IOPFS_ATTR_SIZE		(1U << 3)	/* extents past size go */
+#define IOPFS_ATTR_SIZE		(1U << 3)
 #define IOPFS_ATTR_ATIME	(1U << 4)
 #define IOPFS_ATTR_MTIME	(1U << 5)
 #define IOPFS_ATTR_CTIME	(1U << 6)
 #define IOPFS_ATTR_ALL		0x7f
+/*
+ * With IOPFS_ATTR_SIZE: a truncate, whose extents from size (rounded up
+ * to 2 MiB) on leave the file.  Without it a size only grows the file:
+ * extents past it (fallocate with KEEP_SIZE) stay.
+ */
+#define IOPFS_ATTR_TRUNC	(1U << 7)
 
 struct iopfs_rec_setattr {
 	__le64	ino;
