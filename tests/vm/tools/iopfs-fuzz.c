@@ -2,7 +2,7 @@
 /*
  * iopfs-fuzz: mount iopfs on damaged and hostile images, many times.
  *
- *   iopfs-fuzz [-v] [-n] [-i ITER] [-x MUTATION]... DEVICE DIR SEED COUNT
+ *   iopfs-fuzz [-v] [-n] [-i ITER] [-x MUTATION]... [-m MUTATION] DEVICE DIR SEED COUNT
  *
  * Saves the superblock and the used part of the log of DEVICE (an iopmem
  * device in mode iopfs holding a file system), then COUNT times: restores
@@ -27,7 +27,9 @@
  * mutations go to the kernel log (at warning level, so a console shows them
  * next to a crash) and, with -v, to stdout with the result.  -n applies
  * the mutations of the -i iteration and leaves the image so, unmounted, for
- * a mount or fsck.iopfs by hand.  -x NAME leaves a mutation out.
+ * a mount or fsck.iopfs by hand.  -x NAME leaves a mutation out, -m NAME
+ * applies only that one.  An error of a mounted image's use (a failed
+ * read, say) is printed with its iteration: worth a look, not a failure.
  *
  * Exit: 0 when every iteration ran (whatever the mounts did), 1 on an
  * error of the tool itself (I/O, umount, a restore that did not read
@@ -61,11 +63,12 @@
 #define HDR		sizeof(struct iopfs_rec)
 #define MAX_RECS	8192
 #define MAX_DEPTH	64			/* directories walked below the mount */
-#define READ_MAX	(4u << 20)		/* bytes read from the start of a file */
+#define READ_MAX	(256u << 10)		/* bytes read from the start of a file */
 #define ERRNO_MAX	256
 
 static const char *dev_path, *mnt_dir, *dev_name;
 static int dev_fd;
+static unsigned int cur_iter;
 static bool verbose;
 
 /* The saved image: superblock block and the first log_save bytes of the log. */
@@ -1061,8 +1064,7 @@ struct work {
 static void work_err(struct work *w, const char *what, const char *name)
 {
 	w->errors++;
-	if (verbose)
-		printf("#     %s %s: %s\n", what, name, strerror(errno));
+	printf("# iteration %u: %s %s: %s\n", cur_iter, what, name, strerror(errno));
 }
 
 static void walk(int dfd, unsigned int depth, struct work *w)
@@ -1215,10 +1217,12 @@ static void put_image(uint64_t dirty)
 static void one(uint64_t seed, unsigned int iter, bool dry)
 {
 	static unsigned char *extra;
-	uint64_t dirty = mutate(seed, iter), extra_off;
+	uint64_t dirty, extra_off;
 	struct work w = { 0 };
 	int dfd;
 
+	cur_iter = iter;
+	dirty = mutate(seed, iter);
 	put_image(dirty);
 	if (dry) {
 		printf("iteration %u of seed %" PRIu64 ": %s\n", iter, seed, desc);
@@ -1283,7 +1287,7 @@ static void restore_and_verify(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: iopfs-fuzz [-v] [-n] [-i ITER] [-x MUTATION]... DEVICE DIR SEED COUNT\n"
+	fprintf(stderr, "usage: iopfs-fuzz [-v] [-n] [-i ITER] [-x MUTATION]... [-m MUTATION] DEVICE DIR SEED COUNT\n"
 		"mutations:");
 	for (unsigned int k = 0; k < NMUT; k++)
 		fprintf(stderr, " %s", mutations[k].name);
@@ -1300,7 +1304,7 @@ int main(int argc, char **argv)
 	const char *slash;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "vni:x:")) != -1) {
+	while ((opt = getopt(argc, argv, "vni:x:m:")) != -1) {
 		switch (opt) {
 		case 'v':
 			verbose = true;
@@ -1311,14 +1315,19 @@ int main(int argc, char **argv)
 		case 'i':
 			only = strtol(optarg, NULL, 0);
 			break;
-		case 'x': {
+		case 'x':
+		case 'm': {
 			unsigned int k;
 
 			for (k = 0; k < NMUT && strcmp(mutations[k].name, optarg); k++)
 				;
 			if (k == NMUT)
 				usage();
-			mutations[k].off = true;
+			if (opt == 'm')
+				for (unsigned int j = 0; j < NMUT; j++)
+					mutations[j].off = j != k;
+			else
+				mutations[k].off = true;
 			break;
 		}
 		default:
@@ -1326,6 +1335,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 4 || (dry && only < 0))
+		usage();
+	for (opt = 0; opt < (int)NMUT && mutations[opt].off; opt++)
+		;
+	if (opt == (int)NMUT)
 		usage();
 	dev_path = argv[optind];
 	mnt_dir = argv[optind + 1];
