@@ -830,7 +830,7 @@ static void m_deep(void)
 		c->parent = htole64(k ? ino + k - 1 : parent);
 		c->mode = htole32(S_IFDIR | 0755);
 		c->name_len = htole32(1);
-		p[sizeof(*c)] = 'd';
+		p[sizeof(*c)] = 'n';	/* no name of the base image's root */
 		if (!insert_rec(nrecs, &r))
 			break;
 	}
