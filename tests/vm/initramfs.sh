@@ -15,7 +15,8 @@
 #            ~40 MB, rebuilt only when the kernel, a host tool or this
 #            script changes.
 #   overlay  /init, /tests (tests/cases), /tests/fio, /rig/demo.sh,
-#            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), /usr/bin/dax-rdma
+#            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), /usr/bin/iopfs-fuzz
+#            (tests/vm/tools/iopfs-fuzz.c with tools/iopfs/crc32c.c), /usr/bin/dax-rdma
 #            (tests/rdma/dax-rdma.c), /usr/bin/dax-bw (bench/dax-bw.c),
 #            /usr/bin/iopmemctl (tools/iopmemctl), /usr/sbin/mkfs.iopfs and
 #            /usr/sbin/fsck.iopfs (tools/iopfs; /sbin/mkfs.iopfs and
@@ -144,6 +145,7 @@ build_base() {
 # overlay inputs: repository files (content-hashed) and built modules.
 overlay_files() {
 	printf '%s\n' "$RIG_DIR/init.sh" "$RIG_DIR/demo-guest.sh" "$RIG_DIR/tools/mmap-io.c"
+	if [[ -d $REPO_DIR/tools/iopfs ]]; then echo "$RIG_DIR/tools/iopfs-fuzz.c"; fi
 	find "$REPO_DIR/udev" -name '*.rules' 2>/dev/null | LC_ALL=C sort
 	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then echo "$REPO_DIR/tests/rdma/dax-rdma.c"; fi
 	if [[ -f $REPO_DIR/bench/dax-bw.c ]]; then echo "$REPO_DIR/bench/dax-bw.c"; fi
@@ -224,6 +226,13 @@ build_overlay() {
 	mkdir -p "$stage/usr/bin"
 	gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/mmap-io" "$RIG_DIR/tools/mmap-io.c" ||
 		die "cannot build tests/vm/tools/mmap-io.c (needs gcc and libc6-dev: run tests/vm/setup.sh)"
+	# Mounts iopfs on damaged images (iopfs/fuzz): the on-device format
+	# and the kernel's crc32c from tools/iopfs, both in overlay_files.
+	if [[ -d $REPO_DIR/tools/iopfs ]]; then
+		gcc -O2 -static -Wall -Wextra -Werror -I"$REPO_DIR/include/uapi" -I"$REPO_DIR/tools/iopfs" \
+			-o "$stage/usr/bin/iopfs-fuzz" "$RIG_DIR/tools/iopfs-fuzz.c" "$REPO_DIR/tools/iopfs/crc32c.c" ||
+			die "cannot build tests/vm/tools/iopfs-fuzz.c (needs gcc, libc6-dev and linux-libc-dev: run tests/vm/setup.sh)"
+	fi
 	# Streaming bandwidth through a DAX mapping (make bench, bench-smoke).
 	if [[ -f $REPO_DIR/bench/dax-bw.c ]]; then
 		gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/dax-bw" "$REPO_DIR/bench/dax-bw.c" ||
