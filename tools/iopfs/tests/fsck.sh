@@ -34,7 +34,7 @@ expect "fsck -p, -a, -f: exit 0" 0 ': clean$' "$FSCK" -p -f "$F/empty"
 cp "$F/empty" "$F/full"
 "$ML" "$F/full" "create 2 1 40755 d" "create 3 2 100644 f" "link 3 1 g" \
 	"extent 3 0 0 3" "setattr 3 8 0 6291456" "unlink 2 f" "rename 1 g 2 h" \
-	"create 4 1 100644 x" "extent 4 0 5 2" "unlink 1 x" "setattr 3 9 4755 2097152" \
+	"create 4 1 100644 x" "extent 4 0 5 2" "unlink 1 x" "setattr 3 137 4755 2097152" \
 	"create 5 2 40700 sub" "rename 2 sub 1 top" "create 6 5 100600 y" "link 6 1 y2" \
 	"rename 1 y2 5 y" "extent 6 7 9 1" "create 7 1 40755 empty" "unlink 1 empty" \
 	"create 8 1 100644 z" "extent 8 0 5 1" >/dev/null
@@ -127,7 +127,7 @@ bad "a rename of a file over a directory" "replaces a directory by a file or bac
 	"rename 1 g 1 d" "rename 1 g 1 f"
 bad "a rename to a name with '/'" "holds an invalid name" "rename 1 g 2 a/b" "rename 1 g 2 ab"
 bad "a setattr of unknown attributes" "has a wrong length or unknown attributes" \
-	"setattr 3 128 0 0" "setattr 3 64 0 0"
+	"setattr 3 256 0 0" "setattr 3 64 0 0"
 bad "a setattr of the size of a directory" "sets the size of a directory, or a size too large" \
 	"setattr 2 8 0 0" "setattr 3 8 0 0"
 bad "a setattr of no inode" "names an inode that does not exist" "setattr 99 1 644 0" "setattr 5 1 644 0"
