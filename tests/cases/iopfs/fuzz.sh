@@ -117,7 +117,7 @@ check "the superblock checks refused some (EINVAL)" grep -q '^refused EINVAL' /t
 # The kernel log may have wrapped: 1,000 mounts say a lot.
 dmesg >/tmp/dmesg
 check "the kernel named refused log records" \
-	grep -Eq 'iopfs iopmem[0-9]+: log record [0-9]+ \(at byte [0-9]+ of the log\) .*; run fsck.iopfs' /tmp/dmesg
+	grep -Eq 'iopfs iopmem[0-9]+: log record [0-9]+ \(slot [01], byte [0-9]+\) .*; run fsck.iopfs' /tmp/dmesg
 check "the kernel named refused superblocks" \
 	grep -Eq 'iopfs: iopmem[0-9]+(: superblock| has no iopfs superblock| is [0-9]+ bytes|: format version)' /tmp/dmesg
 info "in the kernel log: $(grep -c 'run fsck.iopfs' /tmp/dmesg) refusals naming fsck.iopfs, $(grep -c 'iopfs-fuzz: seed' /tmp/dmesg) iterations"

@@ -10,7 +10,7 @@
 # Then the device goes away under the mount (unbind):
 # a live mapping gets SIGBUS, read() and new mappings EIO, umount works
 # and the unbind completes.
-# kernels: 6.1 7.2
+# kernels: 6.1
 # vm: ivshmem 128M addr=04.0
 # results: 41
 . /tests/lib.sh

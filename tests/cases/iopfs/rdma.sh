@@ -8,10 +8,11 @@
 # found by the host in the BAR file at the file's extent; a PMD mapping;
 # ibv_reg_mr, RDMA WRITE (in the BAR at the extent, host hook) and READ;
 # unlink while registered: the extents are deferred, not free, until
-# ibv_dereg_mr; everything persists across a remount.  Controls: a
+# ibv_dereg_mr; everything persists across a remount; the device going
+# away while an MR pins a file's pages (umount waits for them).  Controls: a
 # damaged superblock fails the mount; mode fsdax refuses the mount.
 # vm: ivshmem 512M addr=04.0
-# results: 40
+# results: 46
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/rdma/rxe.inc
@@ -98,6 +99,26 @@ check_fail "the unlinked file stays gone" test -e /mnt/f
 check_eq "statfs after remount: 3 extents in use (3 MiB file, small file)" \
 	$(((extents - 3) * 512)) "$(stat -f -c %f /mnt)"
 check "umount" umount /mnt
+
+# The device goes away while an MR pins pages of a file: the unbind
+# completes, the unmount waits for the pinned pages (iopmem keeps their
+# struct pages) and ends once the MR is deregistered.
+mount -t iopfs "/dev/$dev" /mnt || die "mount"
+fallocate -l $((2 * M)) /mnt/p
+mr_hold /mnt/p $((2 * M)) || die "ibv_reg_mr of /mnt/p"
+dmesg_mark
+check "unbind while an MR pins pages of a file" \
+	sh -c "echo $IOPMEM_PCI >/sys/bus/pci/drivers/iopmem/unbind"
+check "iopfs says the device went away" dmesg_has 'the device went away'
+umount /mnt &
+upid=$!
+dmesg_wait 'removal waits for the page' 20
+check "umount waits for the pinned page" kill -0 $upid
+check "... and iopmem says which page it waits for" dmesg_has 'removal waits for the page'
+check "ibv_dereg_mr" mr_release
+wait $upid
+check_eq "umount ends after ibv_dereg_mr" 0 $?
+dev=$(iopmem_bind $IOPMEM_PCI) || die "bind $IOPMEM_PCI again"
 
 # Controls: a damaged superblock fails the mount, with a message.
 dd if="/dev/$dev" of=/tmp/sb bs=4096 count=1 status=none
