@@ -26,19 +26,12 @@
 # results: 24
 . /tests/lib.sh
 . /tests/iopmem.sh
+. /tests/iopfs/iopfs.inc
 
 M=1048576
 SEED=1
 COUNT=1000
-check "modprobe iopmem mode=iopfs" iopmem_load mode=iopfs
-dev=$(iopmem_bind $IOPMEM_PCI) || die "bind $IOPMEM_PCI to iopmem"
-check "mkfs.iopfs /dev/$dev" mkfs.iopfs -q "/dev/$dev"
-modprobe iopfs || die "modprobe iopfs"
-on_exit "! grep -q '^iopfs ' /proc/modules || rmmod iopfs"
-mkdir -p /mnt
-check "mount -t iopfs /dev/$dev /mnt" mount -t iopfs "/dev/$dev" /mnt ||
-	die "no mount"
-on_exit "unmount_if_mounted /mnt"
+iopfs_fresh
 
 # Every record type, and names and extents that come and go.
 build_tree() (

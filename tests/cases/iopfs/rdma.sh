@@ -16,18 +16,11 @@
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/rdma/rxe.inc
+. /tests/iopfs/iopfs.inc
 
 M=1048576
-check "modprobe iopmem mode=iopfs" iopmem_load mode=iopfs
-dev=$(iopmem_bind $IOPMEM_PCI) || die "bind $IOPMEM_PCI to iopmem"
+iopfs_fresh
 check_eq "the device is in mode iopfs" iopfs "$(iopmem_attr "$dev" mode)"
-check "mkfs.iopfs /dev/$dev" mkfs.iopfs -q "/dev/$dev"
-modprobe iopfs || die "modprobe iopfs"
-on_exit "! grep -q '^iopfs ' /proc/modules || rmmod iopfs"
-mkdir -p /mnt
-check "mount -t iopfs /dev/$dev /mnt" mount -t iopfs "/dev/$dev" /mnt ||
-	die "no mount"
-on_exit "unmount_if_mounted /mnt"
 SYS=/sys/fs/iopfs/$dev
 extents=$(cat $SYS/extents)
 # Where data extent 0 starts in the BAR: the superblock's data_offset.
