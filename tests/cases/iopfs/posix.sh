@@ -12,7 +12,7 @@
 # and the unbind completes.
 # kernels: 6.1
 # vm: ivshmem 128M addr=04.0
-# results: 41
+# results: 42
 . /tests/lib.sh
 . /tests/iopmem.sh
 
@@ -25,6 +25,11 @@ on_exit "! grep -q '^iopfs ' /proc/modules || rmmod iopfs"
 mkdir -p /mnt /tmp/other
 mount -t iopfs "/dev/$dev" /mnt || die "mount"
 on_exit "unmount_if_mounted /mnt"
+
+j=$(iopmemctl list --json)
+check_eq "iopmemctl list: mode iopfs, mounted on /mnt, the free extents" \
+	"iopfs /mnt $(cat /sys/fs/iopfs/$dev/free_extents)" \
+	"$(echo "$j" | jq -r '.[0] | "\(.mode) \(.iopfs.mountpoint) \(.iopfs.free_extents)"')"
 
 # errno NAME CMD... : CMD fails, and says NAME's message
 errno_is() {
