@@ -275,8 +275,9 @@ int iopfs_truncate(struct inode *inode, loff_t size)
 	} else {
 		u64 first = DIV_ROUND_UP_ULL(size, IOPFS_EXTENT_SIZE);
 
-		unmap_mapping_range(inode->i_mapping,
-				    first << IOPFS_EXTENT_SHIFT, 0, 1);
+		/* Pages past the new size go from every mapping (SIGBUS). */
+		unmap_mapping_range(inode->i_mapping, round_up(size, PAGE_SIZE),
+				    0, 1);
 		iopfs_free_extents(inode, first);
 	}
 	filemap_invalidate_unlock(inode->i_mapping);
