@@ -14,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/falloc.h>
+#include <linux/fiemap.h>
 #include <linux/huge_mm.h>
 #include <linux/iopmem.h>
 #include <linux/pagemap.h>
@@ -605,6 +606,46 @@ const struct file_operations iopfs_file_ops = {
 	.get_unmapped_area	= thp_get_unmapped_area,
 };
 
+/*
+ * FS_IOC_FIEMAP: where a file's extents are, in bytes of /dev/iopmemN (of
+ * the BAR, with memmap ram), for tools that hand a file's place in device
+ * memory to others.
+ */
+static int iopfs_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
+			u64 start, u64 len)
+{
+	struct iopfs_sb_info *sbi = IOPFS_SB(inode->i_sb);
+	struct iopfs_inode *ii = IOPFS_I(inode);
+	unsigned long index, last;
+	void *entry;
+	int rc;
+
+	rc = fiemap_prep(inode, fi, start, &len, 0);
+	if (rc)
+		return rc;
+	if (!len)
+		return 0;
+	last = min_t(u64, (start + len - 1) >> IOPFS_EXTENT_SHIFT, ULONG_MAX);
+	index = start >> IOPFS_EXTENT_SHIFT;
+	inode_lock_shared(inode);
+	entry = xa_find(&ii->map, &index, last, XA_PRESENT);
+	while (entry) {
+		u64 logical = (u64)index << IOPFS_EXTENT_SHIFT;
+		u64 phys = iopfs_extent_offset(sbi, xa_to_value(entry));
+		void *next = xa_find_after(&ii->map, &index, last, XA_PRESENT);
+
+		rc = fiemap_fill_next_extent(fi, logical, phys,
+					     IOPFS_EXTENT_SIZE,
+					     next ? 0 : FIEMAP_EXTENT_LAST);
+		if (rc)
+			break;
+		entry = next;
+	}
+	inode_unlock_shared(inode);
+	return rc < 0 ? rc : 0;
+}
+
 const struct inode_operations iopfs_file_inode_ops = {
 	.setattr	= iopfs_setattr,
+	.fiemap		= iopfs_fiemap,
 };
