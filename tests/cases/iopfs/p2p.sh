@@ -14,7 +14,7 @@
 # vm: nvme 96M
 # vm: timeout 300
 # vm: qemu -trace pci_nvme_io_cmd -trace pci_nvme_admin_cmd -trace pci_nvme_read -trace pci_nvme_write -trace pci_nvme_map_addr
-# results: 19
+# results: 22
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/p2p/p2p.inc
