@@ -6,8 +6,9 @@
 # make selftest     the rig fails what is broken: its fixtures (KERNEL=6.1|7.2)
 # make bench        iopmem against pmem, brd and memcpy in one QEMU guest,
 #                   then probe time and RAM cost of 256 MiB-4 GiB BARs with
-#                   memmap=ram|dev in a second (KERNEL=6.1|6.12 BENCH_RUNS=5);
-#                   two tables, bench/results/
+#                   memmap=ram|dev in a second, then iopfs against devdax
+#                   and XFS -o dax on one device in a third
+#                   (KERNEL=6.1|6.12 BENCH_RUNS=5); tables, bench/results/
 # make install      iopmem.ko and iopfs.ko into DESTDIR/lib/modules/KVER/
 #                   updates (then depmod, -b DESTDIR when set; DEPMOD=true
 #                   skips it),

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Summarise BENCH lines (BENCH workload device run value unit) of
-`make bench`: print the throughput table and the scale table (probe time
-and RAM cost of a bind per BAR size and memmap), write JSON.
+`make bench`: print the throughput table, the scale table (probe time
+and RAM cost of a bind per BAR size and memmap) and the iopfs tables
+(iopfs against device-dax and XFS -o dax on the same device; mount time
+and kernel memory of many files), write JSON.  Each table only when its
+lines are there.
 
 usage: report.py RESULTS.txt OUT.json KERNEL ELAPSED_S RUNS RUNTIME_S
 """
@@ -22,6 +25,19 @@ ROWS += [
     ("dax-stream-write", "memcpy", 0.9),
     ("nvme-read-p2p", "ram", 0.95),
 ]
+
+
+# iopfs: (workload, peer device, goal ratio iopfs/peer); the peer runs on
+# the same device in another mode, in the same guest.
+IOPFS_ROWS = [
+    ("mmap-read", "devdax", 0.95),
+    ("mmap-write", "devdax", 0.95),
+    ("pwrite-4k", "xfs-dax", 1.0),
+    ("create-fsync", "xfs-dax", 1.0),
+    ("unlink", "xfs-dax", 1.0),
+]
+# iopfs mount part: absolute numbers (TCG), no goal.
+IOPFS_ABS = ["mount-ms", "log-mib", "slab-mib", "ram-mib"]
 
 
 # Scale targets: memmap=dev costs under this much RAM per GiB of BAR, and
@@ -102,6 +118,28 @@ def fmt3(s):
     return "%.2f [%.2f-%.2f]" % (s["median"], s["min"], s["max"])
 
 
+def iopfs_rows(data, units):
+    rows = []
+    for w, peer, goal in IOPFS_ROWS:
+        a, p = stats(data.get((w, "iopfs"), [])), stats(data.get((w, peer), []))
+        if not a and not p:
+            continue
+        ratio = a["median"] / p["median"] if a and p and p["median"] > 0 else None
+        rows.append({"workload": w, "unit": units.get(w, ""), "peer": peer,
+                     "iopfs": a, "peer_value": p,
+                     "ratio": round(ratio, 3) if ratio is not None else None,
+                     "goal": goal, "met": None if ratio is None else ratio >= goal})
+    return rows
+
+
+def iopfs_abs_rows(data, units):
+    rows = []
+    for (w, d) in sorted(k for k in data if k[0] in IOPFS_ABS):
+        rows.append({"measure": w, "device": d, "unit": units.get(w, ""),
+                     "value": stats(data[(w, d)])})
+    return rows
+
+
 def main():
     src, out, kernel, elapsed, runs, runtime = sys.argv[1:7]
     data, units, scale = {}, {}, {}
@@ -143,6 +181,12 @@ def main():
                     "drivers_probe write, RAM = drop of MemFree + per-CPU free lists; "
                     "median [min-max] over runs 1..N (run 0 is a warm-up)",
             "rows": srows, "probe_linearity": scale_linearity(srows)}
+    irows, iabs = iopfs_rows(data, units), iopfs_abs_rows(data, units)
+    if irows or iabs:
+        doc["iopfs"] = {
+            "note": "iopfs and its peer on the same iopmem device (cache wc) switched between "
+                    "modes in one guest; ratio = median iopfs / median peer",
+            "rows": irows, "mount": iabs}
     with open(out, "w") as fh:
         json.dump(doc, fh, indent=1)
         fh.write("\n")
@@ -176,6 +220,29 @@ def main():
             print("probe time, memmap=%s: ~ size^%.2f from %d MiB to %d MiB (target <= %.2f: %s)"
                   % (memmap, lin["exponent"], lin["from_mib"], lin["to_mib"], lin["target_max"],
                      "met" if lin["met"] else "MISSED"))
+
+    if irows:
+        print()
+        print("iopfs bench: kernel %s, TCG, median [min-max], ratio = iopfs/peer, same device"
+              % kernel)
+        hdr = ("workload", "unit", "iopfs", "peer", "peer value", "ratio", "goal")
+        table = []
+        for r in irows:
+            g = ">= %.2f %s" % (r["goal"], "-" if r["met"] is None else
+                                "met" if r["met"] else "MISSED")
+            table.append((r["workload"], r["unit"], fmt(r["iopfs"]), r["peer"],
+                          fmt(r["peer_value"]),
+                          "-" if r["ratio"] is None else "%.2f" % r["ratio"], g))
+        print_table(hdr, table)
+    if iabs:
+        print()
+        print("iopfs mount: kernel %s, TCG (absolute numbers, emulated CPU), median [min-max]"
+              % kernel)
+        print_table(("measure", "files", "unit", "value"),
+                    [(r["measure"], r["device"].replace("iopfs-", ""), r["unit"],
+                      fmt3(r["value"]) if r["value"]["median"] < 100 else fmt(r["value"]))
+                     for r in iabs])
+
 
 if __name__ == "__main__":
     main()

@@ -6,14 +6,21 @@
 # BAR, cache wc and uc); every workload BENCH_RUNS times, devices
 # interleaved.  Then a second guest (bench-smoke/scale.inc) binds BARs of
 # 256 MiB, 1 GiB and 4 GiB with memmap=ram and =dev, BENCH_RUNS times,
-# for probe time and RAM cost.  Prints two tables (median, min-max) and
-# writes bench/results/bench-<kernel>.json, .png and .txt (the raw BENCH
-# lines).
+# for probe time and RAM cost.  A third guest (bench-smoke/iopfs.inc)
+# holds one 512 MiB BAR and switches it between modes: iopfs against
+# /dev/daxN.M and XFS -o dax on the same memory, BENCH_RUNS times, then
+# mount time and kernel memory of an iopfs of 100k files (once;
+# BENCH_IOPFS_SCALE_RUNS=N for more).  Prints the tables (median, min-max)
+# and writes bench/results/bench-<kernel>.json, .png and .txt (the raw
+# BENCH lines).
 #
-#   bench/run.sh [-k 6.1|6.12] [-r RUNS] [-t SECONDS_PER_FIO_JOB] [-S]
+#   bench/run.sh [-k 6.1|6.12] [-r RUNS] [-t SECONDS_PER_FIO_JOB] [-S | -I]
 #   bench/run.sh -p RESULTS.txt     only summarise saved BENCH lines
 #   -S                              the scale guest only (no bench-<kernel>.*
 #                                   written; results in out/bench/KVER/scale)
+#   -I                              the iopfs guest only; writes
+#                                   bench/results/iopfs-<kernel>.json and
+#                                   .txt (raw BENCH lines)
 #   -P                              a perf profile of the write and read
 #                                   workloads on pmem, iopmem wc and uc
 #                                   (bench-smoke/profile-full.inc) instead;
@@ -28,8 +35,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/vm/vm.sh
 . "$RIG_DIR/vm.sh"
 
-kernel=${KERNEL:-6.1} runs=${BENCH_RUNS:-5} runtime=${BENCH_RUNTIME:-3} parse='' scale_only=0 profile=0
-while getopts k:r:t:p:SP opt; do
+kernel=${KERNEL:-6.1} runs=${BENCH_RUNS:-5} runtime=${BENCH_RUNTIME:-3} parse='' scale_only=0 profile=0 iopfs_only=0
+while getopts k:r:t:p:SPI opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	r) runs=$OPTARG ;;
@@ -37,7 +44,8 @@ while getopts k:r:t:p:SP opt; do
 	p) parse=$OPTARG ;;
 	S) scale_only=1 ;;
 	P) profile=1 ;;
-	*) die "usage: bench/run.sh [-k KERNEL] [-r RUNS] [-t SECONDS] [-S | -P] | -p RESULTS.txt" ;;
+	I) iopfs_only=1 ;;
+	*) die "usage: bench/run.sh [-k KERNEL] [-r RUNS] [-t SECONDS] [-S | -P | -I] | -p RESULTS.txt" ;;
 	esac
 done
 [[ -n $kernel ]] || kernel=6.1
@@ -69,6 +77,7 @@ bench_guest() {
 	fi
 	vm_prepare "$CASES_DIR/bench-smoke/$inc" "$gdir"
 	VM_CMDLINE+=" BENCH_RUNS=$runs BENCH_RUNTIME=$runtime"
+	[[ -z ${BENCH_IOPFS_SCALE_RUNS:-} ]] || VM_CMDLINE+=" BENCH_IOPFS_SCALE_RUNS=$BENCH_IOPFS_SCALE_RUNS"
 	log "bench: booting $KVER for $name, $runs rounds (logs: $gdir)"
 	vm_boot "$gdir" "$KIMAGE" "$initrd" "/tests/bench-smoke/$inc" || rc=$?
 	grep -E '^(# |not ok|ok )' "$gdir/guest.log" >&2 || true
@@ -110,8 +119,17 @@ if [[ -z $parse ]]; then
 			"$KVER" "$(($(date +%s) - start))" "$runs" "$runtime"
 		exit 0
 	fi
+	if ((iopfs_only)); then
+		bench_guest iopfs iopfs.inc 'bench: iopfs' tmpfs
+		cp "$dir/results.txt" "$results/iopfs-$kernel.txt"
+		python3 "$BENCH_DIR/report.py" "$dir/results.txt" "$results/iopfs-$kernel.json" \
+			"$KVER" "$(($(date +%s) - start))" "$runs" "$runtime"
+		log "bench: wrote $results/iopfs-$kernel.json and .txt"
+		exit 0
+	fi
 	bench_guest fio full.inc 'bench:' tmpfs
 	bench_guest scale scale.inc 'bench: scale'
+	bench_guest iopfs iopfs.inc 'bench: iopfs' tmpfs
 	elapsed=$(($(date +%s) - start))
 	parse=$dir/results.txt
 	meta_kernel=$KVER

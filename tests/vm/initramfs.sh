@@ -17,7 +17,8 @@
 #   overlay  /init, /tests (tests/cases), /tests/fio, /rig/demo.sh,
 #            /usr/bin/mmap-io (tests/vm/tools/mmap-io.c), /usr/bin/iopfs-fuzz
 #            (tests/vm/tools/iopfs-fuzz.c with tools/iopfs/crc32c.c), /usr/bin/dax-rdma
-#            (tests/rdma/dax-rdma.c), /usr/bin/dax-bw (bench/dax-bw.c),
+#            (tests/rdma/dax-rdma.c), /usr/bin/dax-bw (bench/dax-bw.c), /usr/bin/meta-ops
+#            (bench/meta-ops.c),
 #            /usr/bin/iopmemctl (tools/iopmemctl), /usr/sbin/mkfs.iopfs and
 #            /usr/sbin/fsck.iopfs (tools/iopfs; /sbin/mkfs.iopfs and
 #            /sbin/fsck.iopfs through the sbin link), the built
@@ -149,6 +150,7 @@ overlay_files() {
 	find "$REPO_DIR/udev" -name '*.rules' 2>/dev/null | LC_ALL=C sort
 	if [[ -f $REPO_DIR/tests/rdma/dax-rdma.c ]]; then echo "$REPO_DIR/tests/rdma/dax-rdma.c"; fi
 	if [[ -f $REPO_DIR/bench/dax-bw.c ]]; then echo "$REPO_DIR/bench/dax-bw.c"; fi
+	if [[ -f $REPO_DIR/bench/meta-ops.c ]]; then echo "$REPO_DIR/bench/meta-ops.c"; fi
 	if [[ -d $REPO_DIR/tools/iopmemctl ]]; then
 		find "$REPO_DIR/tools/iopmemctl" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | LC_ALL=C sort
 		# iopmemctl --version prints it
@@ -237,6 +239,11 @@ build_overlay() {
 	if [[ -f $REPO_DIR/bench/dax-bw.c ]]; then
 		gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/dax-bw" "$REPO_DIR/bench/dax-bw.c" ||
 			die "cannot build bench/dax-bw.c (needs gcc and libc6-dev: run tests/vm/setup.sh)"
+	fi
+	# Create/unlink rates without a fork per file (make bench's iopfs part).
+	if [[ -f $REPO_DIR/bench/meta-ops.c ]]; then
+		gcc -O2 -static -Wall -Wextra -Werror -o "$stage/usr/bin/meta-ops" "$REPO_DIR/bench/meta-ops.c" ||
+			die "cannot build bench/meta-ops.c (needs gcc and libc6-dev: run tests/vm/setup.sh)"
 	fi
 	# RDMA into a DAX mapping. Dynamic: libibverbs dlopen()s its provider,
 	# and the base image has the libraries (ib_write_bw needs the same).
