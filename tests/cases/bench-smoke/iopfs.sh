@@ -8,6 +8,7 @@
 # and the device ends in mode fsdax.
 # vm: ivshmem 512M addr=04.0
 # vm: timeout 240
+# kernels: 6.1
 # results: 16
 . /tests/lib.sh
 . /tests/iopmem.sh
