@@ -51,7 +51,8 @@ else
 fi
 umount /mnt
 echo iopfs >"$a/mode" || die "echo iopfs > $a/mode"
-mkfs.iopfs -q "/dev/$dev" || die "mkfs.iopfs /dev/$dev"
+# -f: the XFS above is on the device; mkfs.iopfs refuses to overwrite it unasked.
+mkfs.iopfs -q -f "/dev/$dev" || die "mkfs.iopfs /dev/$dev"
 modprobe iopfs || die "modprobe iopfs"
 mount -t iopfs "/dev/$dev" /mnt || die "mount -t iopfs /dev/$dev /mnt"
 echo "mode:    $(cat "$a/mode"); mount: $(grep " /mnt " /proc/mounts | cut -d' ' -f1-3)"
