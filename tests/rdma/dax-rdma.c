@@ -31,12 +31,16 @@
  *	with --odp every page the READ reaches is faulted in by the device.
  *	For data written by other means (write(), the host).
  *
- *   dax-rdma [-d IBDEV] --hold PATH LEN
+ *   dax-rdma [-d IBDEV] [-g GID_INDEX] --hold PATH LEN
  *	mmap LEN bytes of PATH (a device-dax instance), register them with
  *	ibv_reg_mr, unmap them again (the MR keeps its pages: a long-term pin
  *	with no mapping left), print "registered", then wait until stdin says
  *	"dereg" or ends; then ibv_dereg_mr and print "deregistered".  For
- *	tests of removal while an MR holds device pages.
+ *	tests of removal while an MR holds device pages.  A line
+ *	"write TAG OFFSET" meanwhile RDMA WRITEs the rig's 4 KiB pattern TAG
+ *	(tests/cases/lib.sh, pattern()) into the MR at OFFSET and prints
+ *	"written TAG": the registration still reaches its pages, wherever
+ *	they went since.
  *
  *   dax-rdma [-d IBDEV] --expect-fail-reg PATH LEN
  *	mmap LEN bytes of PATH (a file on a -o dax mount) and check that
@@ -524,10 +528,48 @@ static int expect_fail_reg(struct ctx *c, const char *path, size_t len)
 	return 0;
 }
 
+/* The rig's pattern TAG: 64 lines of 63 characters and a newline. */
+#define PATTERN_LEN 4096
+
+static void pattern(char *buf, const char *tag)
+{
+	char line[80];
+	int i;
+
+	for (i = 0; i < PATTERN_LEN / 64; i++) {
+		int n = snprintf(line, sizeof(line), "iopmem-rig %s line %d",
+				 tag, i);
+
+		if (n > 63)
+			n = 63;
+		memset(line + n, ' ', 63 - n);
+		line[63] = '\n';
+		memcpy(buf + i * 64, line, 64);
+	}
+}
+
+/* hold_write: RDMA WRITE the pattern TAG into the held MR at OFFSET. */
+static void hold_write(struct ctx *c, struct ibv_mr *mr, char *base,
+		       size_t len, const char *tag, size_t off)
+{
+	char *src = anon(PATTERN_LEN);
+	struct ibv_mr *smr;
+
+	if (off > len || len - off < PATTERN_LEN)
+		fail("write %s %zu: past the %zu registered bytes", tag, off, len);
+	pattern(src, tag);
+	smr = reg(c, src, PATTERN_LEN, "the pattern");
+	post_and_wait(c, IBV_WR_RDMA_WRITE, smr, src, PATTERN_LEN, mr, base + off);
+	ibv_dereg_mr(smr);
+	munmap(src, PATTERN_LEN);
+	printf("written %s\n", tag);
+}
+
 static int hold(struct ctx *c, const char *path, size_t len)
 {
 	struct ibv_mr *mr;
-	char line[16];
+	char line[80], tag[32];
+	size_t off;
 	void *p;
 	int err;
 
@@ -537,8 +579,12 @@ static int hold(struct ctx *c, const char *path, size_t len)
 		fail("munmap of %s: %s", path, strerror(errno));
 	printf("registered %zu bytes of %s, unmapped: lkey 0x%x rkey 0x%x\n",
 	       len, path, mr->lkey, mr->rkey);
-	while (fgets(line, sizeof(line), stdin) && strcmp(line, "dereg\n"))
-		;
+	connect_qp(c, c->qp[0], c->qp[1]->qp_num);
+	connect_qp(c, c->qp[1], c->qp[0]->qp_num);
+	while (fgets(line, sizeof(line), stdin) && strcmp(line, "dereg\n")) {
+		if (sscanf(line, "write %31s %zu", tag, &off) == 2)
+			hold_write(c, mr, p, len, tag, off);
+	}
 	err = ibv_dereg_mr(mr);
 	if (err)
 		fail("ibv_dereg_mr of %s: %s", path, strerror(err));
@@ -550,7 +596,7 @@ static void usage(void)
 {
 	fail("usage: dax-rdma [-d IBDEV] [-g GID_INDEX] [--odp] PATH MAPLEN OFFSET < DATA\n"
 	     "       dax-rdma [-d IBDEV] [-g GID_INDEX] [--odp] --read PATH MAPLEN OFFSET < DATA\n"
-	     "       dax-rdma [-d IBDEV] --hold PATH LEN\n"
+	     "       dax-rdma [-d IBDEV] [-g GID_INDEX] --hold PATH LEN\n"
 	     "       dax-rdma [-d IBDEV] --expect-fail-reg PATH LEN");
 }
 

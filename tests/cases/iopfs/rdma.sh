@@ -6,13 +6,15 @@
 # ext4 -o dax refuse (rdma/fsdax.sh).  Shown here: mkfs.iopfs and mount;
 # names, links, rename, rmdir; write/read and a store through a mapping,
 # found by the host in the BAR file at the file's extent; a PMD mapping;
-# ibv_reg_mr, RDMA WRITE (in the BAR at the extent, host hook) and READ;
-# unlink while registered: the extents are deferred, not free, until
-# ibv_dereg_mr; everything persists across a remount; the device going
-# away while an MR pins a file's pages (umount waits for them).  Controls: a
-# damaged superblock fails the mount; mode fsdax refuses the mount.
+# ibv_reg_mr, RDMA WRITE (in the BAR at the extent, host hook) and READ,
+# also of what write() stored; unlink and truncate while registered: the
+# extents are deferred, not free, until ibv_dereg_mr, and the registration
+# still writes to them (host hook) while a new file does not see it;
+# everything persists across a remount; the device going away while an MR
+# pins a file's pages (umount waits for them).  Controls: a damaged
+# superblock fails the mount; mode fsdax refuses the mount.
 # vm: ivshmem 512M addr=04.0
-# results: 46
+# results: 58
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/rdma/rxe.inc
@@ -62,6 +64,10 @@ check_eq "read() of /mnt/f returns the RDMA-written data" \
 	"$(sha256sum </tmp/data)" \
 	"$(tail -c +$((roff + 1)) /mnt/f | head -c $((256 * 1024)) | sha256sum)"
 info "hostcheck rdma $((data_off + roff))"
+pattern readback >/tmp/rb
+dd if=/tmp/rb of=/mnt/f bs=4096 seek=$((3 * M / 4096)) conv=notrunc 2>/dev/null
+check "RDMA READ of an untouched mapping returns what write() stored" \
+	dax-rdma -d "$RXE_DEV" -g "$(rxe_gid_index)" --read /mnt/f $((4 * M)) $((3 * M)) </tmp/rb
 
 # Unlink while registered: deferred, not free, until deregistration.
 mr_hold /mnt/f $((4 * M)) || die "ibv_reg_mr of 4 MiB of /mnt/f"
@@ -73,12 +79,31 @@ check_eq "... and not free" "$free_before" "$(cat $SYS/free_extents)"
 fallocate -l $((8 * M)) /mnt/g
 check_eq "a new file does not get them (extents 4 to 7)" \
 	"$((free_before - 4))" "$(cat $SYS/free_extents)"
+# The registration still reaches the unlinked file's memory, and only it.
+check "the registration still works: an RDMA WRITE through it" \
+	mr_write unlinked $((2 * M + 12288))
+info "hostcheck unlinked $((data_off + 2 * M + 12288))"
+check_eq "... which the new file does not see" \
+	"$(head -c $((8 * M)) /dev/zero | sha256sum)" "$(sha256sum </mnt/g)"
 check "ibv_dereg_mr" mr_release
 check_eq "after ibv_dereg_mr nothing is deferred" 0 \
 	"$(cat $SYS/deferred_extents)"
 check_eq "... and the extents are free" "$((free_before + 2 - 4))" \
 	"$(cat $SYS/free_extents)"
 rm /mnt/g
+
+# Truncate while registered: the same deferral.
+fallocate -l $((4 * M)) /mnt/t
+t_off=$(file_phys /mnt/t)
+mr_hold /mnt/t $((4 * M)) || die "ibv_reg_mr of 4 MiB of /mnt/t"
+check "truncate -s 0 of a registered file" truncate -s 0 /mnt/t
+check_eq "its 2 extents are deferred" 2 "$(cat $SYS/deferred_extents)"
+check "the registration still works after the truncate" mr_write truncated 4096
+info "hostcheck truncated $((t_off + 4096))"
+check "ibv_dereg_mr" mr_release
+check_eq "after ibv_dereg_mr nothing is deferred" 0 \
+	"$(cat $SYS/deferred_extents)"
+rm /mnt/t
 
 check "umount" umount /mnt
 check "mount again" mount -t iopfs "/dev/$dev" /mnt
