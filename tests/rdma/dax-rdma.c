@@ -569,9 +569,9 @@ static int hold(struct ctx *c, const char *path, size_t len)
 {
 	struct ibv_mr *mr;
 	char line[80], tag[32];
+	int err, connected = 0;
 	size_t off;
 	void *p;
-	int err;
 
 	p = map_file(path, len);
 	mr = reg(c, p, len, path);
@@ -579,11 +579,16 @@ static int hold(struct ctx *c, const char *path, size_t len)
 		fail("munmap of %s: %s", path, strerror(errno));
 	printf("registered %zu bytes of %s, unmapped: lkey 0x%x rkey 0x%x\n",
 	       len, path, mr->lkey, mr->rkey);
-	connect_qp(c, c->qp[0], c->qp[1]->qp_num);
-	connect_qp(c, c->qp[1], c->qp[0]->qp_num);
 	while (fgets(line, sizeof(line), stdin) && strcmp(line, "dereg\n")) {
-		if (sscanf(line, "write %31s %zu", tag, &off) == 2)
-			hold_write(c, mr, p, len, tag, off);
+		if (sscanf(line, "write %31s %zu", tag, &off) != 2)
+			continue;
+		/* Only holders that write need the QPs connected. */
+		if (!connected) {
+			connect_qp(c, c->qp[0], c->qp[1]->qp_num);
+			connect_qp(c, c->qp[1], c->qp[0]->qp_num);
+			connected = 1;
+		}
+		hold_write(c, mr, p, len, tag, off);
 	}
 	err = ibv_dereg_mr(mr);
 	if (err)
