@@ -381,6 +381,8 @@ static const struct parse_case mode_cases[] = {
 	{ "devdax and newline", "devdax\n", IOPMEM_MODE_DEVDAX },
 	{ "p2pdma", "p2pdma", IOPMEM_MODE_P2PDMA },
 	{ "p2pdma and newline", "p2pdma\n", IOPMEM_MODE_P2PDMA },
+	{ "iopfs", "iopfs", IOPMEM_MODE_IOPFS },
+	{ "iopfs and newline", "iopfs\n", IOPMEM_MODE_IOPFS },
 	{ "p2p refused", "p2p", -EINVAL },
 	{ "FSDAX refused", "FSDAX", -EINVAL },
 	{ "dax refused", "dax", -EINVAL },
@@ -438,14 +440,14 @@ struct param_case {
 	const char *desc;
 	const struct iopmem_choice *choice;
 	const char *name;		/* the parameter */
-	const char *values[3];		/* in enum order */
+	const char *values[4];		/* in enum order */
 	int count;
 };
 
 static const struct param_case param_cases[] = {
 	{ "cache", &iopmem_default_cache, "cache", { "wc", "uc" }, 2 },
 	{ "mode", &iopmem_default_mode, "mode",
-	  { "fsdax", "devdax", "p2pdma" }, 3 },
+	  { "fsdax", "devdax", "p2pdma", "iopfs" }, 4 },
 	{ "memmap", &iopmem_default_memmap, "memmap", { "ram", "dev" }, 2 },
 };
 
