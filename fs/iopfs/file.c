@@ -79,7 +79,7 @@ void iopfs_release_extent(struct iopfs_sb_info *sbi, u64 phys)
 		spin_unlock(&sbi->alloc_lock);
 		return;
 	}
-	/* On allocation failure the extent stays used: lost until remount. */
+	/* Small and rare; an extent left neither free nor deferred is lost. */
 	d = kmalloc(sizeof(*d), GFP_KERNEL | __GFP_NOFAIL);
 	d->phys = phys;
 	spin_lock(&sbi->alloc_lock);
@@ -120,6 +120,23 @@ bool iopfs_reap_now(struct iopfs_sb_info *sbi)
 	list_for_each_entry_safe(d, tmp, &done, node)
 		kfree(d);
 	return left;
+}
+
+/**
+ * iopfs_forget_deferred() - drop the deferred list at unmount
+ * @sbi: the file system, whose reaper is stopped
+ *
+ * Deferred extents are free in the log; the next mount defers those whose
+ * pages are still held again.
+ */
+void iopfs_forget_deferred(struct iopfs_sb_info *sbi)
+{
+	struct iopfs_deferred *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, &sbi->deferred, node)
+		kfree(d);
+	INIT_LIST_HEAD(&sbi->deferred);
+	sbi->deferred_count = 0;
 }
 
 void iopfs_reap(struct work_struct *work)

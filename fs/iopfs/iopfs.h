@@ -136,6 +136,7 @@ void iopfs_free_extents(struct inode *inode, u64 first);
 int iopfs_truncate(struct inode *inode, loff_t size);
 void iopfs_release_extent(struct iopfs_sb_info *sbi, u64 phys);
 void iopfs_reap(struct work_struct *work);
+void iopfs_forget_deferred(struct iopfs_sb_info *sbi);
 bool iopfs_reap_now(struct iopfs_sb_info *sbi);
 int iopfs_sync_size(struct inode *inode);
 int iopfs_setattr(IOPFS_IDMAP_T idmap, struct dentry *dentry, struct iattr *attr);

@@ -185,32 +185,6 @@ static const struct iopmem_fs_ops iopfs_mem_ops = {
 };
 
 /* /sys/fs/iopfs/<device>/: allocation and log counters. */
-static ssize_t iopfs_attr_show(struct kobject *kobj, struct attribute *attr,
-			       char *buf)
-{
-	struct iopfs_sb_info *sbi = container_of(kobj, struct iopfs_sb_info,
-						 kobj);
-	u64 v;
-
-	if (!strcmp(attr->name, "log_used_bytes") ||
-	    !strcmp(attr->name, "log_bytes")) {
-		mutex_lock(&sbi->log_lock);
-		v = attr->name[4] == 'u' ? sbi->log_used : sbi->log_size;
-		mutex_unlock(&sbi->log_lock);
-		return sysfs_emit(buf, "%llu\n", v);
-	}
-	iopfs_reap_now(sbi);
-	spin_lock(&sbi->alloc_lock);
-	if (!strcmp(attr->name, "deferred_extents"))
-		v = sbi->deferred_count;
-	else if (!strcmp(attr->name, "free_extents"))
-		v = sbi->free_extents;
-	else
-		v = sbi->extents;
-	spin_unlock(&sbi->alloc_lock);
-	return sysfs_emit(buf, "%llu\n", v);
-}
-
 static struct attribute iopfs_attr_deferred = {
 	.name = "deferred_extents", .mode = 0444 };
 static struct attribute iopfs_attr_free = {
@@ -221,6 +195,32 @@ static struct attribute iopfs_attr_log_used = {
 	.name = "log_used_bytes", .mode = 0444 };
 static struct attribute iopfs_attr_log = {
 	.name = "log_bytes", .mode = 0444 };
+
+static ssize_t iopfs_attr_show(struct kobject *kobj, struct attribute *attr,
+			       char *buf)
+{
+	struct iopfs_sb_info *sbi = container_of(kobj, struct iopfs_sb_info,
+						 kobj);
+	u64 v;
+
+	if (attr == &iopfs_attr_log_used || attr == &iopfs_attr_log) {
+		mutex_lock(&sbi->log_lock);
+		v = attr == &iopfs_attr_log_used ? sbi->log_used :
+						   sbi->log_size;
+		mutex_unlock(&sbi->log_lock);
+		return sysfs_emit(buf, "%llu\n", v);
+	}
+	iopfs_reap_now(sbi);
+	spin_lock(&sbi->alloc_lock);
+	if (attr == &iopfs_attr_deferred)
+		v = sbi->deferred_count;
+	else if (attr == &iopfs_attr_free)
+		v = sbi->free_extents;
+	else
+		v = sbi->extents;
+	spin_unlock(&sbi->alloc_lock);
+	return sysfs_emit(buf, "%llu\n", v);
+}
 
 static struct attribute *iopfs_attrs[] = {
 	&iopfs_attr_deferred, &iopfs_attr_free, &iopfs_attr_extents,
@@ -353,7 +353,9 @@ static int iopfs_fill_super(struct super_block *sb, struct fs_context *fc)
 				    fc->source, rc);
 	}
 	if (sbi->mem->size < 2 * IOPFS_EXTENT_SIZE)
-		return iopfs_refuse(fc, "iopfs: %s is too small", fc->source);
+		return iopfs_refuse(fc,
+				    "iopfs: %s is smaller than 4 MiB, too small for iopfs; use a larger device",
+				    fc->source);
 	memcpy(&sbi->super, sbi->mem->virt, sizeof(sbi->super));
 	rc = iopfs_check_super(fc, sbi);
 	if (rc)
@@ -425,7 +427,6 @@ static int iopfs_init_fs_context(struct fs_context *fc)
 static void iopfs_kill_sb(struct super_block *sb)
 {
 	struct iopfs_sb_info *sbi = IOPFS_SB(sb);
-	struct iopfs_deferred_head;
 
 	if (sbi && sbi->kobj.state_initialized) {
 		kobject_del(&sbi->kobj);
@@ -439,13 +440,7 @@ static void iopfs_kill_sb(struct super_block *sb)
 	if (!sbi)
 		return;
 	cancel_delayed_work_sync(&sbi->reaper);
-	/* Deferred extents are free in the log; remount defers them again. */
-	while (!list_empty(&sbi->deferred)) {
-		struct list_head *d = sbi->deferred.next;
-
-		list_del(d);
-		kfree(d);
-	}
+	iopfs_forget_deferred(sbi);
 	bitmap_free(sbi->used);
 	if (sbi->bdev.bdev)
 		iopfs_bdev_close(&sbi->bdev);
