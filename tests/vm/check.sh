@@ -305,17 +305,34 @@ early_boot_crash() {
 # VM_BOOTS, on the same backing files); its verdicts are appended to the
 # caller's fails array, its output to DIR/output.log and DIR/dmesg.log.
 boot_phase() {
-	local dir=$1 initrd=$2 scen=$3 phase=$4 rc=0 status
+	local dir=$1 initrd=$2 scen=$3 phase=$4 rc=0
 	local tag=''
 	((VM_BOOTS > 1)) && tag="boot $phase: "
-	vm_boot "$dir" "$KIMAGE" "$initrd" "$scen" "$phase" || rc=$?
+	vm_boot_retry "$dir" "$initrd" "$scen" "$phase" "$tag" || rc=$?
+	judge_boot "$dir" "$phase" "$rc"
+}
+
+# vm_boot_retry DIR INITRD T PHASE TAG : vm_boot, and once more if the guest
+# kernel crashed before /init (early_boot_crash); QEMU's status.
+vm_boot_retry() {
+	local dir=$1 initrd=$2 t=$3 phase=$4 tag=$5 rc=0
+	vm_boot "$dir" "$KIMAGE" "$initrd" "$t" "$phase" || rc=$?
 	if early_boot_crash "$dir"; then
 		# Kept for the record; the verdict is the second boot's.
 		mv "$dir/console.log" "$dir/console-early-crash-$phase.log"
 		echo "# rig: ${tag}the guest kernel crashed before /init (see console-early-crash-$phase.log); booted it again" >>"$dir/output.log"
 		rc=0
-		vm_boot "$dir" "$KIMAGE" "$initrd" "$scen" "$phase" || rc=$?
+		vm_boot "$dir" "$KIMAGE" "$initrd" "$t" "$phase" || rc=$?
 	fi
+	return "$rc"
+}
+
+# judge_boot DIR PHASE RC : the verdicts on one boot whose logs are in DIR
+# (guest.log, console.log, qmp.log, killed), QEMU's status RC.
+judge_boot() {
+	local dir=$1 phase=$2 rc=$3 status
+	local tag=''
+	((VM_BOOTS > 1)) && tag="boot $phase: "
 	local log=$dir/guest.log
 	local refused
 	refused=$(sed -n 's/^! QEMU refused: //p' "$dir/qmp.log" 2>/dev/null | head -n 1)
@@ -420,6 +437,19 @@ run_scenario() {
 		if [[ -f $host ]]; then run_hook "$host" "$dir" host; fi
 	fi
 
+	local secs boot
+	secs=$(echo "$t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+	boot=$(sed -n 's/^IOPMEM-RIG: BEGIN .*uptime=\([0-9.]*\).*/, boot \1 s/p' "$dir/guest.log" 2>/dev/null | head -n 1 || true)
+	scenario_verdict "$kname" "$scen" "$dir" "$secs" "$boot"
+}
+
+# scenario_verdict KERNEL SCEN DIR SECS NOTE : the verdict of a scenario
+# whose logs are in DIR, from its results and the caller's fails array,
+# into DIR/report, DIR/results, DIR/counts and DIR/secs (SECS: its wall
+# time; NOTE: after it on the report line).
+scenario_verdict() {
+	local kname=$1 scen=$2 dir=$3 secs=$4 boot=$5
+	local file=$CASES_DIR/$scen.sh
 	{
 		if [[ -f $dir/pre.log ]]; then results "$dir/pre.log" pre; fi
 		if [[ -f $dir/output.log ]]; then results "$dir/output.log" guest; fi
@@ -445,12 +475,10 @@ run_scenario() {
 	local f
 	for f in "${fails[@]}"; do echo "rig: not ok - $f"; done >>"$dir/results"
 
-	local n_ok n_skip n_fail secs boot
+	local n_ok n_skip n_fail
 	n_skip=$(grep -c '^[a-z]*: ok .*# SKIP' "$dir/results" || true)
 	n_ok=$(($(grep -c '^[a-z]*: ok ' "$dir/results" || true) - n_skip))
 	n_fail=$(grep -c '^[a-z]*: not ok' "$dir/results" || true)
-	secs=$(echo "$t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
-	boot=$(sed -n 's/^IOPMEM-RIG: BEGIN .*uptime=\([0-9.]*\).*/, boot \1 s/p' "$dir/guest.log" 2>/dev/null | head -n 1 || true)
 	local verdict=PASS
 	((n_fail > 0)) && verdict=FAIL
 	# Backing files: up to gigabytes each once written. A failed
@@ -509,6 +537,206 @@ run_job() {
 		echo "0 1 0" >"$dir/counts"
 	fi
 	touch "$dir/done"
+}
+
+# share_key KERNEL SCEN : for a scenario that may share a guest, a key that
+# is the same for every scenario with the same VM; nothing (status 1) for
+# one that needs its own: host hooks (they read the BAR files after the
+# guest), several boots, '# vm: solo', an expected kernel warning or lockdep
+# report (their taint and lockdep's silence would reach the next
+# scenario), an NVMe disk (its image is not wiped between scenarios).
+share_key() {
+	local k=$1 scen=$2 file=$CASES_DIR/$2.sh
+	[[ -f $CASES_DIR/$scen.pre.sh || -f $CASES_DIR/$scen.host.sh ]] && return 1
+	grep -q '^# host-only$' "$file" && return 1
+	kernel_select "$k"
+	vm_parse "$file"
+	((VM_BOOTS == 1 && !VM_SOLO && ${#VM_KERNEL_WARNS[@]} == 0 &&
+		${#VM_LOCKDEP_KNOWN[@]} == 0 && ${#VM_NVMES[@]} == 0)) || return 1
+	printf '%s|' "$k" "$VM_MEM" "$VM_SMP" "$VM_MACHINE" "$VM_CMDLINE" "${VM_QEMU_EXTRA[*]}" \
+		"${VM_BARS[*]}" "${VM_DEVICES[*]}"
+}
+
+# run_shared KERNEL "SCEN..." INITRD KDIR_RUN BDIR : the scenarios one after
+# another in one guest (init.sh puts the guest back between two), each
+# judged as if it had had a guest of its own, its verdict in
+# KDIR_RUN/SCEN as run_scenario writes it. The guest's log is cut at each
+# scenario's BEGIN; the console at its "IOPMEM-RIG: SCENARIO" line;
+# kmemleak's one report at the end goes, leak by leak, to the scenario
+# that was running when the object was allocated; taint bits count for the
+# scenario that set them. Scenarios the guest never started (the one
+# before left something it could not undo, or died) get a guest of their
+# own, or share another.
+run_shared() {
+	local kname=$1 initrd=$3 kroot=$4 bdir=$5
+	local -a members
+	read -ra members <<<"$2"
+	local t0 scen timeout=0 rc=0 i n=${#members[@]}
+	t0=$(date +%s.%N)
+	kernel_select "$kname"
+	for scen in "${members[@]}"; do
+		vm_parse "$CASES_DIR/$scen.sh"
+		timeout=$((timeout + VM_TIMEOUT))
+	done
+	vm_prepare "$CASES_DIR/${members[0]}.sh" "$bdir"
+	VM_TIMEOUT=$timeout
+	: >"$bdir/output.log"
+	vm_boot_retry "$bdir" "$initrd" "$(IFS=+; echo "${members[*]}")" 1 "" || rc=$?
+	local wall
+	wall=$(echo "$t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+	# m<i>.guest: scenario i's lines, BEGIN to DONE; trailer: the rest.
+	awk -v d="$bdir" '
+		/^IOPMEM-RIG: BEGIN T=/ { n++; on = 1 }
+		on { print > (d "/m" n ".guest"); if ($0 == "IOPMEM-RIG: DONE") on = 0; next }
+		n { print > (d "/trailer") }' "$bdir/guest.log"
+	awk -v d="$bdir" '/IOPMEM-RIG: SCENARIO / { n++ } { print > (d "/m" (n ? n : 1) ".console") }' \
+		"$bdir/console.log"
+	# Each scenario's time: its BEGIN to the next one's (the first also
+	# gets the boot and the final kmemleak scans), in guest seconds
+	# scaled to the guest's wall time.
+	local -a secs
+	mapfile -t secs < <(awk -v wall="$wall" -v n="$n" '
+		/^IOPMEM-RIG: BEGIN T=/ { sub(/.*uptime=/, ""); b[++k] = $0 + 0 }
+		/^IOPMEM-RIG: (DMESG|KMEMLEAK) END uptime=/ { sub(/.*uptime=/, ""); last = $0 + 0 }
+		END {
+			for (i = 1; i <= k; i++) {
+				e = (i < k) ? b[i + 1] : last
+				s[i] = e > b[i] ? e - b[i] : 0; sum += s[i]
+			}
+			for (i = 1; i <= n; i++)
+				printf "%.1f\n", (i > k) ? 0 : s[i] + (i == 1 ? (wall - sum > 0 ? wall - sum : 0) : 0)
+		}' "$bdir/guest.log")
+	# Leaks by allocation time: "jiffies J" against each BEGIN's uptime.
+	local hz initial
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "$KDIR/.config" 2>/dev/null)
+	hz=${hz:-250}
+	initial=$(((1 << 32) - 300 * hz))
+	if [[ -f $bdir/trailer ]]; then
+		section "$bdir/trailer" 'IOPMEM-RIG: KMEMLEAK BEGIN' 'IOPMEM-RIG: KMEMLEAK END' |
+			awk -v d="$bdir" -v hz="$hz" -v j0="$initial" -v begins="$(
+				sed -n 's/^IOPMEM-RIG: BEGIN T=.* uptime=\([0-9.]*\).*/\1/p' "$bdir/guest.log" | tr '\n' ' ')" '
+			BEGIN { k = split(begins, b, " ") }
+			/^unreferenced object/ { flush(); buf = $0 "\n"; who = 1; next }
+			buf != "" {
+				buf = buf $0 "\n"
+				if (match($0, /jiffies [0-9]+/)) {
+					t = (substr($0, RSTART + 8, RLENGTH - 8) - j0) / hz
+					for (i = 1; i <= k; i++) if (t >= b[i]) who = i
+				}
+				next
+			}
+			function flush() { if (buf != "") printf "%s", buf > (d "/m" who ".leaks"); buf = "" }
+			END { flush() }'
+	fi
+	local dir prev_taint=0 taint status last=0 left=''
+	local -a rest=()
+	for ((i = 1; i <= n; i++)); do
+		scen=${members[i - 1]}
+		dir=$kroot/$scen
+		if [[ ! -f $bdir/m$i.guest ]] || ! head -n 1 "$bdir/m$i.guest" | grep -qF "T=$scen "; then
+			rest+=("$scen")
+			continue
+		fi
+		last=$i
+		(
+			local -a fails=()
+			vm_parse "$CASES_DIR/$scen.sh"
+			VM_BOOTS=1
+			local mrc=$rc
+			grep -qx 'IOPMEM-RIG: DONE' "$bdir/m$i.guest" && mrc=0
+			{
+				grep -v '^IOPMEM-RIG: TAINT ' "$bdir/m$i.guest"
+				echo "IOPMEM-RIG: KMEMLEAK BEGIN"
+				cat "$bdir/m$i.leaks" 2>/dev/null
+				echo "IOPMEM-RIG: KMEMLEAK END"
+				# After the last scenario: the kernel log of the
+				# guest's end (the kmemleak scans) is its.
+				if ((i == n)) || [[ ! -f $bdir/m$((i + 1)).guest ]]; then
+					section "$bdir/trailer" 'IOPMEM-RIG: DMESG BEGIN' 'IOPMEM-RIG: DMESG END' 2>/dev/null |
+						sed '1i IOPMEM-RIG: DMESG BEGIN' | sed '$a IOPMEM-RIG: DMESG END'
+				fi
+				taint=$(sed -n 's/^IOPMEM-RIG: TAINT \([0-9]*\)$/\1/p' "$bdir/m$i.guest")
+				if [[ -n $taint ]]; then echo "IOPMEM-RIG: TAINT $((taint & ~prev_taint))"; fi
+			} >"$dir/guest.log"
+			cp "$bdir/m$i.console" "$dir/console.log" 2>/dev/null || : >"$dir/console.log"
+			# Its QMP requests' entries in qmp.log: they come in the
+			# order of the guest's QMP lines.
+			awk -v from="$(qmp_before "$bdir" "$i")" \
+				-v count="$(grep -c '^IOPMEM-RIG: QMP ' "$bdir/m$i.guest" || true)" '
+				/^> / { k++ }
+				k > from && k <= from + count' "$bdir/qmp.log" >"$dir/qmp.log"
+			if [[ -f $bdir/killed ]] && grep -q '^IOPMEM-RIG: KILL' "$bdir/m$i.guest"; then
+				touch "$dir/killed"
+			fi
+			: >"$dir/output.log"
+			: >"$dir/dmesg.log"
+			judge_boot "$dir" 1 "$mrc"
+			left=$(sed -n 's/^IOPMEM-RIG: DIRTY //p' "$bdir/m$i.guest")
+			if [[ -n $left ]]; then
+				echo "# rig: the rig could not undo what this scenario left in the shared guest ($left): the scenarios after it got another guest" >>"$dir/output.log"
+			fi
+			local note=", shared guest $((i))/$n"
+			((i == 1)) && note+=$(sed -n 's/^IOPMEM-RIG: BEGIN .*uptime=\([0-9.]*\).*/, boot \1 s/p' "$dir/guest.log" | head -n 1)
+			scenario_verdict "$kname" "$scen" "$dir" "${secs[i - 1]}" "$note"
+			touch "$dir/done"
+		) 2>"$dir/runner.err" || runner_failed "$kname" "$scen" "$dir"
+		taint=$(sed -n 's/^IOPMEM-RIG: TAINT \([0-9]*\)$/\1/p' "$bdir/m$i.guest")
+		if [[ -n $taint ]]; then prev_taint=$taint; fi
+	done
+	# The backing files are the guest's; a failure keeps them.
+	local failed=0
+	for scen in "${members[@]}"; do
+		if grep -qs '^[a-z]*: not ok' "$kroot/$scen/results"; then failed=1; fi
+	done
+	((failed)) || rm -f "$bdir"/bar[0-9]*.img
+	((${#rest[@]} == 0)) && return 0
+	if ((${#rest[@]} == 1)); then
+		run_job "$kname" "${rest[0]}" "$kroot/${rest[0]}" "$initrd"
+	else
+		run_shared "$kname" "${rest[*]}" "$initrd" "$kroot" "$bdir.$last"
+	fi
+}
+
+# qmp_before BDIR I : how many QMP requests the scenarios before the I-th
+# of a shared guest made.
+qmp_before() {
+	local j n=0 c
+	for ((j = 1; j < $2; j++)); do
+		c=$(grep -c '^IOPMEM-RIG: QMP ' "$1/m$j.guest" 2>/dev/null || true)
+		n=$((n + ${c:-0}))
+	done
+	echo "$n"
+}
+
+# runner_failed KERNEL SCEN DIR : the verdict of a scenario whose runner
+# died (DIR/runner.err says why).
+runner_failed() {
+	local k=$1 scen=$2 dir=$3
+	{
+		echo "FAIL [$k] $scen (the runner failed)"
+		sed 's/^/    /' "$dir/runner.err"
+	} >"$dir/report"
+	echo "rig: not ok - runner failed: $(head -n 1 "$dir/runner.err")" >"$dir/results"
+	echo "0 1 0" >"$dir/counts"
+	touch "$dir/done"
+}
+
+# run_shared_job KERNEL "SCEN..." INITRD KDIR_RUN BDIR : run_shared, with a
+# failed verdict for every scenario it left without one.
+run_shared_job() {
+	local scen
+	for scen in $2; do
+		rm -rf "${4:?}/$scen"
+		mkdir -p "$4/$scen"
+	done
+	rm -rf "$5"
+	mkdir -p "$5"
+	(run_shared "$@") 2>"$5/runner.err" || true
+	for scen in $2; do
+		[[ -f $4/$scen/done ]] && continue
+		cp "$5/runner.err" "$4/$scen/runner.err"
+		runner_failed "$1" "$scen" "$4/$scen"
+	done
 }
 
 # prepare_guest KERNEL RUN_DIR : the repository's modules and the guest
@@ -603,8 +831,29 @@ main() {
 	((JOBS > 1)) && export IOPMEM_SMP=${IOPMEM_SMP:-1}
 	log "check: ${#items[@]} scenario(s), $JOBS at a time, logs in $run_dir"
 
-	local -a dirs=()
-	local i next=0 item scen
+	local -a dirs=() guests=() words=()
+	local i next=0 item scen key
+	# Scenarios with the same VM and no hooks share guests, up to
+	# IOPMEM_SHARE (default 8) per guest; IOPMEM_SHARE=1 gives each its own.
+	# A guest is "KERNEL SCEN..."; it starts where its first scenario is in
+	# the plan.
+	local share=${IOPMEM_SHARE:-8}
+	local -A open_job=()
+	for i in "${!items[@]}"; do
+		item=${items[$i]}
+		k=${item%% *} scen=${item#* }
+		dirs+=("$run_dir/$k/$scen")
+		key=''
+		((share > 1)) && key=$(share_key "$k" "$scen") || key=''
+		if [[ -n $key && -n ${open_job[$key]-} ]]; then
+			guests[open_job[$key]]+=" $scen"
+			read -ra words <<<"${guests[open_job[$key]]}"
+			((${#words[@]} - 1 < share)) || unset "open_job[$key]"
+		else
+			[[ -n $key ]] && open_job[$key]=${#guests[@]}
+			guests+=("$k $scen")
+		fi
+	done
 	# flush : print finished reports in plan order.
 	flush() {
 		while ((next < ${#dirs[@]})) && [[ -f ${dirs[next]}/done ]]; do
@@ -612,10 +861,11 @@ main() {
 			next=$((next + 1))
 		done
 	}
-	for i in "${!items[@]}"; do
-		item=${items[$i]}
-		k=${item%% *} scen=${item#* }
-		dirs+=("$run_dir/$k/$scen")
+	local -a members
+	for i in "${!guests[@]}"; do
+		read -ra members <<<"${guests[$i]}"
+		k=${members[0]}
+		members=("${members[@]:1}")
 		if [[ -z ${initrd[$k]-} ]]; then
 			wait_background_kernel "$k" "$run_dir"
 			prepare_guest "$k" "$run_dir"
@@ -624,7 +874,11 @@ main() {
 			wait -n || true
 			flush
 		done
-		run_job "$k" "$scen" "${dirs[i]}" "${initrd[$k]}" &
+		if ((${#members[@]} == 1)); then
+			run_job "$k" "${members[0]}" "$run_dir/$k/${members[0]}" "${initrd[$k]}" &
+		else
+			run_shared_job "$k" "${members[*]}" "${initrd[$k]}" "$run_dir/$k" "$run_dir/$k/.shared-$i" &
+		fi
 	done
 	wait || true
 	flush

@@ -23,10 +23,17 @@
 #                                    same backing files; each sees PHASE=k.
 #                                    A guest line "IOPMEM-RIG: KILL" makes
 #                                    the host SIGKILL QEMU (a power cut);
+#                                    "IOPMEM-RIG: WIPE" makes it punch
+#                                    the BAR files empty (init.sh, between
+#                                    the scenarios of a shared guest);
 #                                    "IOPMEM-RIG: QMP <json>" sends a QMP
 #                                    command to QEMU (hot-plug); @BAR0_FILE@
 #                                    in it is the host path of BAR0's file
 #   # vm: qemu ARGS...               extra raw QEMU arguments (word-split)
+#   # vm: solo                       never share a guest with another
+#                                    scenario (check.sh shares guests
+#                                    between scenarios with the same VM
+#                                    and no hooks): hot-plug, power cuts
 #   # vm: kernel-warns FUNCTION      the kernel itself WARNs in FUNCTION in
 #                                    this scenario (a stock kernel's own
 #                                    check, say why next to it): the rig
@@ -66,7 +73,7 @@ vm_parse() {
 	local -a words
 	VM_MEM=${KMEM:-1G} VM_SMP=${IOPMEM_SMP:-2} VM_TIMEOUT=$VM_DEFAULT_TIMEOUT
 	VM_MACHINE=pc VM_CMDLINE=${KCMDLINE:+ $KCMDLINE} VM_QEMU_EXTRA=() VM_BOOTS=1
-	VM_BARS=() VM_NVMES=() VM_DEVICES=() VM_KERNEL_WARNS=() VM_LOCKDEP_KNOWN=()
+	VM_BARS=() VM_NVMES=() VM_DEVICES=() VM_KERNEL_WARNS=() VM_LOCKDEP_KNOWN=() VM_SOLO=0
 	local no_bar=0
 	while IFS= read -r line; do
 		[[ $line == '#!'* || -z $line ]] && continue
@@ -112,7 +119,7 @@ vm_parse() {
 			VM_MACHINE=${words[1]}
 			;;
 		boots)
-			[[ ${words[1]-} =~ ^[1-9]$ ]] || die "$bad: want 'boots N' (1 to 9)"
+			[[ ${words[1]-} =~ ^[1-9][0-9]?$ ]] || die "$bad: want 'boots N' (1 to 99)"
 			VM_BOOTS=${words[1]}
 			;;
 		kernel-warns)
@@ -124,6 +131,7 @@ vm_parse() {
 				die "$bad: want 'lockdep-known LOCK1 LOCK2' (lock class names as lockdep prints them)"
 			VM_LOCKDEP_KNOWN+=("${words[1]} ${words[2]}")
 			;;
+		solo) VM_SOLO=1 ;;
 		cmdline) VM_CMDLINE+=" ${words[*]:1}" ;;
 		qemu) VM_QEMU_EXTRA+=("${words[@]:1}") ;;
 		*) die "$bad: unknown keyword '$kw' (see tests/vm/vm.sh)" ;;
@@ -286,6 +294,15 @@ vm_boot() {
 				pkill -KILL -P "$pid" qemu-system 2>/dev/null
 				touch "$dir/killed"
 				break 2
+				;;
+			'IOPMEM-RIG: WIPE')
+				# Between two scenarios of a shared guest (init.sh):
+				# the BAR files as empty as a fresh guest's.
+				local bar
+				for bar in "$VM_BAR_DIR"/bar[0-9]*.img; do
+					[[ -f $bar ]] && fallocate --punch-hole --offset 0 \
+						--length "$(stat -c %s "$bar")" "$bar"
+				done
 				;;
 			'IOPMEM-RIG: QMP '*)
 				# @BARn_FILE@ stands for the host path of that BAR's file.

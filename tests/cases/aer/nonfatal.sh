@@ -15,6 +15,7 @@
 # vm: ivshmem 512M bus=rp0 id=iv0
 # vm: timeout 240
 # vm: smp 2
+# vm: solo
 # results: 13
 . /tests/lib.sh
 . /tests/iopmem.sh

@@ -20,13 +20,13 @@
 # forced (see Documentation/iopfs.rst).
 # kernels: 6.1
 # vm: ivshmem 512M addr=04.0
-# vm: boots 5
+# vm: boots 21
 # vm: timeout 300
-# results: 27
+# results: 107
 . /tests/lib.sh
 . /tests/iopmem.sh
 
-BOOTS=5
+BOOTS=21
 W=/mnt/w
 
 # expected N : the content of published file N

@@ -20,6 +20,7 @@
 # vm: ivshmem 512M bus=rp0 id=iv0
 # vm: timeout 300
 # vm: smp 2
+# vm: solo
 # results: 18
 . /tests/lib.sh
 . /tests/iopmem.sh

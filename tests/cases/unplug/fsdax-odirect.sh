@@ -20,6 +20,7 @@
 # vm: nvme 64M
 # vm: timeout 300
 # vm: smp 2
+# vm: solo
 # results: 8
 . /tests/lib.sh
 . /tests/iopmem.sh

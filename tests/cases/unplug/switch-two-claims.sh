@@ -24,6 +24,7 @@
 # vm: ivshmem 512M bus=dp1 id=iv1
 # vm: timeout 300
 # vm: smp 2
+# vm: solo
 # results: 23
 . /tests/lib.sh
 . /tests/iopmem.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# vm: solo
 # expect: FAIL the guest's report is incomplete (no DONE marker)
 # results: 1
 # The guest dies while /init reports, after END. /init asks kmemleak for
