@@ -35,12 +35,18 @@ expected() {
 	head -c $_size /dev/zero | tr '\0' "$(printf '\\%03o' $((65 + $1 % 26)))"
 }
 
-# published_ok : every file NAME (not .tmp) below $W is whole; prints bad ones
+# published_ok FROM : every file NAME (not .tmp) below $W numbered FROM or
+# more is whole; prints bad ones.  A boot checks the files of the workload
+# the last cut interrupted (numbered from (PHASE - 1) * 1000: each boot's
+# workload numbers its own); the last boot checks every file.  Checking
+# all of them on every boot made 21 boots take 375 s of TCG time, most of
+# it making the expected bytes.
 published_ok() {
 	_bad=0
 	for _f in $(find $W -type f ! -name '*.tmp' ! -name 's*'); do
 		_n=${_f##*/}
 		_n=${_n#f}
+		[ "$_n" -ge "$1" ] || continue
 		if [ "$(expected "$_n" | sha256sum)" != "$(sha256sum <"$_f")" ]; then
 			echo "# half-made: $_f"
 			_bad=1
@@ -51,14 +57,13 @@ published_ok() {
 
 # manifest_ok : every file the manifest lists exists under some directory
 manifest_ok() {
-	_bad=0
-	while read -r _n; do
-		[ -n "$(find $W -name "f$_n" -type f)" ] || {
-			echo "# missing: f$_n"
-			_bad=1
-		}
-	done </mnt/manifest
-	return $_bad
+	find $W -type f -name 'f*' ! -name '*.tmp' | sed 's|.*/f||' | sort >/tmp/present
+	sort /mnt/manifest | uniq >/tmp/listed
+	_missing=$(awk 'NR == FNR { have[$0] = 1; next } !have[$0]' /tmp/present /tmp/listed)
+	for _n in $_missing; do
+		echo "# missing: f$_n"
+	done
+	[ -z "$_missing" ]
 }
 
 workload() {
@@ -99,7 +104,12 @@ else
 		mount -t iopfs "/dev/$dev" /mnt || die "no mount after a power cut"
 	dmesg | grep 'iopfs.*mounted' | sed 's/^/# /'
 	check "boot $PHASE: every file listed as durable is there ($(wc -l </mnt/manifest))" manifest_ok
-	check "boot $PHASE: no published file is half-made" published_ok
+	if [ "$PHASE" = $BOOTS ]; then
+		check "boot $PHASE: no published file is half-made (all of them)" published_ok 0
+	else
+		check "boot $PHASE: no published file of the interrupted workload is half-made" \
+			published_ok $(((PHASE - 1) * 1000))
+	fi
 fi
 
 if [ "$PHASE" -lt $BOOTS ]; then
