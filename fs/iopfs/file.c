@@ -213,11 +213,14 @@ out:
 }
 
 /**
- * iopfs_free_extents() - take the extents from @first on out of a file
+ * iopfs_free_extent_range() - take extents out of a file
  * @inode: the file, whose mappings of them are gone
- * @first: file extent index
+ * @first: the first file extent index
+ * @last: the last one
+ *
+ * Each is free again, or deferred while a page of it is referenced.
  */
-void iopfs_free_extents(struct inode *inode, u64 first)
+void iopfs_free_extent_range(struct inode *inode, u64 first, u64 last)
 {
 	struct iopfs_sb_info *sbi = IOPFS_SB(inode->i_sb);
 	struct iopfs_inode *ii = IOPFS_I(inode);
@@ -225,11 +228,21 @@ void iopfs_free_extents(struct inode *inode, u64 first)
 	void *entry;
 
 	mutex_lock(&ii->alloc_lock);
-	xa_for_each_start(&ii->map, index, entry, first) {
+	xa_for_each_range(&ii->map, index, entry, first, last) {
 		xa_erase(&ii->map, index);
 		iopfs_release_extent(sbi, xa_to_value(entry));
 	}
 	mutex_unlock(&ii->alloc_lock);
+}
+
+/**
+ * iopfs_free_extents() - take the extents from @first on out of a file
+ * @inode: the file, whose mappings of them are gone
+ * @first: file extent index
+ */
+void iopfs_free_extents(struct inode *inode, u64 first)
+{
+	iopfs_free_extent_range(inode, first, ULONG_MAX);
 }
 
 /*
@@ -442,6 +455,48 @@ out:
 	return done ?: rc;
 }
 
+/*
+ * A hole over [@offset, @offset + @len): the whole extents in it leave the
+ * file like a truncate's (logged first, then unmapped with faults held
+ * off, then freed or deferred while referenced); bytes of extents it
+ * covers in part become zeroes.  The size stays.
+ */
+static int iopfs_punch_hole(struct inode *inode, loff_t offset, loff_t len)
+{
+	struct iopfs_inode *ii = IOPFS_I(inode);
+	loff_t end = offset + len;
+	u64 first = DIV_ROUND_UP_ULL(offset, IOPFS_EXTENT_SIZE);
+	u64 last = end >> IOPFS_EXTENT_SHIFT;
+	struct iopfs_rec_punch r;
+	unsigned long at = first;
+	int rc = 0;
+
+	filemap_invalidate_lock(inode->i_mapping);
+	if (first >= last) {
+		iopfs_zero_range(inode, offset, end);
+		goto out;
+	}
+	iopfs_zero_range(inode, offset, first << IOPFS_EXTENT_SHIFT);
+	iopfs_zero_range(inode, last << IOPFS_EXTENT_SHIFT, end);
+	if (!xa_find(&ii->map, &at, last - 1, XA_PRESENT))
+		goto out;
+	r.ino = cpu_to_le64(inode->i_ino);
+	r.index = cpu_to_le64(first);
+	r.count = cpu_to_le64(last - first);
+	/* The append drains this CPU's stores: the zeroes land first. */
+	rc = iopfs_log_append(IOPFS_SB(inode->i_sb), IOPFS_REC_PUNCH, &r,
+			      sizeof(r), NULL, 0, NULL, 0);
+	if (rc)
+		goto out;
+	unmap_mapping_range(inode->i_mapping, first << IOPFS_EXTENT_SHIFT,
+			    (last - first) << IOPFS_EXTENT_SHIFT, 1);
+	iopfs_free_extent_range(inode, first, last - 1);
+out:
+	wmb();		/* sfence: the zeroes out of this CPU's WC buffers */
+	filemap_invalidate_unlock(inode->i_mapping);
+	return rc;
+}
+
 static long iopfs_fallocate(struct file *file, int mode, loff_t offset,
 			    loff_t len)
 {
@@ -450,10 +505,17 @@ static long iopfs_fallocate(struct file *file, int mode, loff_t offset,
 	u64 index;
 	int rc = 0;
 
-	if (mode & ~FALLOC_FL_KEEP_SIZE)
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
 		return -EOPNOTSUPP;
 	if (IOPFS_SB(inode->i_sb)->shutdown)
 		return -EIO;
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		/* vfs_fallocate() took care that KEEP_SIZE came with it. */
+		inode_lock(inode);
+		rc = iopfs_punch_hole(inode, offset, len);
+		inode_unlock(inode);
+		return rc;
+	}
 	inode_lock(inode);
 	rc = inode_newsize_ok(inode, end);
 	if (rc)

@@ -132,6 +132,7 @@ struct inode *iopfs_new_inode(struct super_block *sb, u64 ino, umode_t mode);
 extern const struct inode_operations iopfs_file_inode_ops;
 extern const struct file_operations iopfs_file_ops;
 int iopfs_map_extent(struct inode *inode, u64 index, u64 phys);
+void iopfs_free_extent_range(struct inode *inode, u64 first, u64 last);
 void iopfs_free_extents(struct inode *inode, u64 first);
 int iopfs_truncate(struct inode *inode, loff_t size);
 void iopfs_release_extent(struct iopfs_sb_info *sbi, u64 phys);

@@ -429,6 +429,26 @@ static int rp_extent(struct iopfs_replay *rp, const void *p, u32 len)
 	return 0;
 }
 
+static int rp_punch(struct iopfs_replay *rp, const void *p, u32 len)
+{
+	const struct iopfs_rec_punch *r = p;
+	u64 index = le64_to_cpu(r->index), count = le64_to_cpu(r->count);
+	struct iopfs_rnode *n;
+
+	if (!count || index > (MAX_LFS_FILESIZE >> IOPFS_EXTENT_SHIFT) ||
+	    count > (MAX_LFS_FILESIZE >> IOPFS_EXTENT_SHIFT) - index) {
+		rp->why = "punches a hole outside any file";
+		return -EUCLEAN;
+	}
+	n = rp_node(rp, le64_to_cpu(r->ino));
+	if (!n || !S_ISREG(n->inode->i_mode)) {
+		rp->why = "punches a hole in something that is not a regular file";
+		return -EUCLEAN;
+	}
+	iopfs_free_extent_range(n->inode, index, index + count - 1);
+	return 0;
+}
+
 static int rp_apply(struct iopfs_replay *rp, u16 type, const void *p, u32 len)
 {
 	/*
@@ -457,6 +477,10 @@ static int rp_apply(struct iopfs_replay *rp, u16 type, const void *p, u32 len)
 		rp->why = "holds an extent outside the data area";
 		return len != sizeof(struct iopfs_rec_extent) ? -EUCLEAN :
 		       rp_extent(rp, p, len);
+	case IOPFS_REC_PUNCH:
+		rp->why = "has a wrong length";
+		return len != sizeof(struct iopfs_rec_punch) ? -EUCLEAN :
+		       rp_punch(rp, p, len);
 	}
 	rp->why = "has an unknown type";
 	return -EUCLEAN;

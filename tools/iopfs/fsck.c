@@ -151,9 +151,9 @@ static void print_counts(struct fsck *f)
 	       d, f->slot, r->base, r->records, r->end, f->slots.slot_size - r->end);
 	printf("%s: inodes: %" PRIu64 " (directories %" PRIu64 ", regular files %" PRIu64 "), names: %" PRIu64 "\n",
 	       d, r->inodes, r->dirs, r->files, r->names);
-	printf("%s: extents: %" PRIu64 " of %" PRIu64 " in use; freed by unlink %" PRIu64 ", by truncation %" PRIu64 "\n",
+	printf("%s: extents: %" PRIu64 " of %" PRIu64 " in use; freed by unlink %" PRIu64 ", by truncation %" PRIu64 ", by punched holes %" PRIu64 "\n",
 	       d, r->extents_used, f->extents, r->extents_freed_unlink,
-	       r->extents_freed_truncate);
+	       r->extents_freed_truncate, r->extents_freed_punch);
 }
 
 /*

@@ -490,6 +490,43 @@ static int rp_extent(struct replay *rp, const void *p, uint32_t len)
 	return 0;
 }
 
+static int rp_punch(struct replay *rp, const void *p, uint32_t len)
+{
+	const struct iopfs_rec_punch *r = p;
+	uint64_t index = le64toh(r->index), count = le64toh(r->count);
+	uint64_t max = MAX_LFS_FILESIZE >> IOPFS_EXTENT_SHIFT;
+	struct rmap *m, *next;
+	struct rnode *n;
+
+	if (len != sizeof(*r)) {
+		rp->why = "has a wrong length";
+		return EUCLEAN_REC;
+	}
+	if (!count || index > max || count > max - index) {
+		rp->why = "punches a hole outside any file";
+		return EUCLEAN_REC;
+	}
+	n = rp_node(rp, le64toh(r->ino));
+	if (!n || !S_ISREG(n->mode)) {
+		rp->why = "punches a hole in something that is not a regular file";
+		return EUCLEAN_REC;
+	}
+	for (m = n->maps; m; m = next) {
+		next = m->next;
+		if (m->index < index || m->index - index >= count)
+			continue;
+		*m->pprev = m->next;
+		if (m->next)
+			m->next->pprev = m->pprev;
+		htab_del(&rp->maps, &m->link);
+		used_set(rp, m->phys, false);
+		rp->res->extents_used--;
+		rp->res->extents_freed_punch++;
+		free(m);
+	}
+	return 0;
+}
+
 /*
  * The kernel refuses a record shorter than its type's fixed part without
  * setting a reason, and so logs "cannot be replayed (out of memory)" for
@@ -520,6 +557,8 @@ static int rp_apply(struct replay *rp, uint16_t type, const void *p, uint32_t le
 		return rp_setattr(rp, p, len);
 	case IOPFS_REC_EXTENT:
 		return rp_extent(rp, p, len);
+	case IOPFS_REC_PUNCH:
+		return rp_punch(rp, p, len);
 	}
 	/* IOPFS_REC_EPOCH too: one is a slot's first record, never replayed. */
 	rp->why = "has an unknown type";

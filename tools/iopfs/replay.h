@@ -37,6 +37,7 @@ struct replay_result {
 	uint64_t extents_used;
 	uint64_t extents_freed_unlink;	/* their file lost its last name */
 	uint64_t extents_freed_truncate;
+	uint64_t extents_freed_punch;
 };
 
 uint32_t log_record_at(const unsigned char *log, uint64_t log_size,

@@ -84,6 +84,7 @@ enum iopfs_rec_type {
 	IOPFS_REC_SETATTR	= 5,	/* struct iopfs_rec_setattr */
 	IOPFS_REC_EXTENT	= 6,	/* struct iopfs_rec_extent */
 	IOPFS_REC_EPOCH		= 7,	/* struct iopfs_rec_epoch, a slot's first */
+	IOPFS_REC_PUNCH		= 8,	/* struct iopfs_rec_punch */
 };
 
 /**
@@ -181,6 +182,16 @@ struct iopfs_rec_extent {
 	__le64	phys;
 	__le32	count;
 	__le32	pad;
+};
+
+/*
+ * A hole: the file's extents from @index to @index + @count - 1 leave it
+ * (fallocate with FALLOC_FL_PUNCH_HOLE); offsets without one read zeroes.
+ */
+struct iopfs_rec_punch {
+	__le64	ino;
+	__le64	index;
+	__le64	count;
 };
 
 /* The first record of a log slot. */

@@ -64,6 +64,7 @@ build_tree() (
 	truncate -s $((2 * M + 1)) /mnt/d/five
 	truncate -s $((7 * M)) /mnt/empty
 	fallocate -l $((4 * M)) /mnt/falloc
+	xfs_io -c "fpunch $((2 * M)) $((2 * M))" /mnt/falloc
 	touch -d '2001-02-03 04:05:06' /mnt/d/f5k
 	sync
 )
@@ -94,10 +95,10 @@ grep '^# iteration [0-9]*: ' /tmp/fuzz.log | head -20
 sed 's/^/# stderr: /' /tmp/fuzz.err
 info "iopfs-fuzz seed $SEED: $COUNT iterations in $took s"
 check_eq "iopfs-fuzz ran to the end" 0 $rc
-# "... (N bytes: create 4 link 2 unlink 3 rename 4 setattr 9 extent 11), ..."
-types=$(sed -n '1s/.*bytes: \(create.*extent [0-9]*\)).*/\1/p' /tmp/fuzz.log)
+# "... (N bytes: create 4 link 2 unlink 3 rename 4 setattr 9 extent 11 punch 1), ..."
+types=$(sed -n '1s/.*bytes: \(create.*punch [0-9]*\)).*/\1/p' /tmp/fuzz.log)
 every_type() {
-	echo "$1" | grep -Eq '^create [1-9][0-9]* link [1-9][0-9]* unlink [1-9][0-9]* rename [1-9][0-9]* setattr [1-9][0-9]* extent [1-9][0-9]*$'
+	echo "$1" | grep -Eq '^create [1-9][0-9]* link [1-9][0-9]* unlink [1-9][0-9]* rename [1-9][0-9]* setattr [1-9][0-9]* extent [1-9][0-9]* punch [1-9][0-9]*$'
 }
 check "the base log has records of every type ($types)" every_type "$types"
 set -- $(sed -n 's/^iterations \([0-9]*\) mounted \([0-9]*\) refused \([0-9]*\)$/\1 \2 \3/p' /tmp/fuzz.log)

@@ -7,7 +7,7 @@
 # each of their results counts.
 # host-only
 # kernels: 6.1
-# results: 422
+# results: 460
 set -uo pipefail
 . tests/cases/lib.sh
 

@@ -211,6 +211,9 @@ static const struct field extent_fields[] = {
 	FLD(iopfs_rec_extent, ino, F_INO), FLD(iopfs_rec_extent, index, F_INDEX),
 	FLD(iopfs_rec_extent, phys, F_PHYS), FLD(iopfs_rec_extent, count, F_COUNT),
 	FLD(iopfs_rec_extent, pad, F_NUM), { NULL, 0, 0, 0 } };
+static const struct field punch_fields[] = {
+	FLD(iopfs_rec_punch, ino, F_INO), FLD(iopfs_rec_punch, index, F_INDEX),
+	FLD(iopfs_rec_punch, count, F_COUNT), { NULL, 0, 0, 0 } };
 
 static const struct field *fields_of(uint16_t type)
 {
@@ -221,6 +224,7 @@ static const struct field *fields_of(uint16_t type)
 	case IOPFS_REC_RENAME: return rename_fields;
 	case IOPFS_REC_SETATTR: return setattr_fields;
 	case IOPFS_REC_EXTENT: return extent_fields;
+	case IOPFS_REC_PUNCH: return punch_fields;
 	}
 	return NULL;
 }
@@ -234,6 +238,7 @@ static size_t fixed_len(uint16_t type)
 	case IOPFS_REC_RENAME: return sizeof(struct iopfs_rec_rename);
 	case IOPFS_REC_SETATTR: return sizeof(struct iopfs_rec_setattr);
 	case IOPFS_REC_EXTENT: return sizeof(struct iopfs_rec_extent);
+	case IOPFS_REC_PUNCH: return sizeof(struct iopfs_rec_punch);
 	}
 	return 0;
 }
@@ -330,7 +335,7 @@ static void learn(const struct rec *r)
 
 static struct rec orig_recs[MAX_RECS];
 static unsigned int norig;
-static unsigned int type_count[7];
+static unsigned int type_count[IOPFS_REC_PUNCH + 1];
 
 static void parse_log(void)
 {
@@ -346,7 +351,7 @@ static void parse_log(void)
 			break;
 		orig_recs[norig] = (struct rec){ le16toh(h->type), len,
 						 dupmem(orig_log + pos + HDR, len) };
-		if (orig_recs[norig].type < 7)
+		if (orig_recs[norig].type <= IOPFS_REC_PUNCH)
 			type_count[orig_recs[norig].type]++;
 		learn(&orig_recs[norig]);
 		norig++;
@@ -1373,10 +1378,10 @@ int main(int argc, char **argv)
 		log_save = log_size;
 	cur_log = xalloc(log_save);
 	printf("# %s: %" PRIu64 " bytes, log %" PRIu64 "+%" PRIu64 ", %u records (%" PRIu64
-	       " bytes: create %u link %u unlink %u rename %u setattr %u extent %u), %" PRIu64
+	       " bytes: create %u link %u unlink %u rename %u setattr %u extent %u punch %u), %" PRIu64
 	       " log bytes saved\n", dev_path, dev_size, log_off, log_size, norig, log_used,
 	       type_count[1], type_count[2], type_count[3], type_count[4], type_count[5],
-	       type_count[6], log_save);
+	       type_count[6], type_count[IOPFS_REC_PUNCH], log_save);
 
 	for (it = 0; it < count; it++) {
 		if (only >= 0 && it != (uint64_t)only)

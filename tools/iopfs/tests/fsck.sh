@@ -46,11 +46,27 @@ eq "fsck: ... inodes after links, unlinks and renames" \
 	"$F/full: inodes: 6 (directories 3, regular files 3), names: 5" \
 	"$(printf '%s\n' "$out" | grep ': inodes:')"
 eq "fsck: ... extents in use, freed by unlink and by truncation" \
-	"$F/full: extents: 3 of 30 in use; freed by unlink 2, by truncation 2" \
+	"$F/full: extents: 3 of 30 in use; freed by unlink 2, by truncation 2, by punched holes 0" \
 	"$(printf '%s\n' "$out" | grep ': extents:')"
 s=$(sum "$F/full")
 "$FSCK" -y "$F/full" >/dev/null 2>&1
 eq "fsck -y: a clean image is not written" "$s" "$(sum "$F/full")"
+
+# Punched holes: extents 1 and 2 of a 4-extent file leave it, the
+# others stay; a hole where nothing is mapped changes nothing; the freed
+# extents can go to another file.
+cp "$F/empty" "$F/punch"
+"$ML" "$F/punch" "create 2 1 100644 f" "extent 2 0 0 4" "punch 2 1 2" "punch 2 9 100" \
+	"create 3 1 100644 g" "extent 3 0 1 1" >/dev/null
+expect "fsck: a log with punched holes replays cleanly" 0 ': clean$' "$FSCK" -n "$F/punch"
+eq "fsck: ... 2 extents punched out, one of them given to another file" \
+	"$F/punch: extents: 3 of 30 in use; freed by unlink 0, by truncation 0, by punched holes 2" \
+	"$(printf '%s\n' "$out" | grep ': extents:')"
+cp "$F/empty" "$F/punch"
+"$ML" "$F/punch" "create 2 1 100644 f" "extent 2 0 0 4" "punch 2 1 1" \
+	"create 3 1 100644 g" "extent 3 0 2 1" >/dev/null
+expect "fsck: an extent the hole left in the file is not given to another" 4 \
+	'log record 6 \(slot 0, byte [0-9]+\) gives an extent that is in use$' "$FSCK" -n "$F/punch"
 
 # A thousand names: the replay's hash tables grow.
 cp "$F/empty" "$F/many"
@@ -103,6 +119,14 @@ bad "extents running past the data area" "holds an extent outside the data area"
 	"extent 5 0 29 2" "extent 5 0 28 2"
 bad "an extent for a directory" "gives an extent to something that is not a regular file" \
 	"extent 2 0 6 1" "extent 5 0 6 1"
+bad "a hole in a directory" "punches a hole in something that is not a regular file" \
+	"punch 2 0 1" "punch 3 0 1"
+bad "a hole in an inode that does not exist" \
+	"punches a hole in something that is not a regular file" "punch 9 0 1" "punch 5 0 1"
+bad "a hole of no extents" "punches a hole outside any file" "punch 3 0 0" "punch 3 0 1"
+bad "a hole past the largest file" "punches a hole outside any file" \
+	"punch 3 4398046511102 2" "punch 3 4398046511102 1"
+bad "a hole record of a wrong length" "has a wrong length" "raw 8 16" "punch 3 0 1"
 bad "a create of an existing name" "creates a name that exists" \
 	"create 6 1 100644 f" "create 6 1 100644 f2"
 bad "a create of an inode number in use" "creates an inode number in use" \

@@ -16,6 +16,7 @@
  *   rename OLD_PARENT OLD_NAME NEW_PARENT NEW_NAME
  *   setattr INO VALID MODE SIZE      VALID as IOPFS_ATTR_*, MODE in octal
  *   extent INO INDEX PHYS COUNT
+ *   punch INO INDEX COUNT
  *   epoch [SEQ [SLOT]]               an EPOCH record; SEQ (default: the
  *                                    next) is the seq the records after it
  *                                    count on from; SLOT (default: the one
@@ -113,6 +114,7 @@ static void record(char *spec)
 		struct iopfs_rec_rename r;
 		struct iopfs_rec_setattr s;
 		struct iopfs_rec_extent e;
+		struct iopfs_rec_punch h;
 		struct iopfs_rec_epoch p;
 	} f;
 	char *save;
@@ -166,6 +168,11 @@ static void record(char *spec)
 		f.e.phys = htole64(num(word(&save), 0));
 		f.e.count = htole32(num(word(&save), 0));
 		append(IOPFS_REC_EXTENT, &f.e, sizeof(f.e), NULL, NULL, torn);
+	} else if (!strcmp(op, "punch")) {
+		f.h.ino = htole64(num(word(&save), 0));
+		f.h.index = htole64(num(word(&save), 0));
+		f.h.count = htole64(num(word(&save), 0));
+		append(IOPFS_REC_PUNCH, &f.h, sizeof(f.h), NULL, NULL, torn);
 	} else if (!strcmp(op, "epoch")) {
 		a = word(&save);
 		b = a ? word(&save) : NULL;
