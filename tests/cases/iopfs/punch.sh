@@ -56,7 +56,7 @@ mkfifo /tmp/pin.in
 mmap-io pin /mnt/p 0 4096 </tmp/pin.in >/tmp/pin.out 2>&1 &
 pin=$!
 exec 3>/tmp/pin.in
-on_exit "exec 3>&-; kill $pin 2>/dev/null"
+on_exit "exec 3>&-; kill $pin 2>/dev/null || :"
 i=0
 while ! grep -q pinned /tmp/pin.out && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 xfs_io -c "fpunch 0 $((2 * M))" /mnt/p
