@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The test runner behind `make check`: every scenario in its own QEMU guest.
+# The test runner behind `make check`: scenarios in QEMU guests, each in its
+# own or, with others of the same VM, in a shared one (run_shared).
 #
 # env: TESTS="group group/name ..."  what to run (default: every group)
 #      KERNEL="6.1" | "6.12" | "6.1 6.12"
@@ -14,6 +15,7 @@
 #      IOPMEM_NO_MODULE=1  run without building the repository's modules
 #      IOPMEM_KVM=1        use KVM instead of TCG (hangs on PVM hosts)
 #      IOPMEM_LIST=1       print the plan ("KERNEL group/name" lines), run nothing
+#      IOPMEM_SHARE=N      scenarios per shared guest (default 8; 1: each its own)
 #
 # Groups are the directories under tests/cases/; scenarios are their *.sh
 # files except the host hooks <name>.pre.sh (run before the boot) and
