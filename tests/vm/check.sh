@@ -565,7 +565,7 @@ share_key() {
 # KDIR_RUN/SCEN as run_scenario writes it. The guest's log is cut at each
 # scenario's BEGIN; the console at its "IOPMEM-RIG: SCENARIO" line;
 # kmemleak's one report at the end goes, leak by leak, to the scenario
-# that was running when the object was allocated; taint bits count for the
+# that was running when the object was allocated (by jiffies); taint bits count for the
 # scenario that set them. Scenarios the guest never started (the one
 # before left something it could not undo, or died) get a guest of their
 # own, or share another.
@@ -608,22 +608,19 @@ run_shared() {
 			for (i = 1; i <= n; i++)
 				printf "%.1f\n", (i > k) ? 0 : s[i] + (i == 1 ? (wall - sum > 0 ? wall - sum : 0) : 0)
 		}' "$bdir/guest.log")
-	# Leaks by allocation time: "jiffies J" against each BEGIN's uptime.
-	local hz initial
-	hz=$(sed -n 's/^CONFIG_HZ=//p' "$KDIR/.config" 2>/dev/null)
-	hz=${hz:-250}
-	initial=$(((1 << 32) - 300 * hz))
+	# Leaks by allocation time: kmemleak's "jiffies J" against the jiffies
+	# of each BEGIN line.
 	if [[ -f $bdir/trailer ]]; then
 		section "$bdir/trailer" 'IOPMEM-RIG: KMEMLEAK BEGIN' 'IOPMEM-RIG: KMEMLEAK END' |
-			awk -v d="$bdir" -v hz="$hz" -v j0="$initial" -v begins="$(
-				sed -n 's/^IOPMEM-RIG: BEGIN T=.* uptime=\([0-9.]*\).*/\1/p' "$bdir/guest.log" | tr '\n' ' ')" '
+			awk -v d="$bdir" -v begins="$(
+				sed -n 's/^IOPMEM-RIG: BEGIN T=.* jiffies=\([0-9]*\).*/\1/p' "$bdir/guest.log" | tr '\n' ' ')" '
 			BEGIN { k = split(begins, b, " ") }
 			/^unreferenced object/ { flush(); buf = $0 "\n"; who = 1; next }
 			buf != "" {
 				buf = buf $0 "\n"
 				if (match($0, /jiffies [0-9]+/)) {
-					t = (substr($0, RSTART + 8, RLENGTH - 8) - j0) / hz
-					for (i = 1; i <= k; i++) if (t >= b[i]) who = i
+					j = substr($0, RSTART + 8, RLENGTH - 8) + 0
+					for (i = 1; i <= k; i++) if (j >= b[i] + 0) who = i
 				}
 				next
 			}

@@ -15,7 +15,7 @@
 # there even when the guest dies). ttyS1 carries the scenario's output and
 # the end-of-run report, so console messages never split a result line.
 # One scenario:
-#   IOPMEM-RIG: BEGIN T=<T> uptime=<s>
+#   IOPMEM-RIG: BEGIN T=<T> uptime=<s> jiffies=<j>
 #   ... scenario output ...
 #   IOPMEM-RIG: END status=<exit status> uptime=<s>
 #   IOPMEM-RIG: KMEMLEAK BEGIN       (kernels with kmemleak only)
@@ -31,7 +31,8 @@
 # then its DMESG section (the kernel log since the previous scenario's),
 # TAINT and DONE; a DIRTY guest runs no further scenario (the host boots
 # a fresh guest for the rest). After the last: the KMEMLEAK section of the
-# whole guest (the host assigns each leak to a scenario by its age) and
+# whole guest (the host assigns each leak to the scenario that was
+# running at its allocation, by jiffies: each BEGIN line has them) and
 #   IOPMEM-RIG: SHARED DONE
 # The kernel log gets "IOPMEM-RIG: SCENARIO <T>" at each BEGIN (at
 # KERN_WARNING, so that the console has it too).
@@ -217,6 +218,12 @@ rig_reset() {
 	[ -z "$dirty" ]
 }
 
+# jiffies_now : the kernel's jiffies, as kmemleak stamps what it reports
+# (they start late in boot: no fixed offset from uptime).
+jiffies_now() {
+	awk '/^jiffies: / { print $2; exit }' /proc/timer_list 2>/dev/null
+}
+
 # run_one T : one scenario, BEGIN to END; its exit status in $status.
 run_one() {
 	local t=$1 script
@@ -225,7 +232,7 @@ run_one() {
 	*) script=/tests/$t.sh ;;
 	esac
 	echo "<4>IOPMEM-RIG: SCENARIO $t" >/dev/kmsg
-	echo "IOPMEM-RIG: BEGIN T=$t uptime=$(uptime_s)"
+	echo "IOPMEM-RIG: BEGIN T=$t uptime=$(uptime_s) jiffies=$(jiffies_now)"
 	if [ -z "$t" ]; then
 		echo "# no scenario: put T=group/name on the kernel command line"
 		status=2
