@@ -531,12 +531,7 @@ run_job() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	if ! (run_scenario "$@") 2>"$dir/runner.err"; then
-		{
-			echo "FAIL [$k] $scen (the runner failed)"
-			sed 's/^/    /' "$dir/runner.err"
-		} >"$dir/report"
-		echo "rig: not ok - runner failed: $(head -n 1 "$dir/runner.err")" >"$dir/results"
-		echo "0 1 0" >"$dir/counts"
+		runner_failed "$k" "$scen" "$dir"
 	fi
 	touch "$dir/done"
 }

@@ -214,14 +214,15 @@ static void rp_del_entry(struct replay *rp, struct rentry *e)
 }
 
 /* Extents from file extent @first on leave the file and are free. */
+/* The file's extents at indexes @first to @last leave it, counted in @freed. */
 static void rp_free_extents(struct replay *rp, struct rnode *n, uint64_t first,
-			    uint64_t *freed)
+			    uint64_t last, uint64_t *freed)
 {
 	struct rmap *m, *next;
 
 	for (m = n->maps; m; m = next) {
 		next = m->next;
-		if (m->index < first)
+		if (m->index < first || m->index > last)
 			continue;
 		*m->pprev = m->next;
 		if (m->next)
@@ -239,7 +240,7 @@ static void rp_drop_node(struct replay *rp, struct rnode *n)
 {
 	htab_del(&rp->nodes, &n->link);
 	if (S_ISREG(n->mode))
-		rp_free_extents(rp, n, 0, &rp->res->extents_freed_unlink);
+		rp_free_extents(rp, n, 0, UINT64_MAX, &rp->res->extents_freed_unlink);
 	rp->res->inodes--;
 	if (S_ISDIR(n->mode))
 		rp->res->dirs--;
@@ -435,7 +436,7 @@ static int rp_setattr(struct replay *rp, const void *p, uint32_t len)
 		}
 		if (valid & IOPFS_ATTR_TRUNC)
 			rp_free_extents(rp, n, (size + IOPFS_EXTENT_SIZE - 1) >>
-					IOPFS_EXTENT_SHIFT,
+					IOPFS_EXTENT_SHIFT, UINT64_MAX,
 					&rp->res->extents_freed_truncate);
 		n->size = size;
 	}
@@ -495,7 +496,6 @@ static int rp_punch(struct replay *rp, const void *p, uint32_t len)
 	const struct iopfs_rec_punch *r = p;
 	uint64_t index = le64toh(r->index), count = le64toh(r->count);
 	uint64_t max = MAX_LFS_FILESIZE >> IOPFS_EXTENT_SHIFT;
-	struct rmap *m, *next;
 	struct rnode *n;
 
 	if (len != sizeof(*r)) {
@@ -511,19 +511,7 @@ static int rp_punch(struct replay *rp, const void *p, uint32_t len)
 		rp->why = "punches a hole in something that is not a regular file";
 		return EUCLEAN_REC;
 	}
-	for (m = n->maps; m; m = next) {
-		next = m->next;
-		if (m->index < index || m->index - index >= count)
-			continue;
-		*m->pprev = m->next;
-		if (m->next)
-			m->next->pprev = m->pprev;
-		htab_del(&rp->maps, &m->link);
-		used_set(rp, m->phys, false);
-		rp->res->extents_used--;
-		rp->res->extents_freed_punch++;
-		free(m);
-	}
+	rp_free_extents(rp, n, index, index + count - 1, &rp->res->extents_freed_punch);
 	return 0;
 }
 
