@@ -8,13 +8,15 @@
 # buffer's extent; the out buffer's data reached the NVMe image; QEMU's
 # trace shows every DMA of each job at its buffer's BAR addresses and a
 # control job into RAM outside them (p2p.host.sh, host_check_p2p); crc32c
-# verify passes.  iopfs has no bio path: no CPU copies these bytes.
+# verify passes.  iopfs has no bio path: no CPU copies these bytes, and
+# the block layer counts no bio on /dev/iopmemN during a job (it does
+# count a read through the device, the control).
 # kernels: 6.1
 # vm: ivshmem 512M addr=04.0
 # vm: nvme 96M
 # vm: timeout 300
 # vm: qemu -trace pci_nvme_io_cmd -trace pci_nvme_admin_cmd -trace pci_nvme_read -trace pci_nvme_write -trace pci_nvme_map_addr
-# results: 22
+# results: 29
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/p2p/p2p.inc
@@ -41,10 +43,23 @@ p2p_buf in $((bar + off_in)) "$off_in" $((2 * M)) $P2P_IN
 p2p_buf verify $((bar + off_verify)) "$off_verify" $((2 * M)) $P2P_VERIFY
 p2p_buf out $((bar + off_out)) "$off_out" $((2 * M)) $P2P_OUT
 
-p2p_job nvme-to-dax /mnt/in.buf $P2P_IN
+# job NAME BUF AT : p2p_job; the block layer counts no bio meanwhile (a
+# CPU copy through iopmem's block path would be one).
+job() {
+	_r=$(disk_stat "$dev" read_ios) _w=$(disk_stat "$dev" write_ios)
+	p2p_job "$@"
+	check_eq "$1: no read bio through iopmem" "$_r" "$(disk_stat "$dev" read_ios)"
+	check_eq "$1: no write bio through iopmem" "$_w" "$(disk_stat "$dev" write_ios)"
+}
+r0=$(disk_stat "$dev" read_ios)
+dd if="/dev/$dev" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null
+check "control: a read through /dev/$dev is counted" \
+	test "$(disk_stat "$dev" read_ios)" -gt "$r0"
+
+job nvme-to-dax /mnt/in.buf $P2P_IN
 check_eq "read() of the file returns the NVMe pattern" \
 	"$(pattern p2p | sha256sum)" "$(head -c 4096 /mnt/in.buf | sha256sum)"
-p2p_job dax-nvme-verify /mnt/verify.buf $P2P_VERIFY
-p2p_job dax-to-nvme /mnt/out.buf $P2P_OUT
+job dax-nvme-verify /mnt/verify.buf $P2P_VERIFY
+job dax-to-nvme /mnt/out.buf $P2P_OUT
 p2p_control
 check "umount" umount /mnt
