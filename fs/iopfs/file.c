@@ -459,7 +459,7 @@ out:
  * A hole over [@offset, @offset + @len): the whole extents in it leave the
  * file like a truncate's (logged first, then unmapped with faults held
  * off, then freed or deferred while referenced); bytes of extents it
- * covers in part become zeroes.  The size stays.
+ * covers in part become zeroes.  The size stays; mtime and ctime change.
  */
 static int iopfs_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 {
@@ -494,6 +494,14 @@ static int iopfs_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 out:
 	wmb();		/* sfence: the zeroes out of this CPU's WC buffers */
 	filemap_invalidate_unlock(inode->i_mapping);
+	if (!rc) {
+		struct timespec64 now = current_time(inode);
+
+		/* The data changed: times as a write's, logged. */
+		iopfs_set_mtime(inode, now);
+		iopfs_set_ctime(inode, now);
+		rc = iopfs_log_setattr(inode, IOPFS_ATTR_MTIME | IOPFS_ATTR_CTIME);
+	}
 	return rc;
 }
 

@@ -3,13 +3,13 @@
 #
 # Holes punched in an iopfs file (fallocate FALLOC_FL_PUNCH_HOLE): the
 # whole 2 MiB extents in the range leave the file and are free again, the
-# bytes of extents it covers in part read zeroes, the size stays, writing
-# into the hole allocates again, and all of it replays the same after a
-# remount (fsck clean).  While a page of a punched extent is referenced
+# bytes of extents it covers in part read zeroes, the size stays, the
+# mtime changes, writing into the hole allocates again, and all of it
+# replays the same after a remount (fsck clean).  While a page of a punched extent is referenced
 # (vmsplice'd into a pipe), the extent is deferred, not free, a file made
 # meanwhile gets another one, and it is free once the reference goes.
 # kernels: 6.1 7.2
-# results: 21
+# results: 22
 . /tests/lib.sh
 . /tests/iopmem.sh
 . /tests/iopfs/iopfs.inc
@@ -22,8 +22,10 @@ layout $((8 * M)):P >/tmp/p8
 check "an 8 MiB file written" sh -c "cat /tmp/p8 >/mnt/p && xfs_io -c fsync /mnt/p"
 check_eq "... takes 4 extents" $((free0 - 4)) "$(cat $SYS/free_extents)"
 
+touch -d '2001-02-03 04:05:06' /mnt/p
 # xfs_io fpunch: fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE).
 check "fallocate --punch-hole over 1 MiB to 6 MiB" xfs_io -c "fpunch $M $((5 * M))" /mnt/p
+check "... sets the file's mtime (was 2001)" test "$(stat -c %Y /mnt/p)" -gt 981173106
 check_eq "the size stays 8 MiB" $((8 * M)) "$(stat -c %s /mnt/p)"
 layout $M:P $((5 * M)):0 $((2 * M)):P >/tmp/want
 check "1-6 MiB read zeroes, the rest is the file's" cmp /tmp/want /mnt/p
