@@ -21,8 +21,6 @@
  *       pipe (which holds a reference on each), unmap them, close FILE,
  *       print "pinned", keep the pipe until stdin ends: pages in use with
  *       no mapping and no open file left
- *   mmap-io zero  FILE OFFSET LENGTH             store zeroes over the range (the
- *       rig wipes a BAR between the scenarios of one guest)
  *
  * OFFSET and LENGTH accept 0x.. and K/M/G suffixes. The mapping starts at the
  * page below OFFSET. Built statically by tests/vm/initramfs.sh.
@@ -78,17 +76,15 @@ int main(int argc, char **argv)
 {
 	if (argc != 5 || (strcmp(argv[1], "read") && strcmp(argv[1], "write") &&
 			  strcmp(argv[1], "hold") && strcmp(argv[1], "hold-ro") &&
-			  strcmp(argv[1], "pin") && strcmp(argv[1], "read-private") &&
-			  strcmp(argv[1], "zero"))) {
-		fprintf(stderr, "usage: mmap-io read|read-private|write|hold|hold-ro|pin|zero FILE OFFSET LENGTH\n");
+			  strcmp(argv[1], "pin") && strcmp(argv[1], "read-private"))) {
+		fprintf(stderr, "usage: mmap-io read|read-private|write|hold|hold-ro|pin FILE OFFSET LENGTH\n");
 		return 2;
 	}
 	int private = !strcmp(argv[1], "read-private");
 	int pinning = !strcmp(argv[1], "pin");
 	int readonly = !strcmp(argv[1], "hold-ro");
 	int holding = pinning || readonly || !strcmp(argv[1], "hold");
-	int zeroing = !strcmp(argv[1], "zero");
-	int writing = (holding && !readonly) || zeroing || !strcmp(argv[1], "write");
+	int writing = (holding && !readonly) || !strcmp(argv[1], "write");
 	unsigned long long off = parse_size(argv[3]);
 	size_t len = parse_size(argv[4]);
 	long page = sysconf(_SC_PAGESIZE);
@@ -171,13 +167,6 @@ int main(int argc, char **argv)
 			}
 		}
 		ret = 0;
-	} else if (zeroing) {
-		memset(p, 0, len);
-		ret = 0;
-		if (msync(map, maplen, MS_SYNC) && errno != EINVAL) {
-			fprintf(stderr, "mmap-io: msync: %s\n", strerror(errno));
-			ret = 1;
-		}
 	} else if (writing) {
 		/* Read into a bounce buffer first: a short input must not leave a
 		 * half-written mapping behind. */
