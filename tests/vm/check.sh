@@ -667,7 +667,7 @@ run_shared() {
 			judge_boot "$dir" 1 "$mrc"
 			left=$(sed -n 's/^IOPMEM-RIG: DIRTY //p' "$bdir/m$i.guest")
 			if [[ -n $left ]]; then
-				echo "# rig: the rig could not undo what this scenario left in the shared guest ($left): the scenarios after it got another guest" >>"$dir/output.log"
+				echo "# rig: the rig could not undo what this scenario left in the shared guest ($left): the scenarios after it got another guest (undo it in the scenario's cleanup, or give it '# vm: solo')" >>"$dir/output.log"
 			fi
 			local note=", shared guest $((i))/$n"
 			((i == 1)) && note+=$(sed -n 's/^IOPMEM-RIG: BEGIN .*uptime=\([0-9.]*\).*/, boot \1 s/p' "$dir/guest.log" | head -n 1)

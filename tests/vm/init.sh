@@ -112,10 +112,10 @@ rig_baseline() {
 
 # rig_reset : put the guest back as rig_baseline found it, for the next
 # scenario: processes, mounts, modules, driver bindings, /etc /run /var
-# /root /tmp /mnt, udev's links, the sysctls above, and zeroes over every
-# ivshmem BAR (the host empties their files, as a fresh guest's are). Prints "RESET ok", or
-# "DIRTY <what>" when something stays (a process in D state, a module in
-# use, a file written outside those directories).
+# /root /tmp /mnt, udev's links, the sysctls above, and every ivshmem BAR
+# empty (the host punches its file, as a fresh guest's is).  Prints
+# "RESET ok", or "DIRTY <what>" when something stays (a process in D
+# state, a module in use, a file written outside those directories).
 rig_reset() {
 	local dirty='' i m d f v n bars mounted steps='' t
 	t=$(uptime_s)
