@@ -826,7 +826,7 @@ main() {
 	log "check: ${#items[@]} scenario(s), $JOBS at a time, logs in $run_dir"
 
 	local -a dirs=() guests=() words=()
-	local i next=0 item scen key
+	local i g next=0 item scen key
 	# Scenarios with the same VM and no hooks share guests, up to
 	# IOPMEM_SHARE (default 8) per guest; IOPMEM_SHARE=1 gives each its own.
 	# A guest is "KERNEL SCEN..."; it starts where its first scenario is in
@@ -840,8 +840,9 @@ main() {
 		key=''
 		((share > 1)) && key=$(share_key "$k" "$scen") || key=''
 		if [[ -n $key && -n ${open_job[$key]-} ]]; then
-			guests[open_job[$key]]+=" $scen"
-			read -ra words <<<"${guests[open_job[$key]]}"
+			g=${open_job[$key]}
+			guests[g]+=" $scen"
+			read -ra words <<<"${guests[g]}"
 			((${#words[@]} - 1 < share)) || unset "open_job[$key]"
 		else
 			[[ -n $key ]] && open_job[$key]=${#guests[@]}
